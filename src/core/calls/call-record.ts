@@ -1,0 +1,43 @@
+/** What one finished call looks like once every event about it has arrived. Pure data. */
+
+export type Direction = 'inbound' | 'outbound' | 'internal';
+
+/** Why the call ended, from the caller's point of view. */
+export type Disposition = 'answered' | 'busy' | 'no-answer' | 'failed' | 'cancelled';
+
+/** How one ring attempt (one serial-fork branch) ended. */
+export type AttemptResult = 'answered' | 'busy' | 'no-answer' | 'rejected' | 'unreachable' | 'cancelled';
+
+export interface RingAttempt {
+  /** Manager extension, or null when the branch went to the trunk. */
+  manager: string | null;
+  /** The SIP URI that was rung. */
+  target: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  result: AttemptResult;
+  /** Final SIP status of the branch (486, 408, 200 ...), null if unknown. */
+  sipCode: number | null;
+}
+
+export interface CallRecord {
+  callId: string;
+  direction: Direction;
+  callerNumber: string;
+  calleeNumber: string;
+  /** The company line the call came in on (inbound) or went out with (outbound). */
+  companyNumber: string | null;
+  /** The manager who talked, or for unanswered calls the one who placed it (outbound). */
+  manager: string | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date;
+  ringSeconds: number;
+  talkSeconds: number;
+  disposition: Disposition;
+  /** Final SIP status sent to the caller when the call was not answered. */
+  sipCode: number | null;
+  /** Human-readable reason for an unanswered call ("all managers busy", ...). */
+  reason: string | null;
+  attempts: RingAttempt[];
+}

@@ -1,0 +1,359 @@
+#!KAMAILIO
+#
+# Leadline SIP edge. Rendered by src/adapters/kamailio/render-config.ts: every
+# placeholder in double braces below is filled from the validated configuration; nothing else changes.
+#
+# The SIP engine does SIP, the service decides: this file authenticates, filters,
+# relays and reports. Where a call goes is asked of the service over evapi
+# (a persistent TCP channel, JSON in netstrings); see docs/evapi-protocol.md.
+
+####### Values a deployment can override #########
+#!define REALM "{{SIP_DOMAIN}}"
+#!define EVAPI_ADDR "{{EVAPI_ADDR}}"
+#!define RTPENGINE_SOCK "{{RTPENGINE_SOCK}}"
+#!trydef RING_TIMEOUT_MS {{RING_TIMEOUT_MS}}
+# A suspended transaction is timed by fr_timer, not fr_inv_timer: give the
+# service (and, later, callers waiting in a queue) this long to answer.
+#!trydef ROUTING_WAIT_MS 30000
+#!trydef FLOOD_DENSITY 64
+
+#!define FLT_TRUNK 1
+#!define FLT_PHONE 2
+
+####### Global parameters #########
+debug=2
+log_stderror=yes
+log_prefix="{$mt $hdr(CSeq) $ci} "
+memdbg=5
+memlog=5
+fork=yes
+children={{CHILDREN}}
+auto_aliases=no
+listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
+# The alias must carry the port: a bare IP makes phones on other loopback ports
+# look local and breaks loose_route().
+alias="{{SIP_LISTEN}}:{{SIP_PORT}}"
+server_header="Server: Leadline"
+user_agent_header="User-Agent: Leadline"
+tcp_accept_no_cl=yes
+dns=no
+rev_dns=no
+use_dns_cache=no
+
+####### Modules #########
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "kex.so"
+loadmodule "corex.so"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "xlog.so"
+loadmodule "sanity.so"
+loadmodule "auth.so"
+loadmodule "htable.so"
+loadmodule "pike.so"
+loadmodule "dialog.so"
+loadmodule "rtpengine.so"
+loadmodule "evapi.so"
+loadmodule "jansson.so"
+loadmodule "rtjson.so"
+loadmodule "cfgutils.so"
+
+modparam("tm", "fr_timer", 4000)
+modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
+# On a CANCEL from the caller, answer the INVITE with 487 at once.
+modparam("tm", "cancel_b_method", 0)
+modparam("rr", "enable_full_lr", 1)
+modparam("rr", "append_fromtag", 1)
+modparam("registrar", "max_expires", 3600)
+modparam("registrar", "min_expires", 30)
+modparam("usrloc", "timer_interval", 10)
+modparam("auth", "nonce_expire", 300)
+modparam("auth", "secret", "{{AUTH_SECRET}}")
+# HA1 hashes pushed by the service when it connects; never plaintext passwords.
+modparam("htable", "htable", "credentials=>size=8;autoexpire=0;")
+modparam("htable", "htable", "trunks=>size=4;autoexpire=0;")
+modparam("pike", "sampling_time_unit", 2)
+modparam("pike", "reqs_density_per_unit", FLOOD_DENSITY)
+modparam("pike", "remove_latency", 4)
+modparam("dialog", "enable_stats", 1)
+modparam("dialog", "default_timeout", 14400)
+modparam("rtpengine", "rtpengine_sock", RTPENGINE_SOCK)
+modparam("rtpengine", "rtpengine_tout_ms", 1000)
+modparam("evapi", "bind_addr", EVAPI_ADDR)
+modparam("evapi", "workers", {{EVAPI_WORKERS}})
+modparam("evapi", "netstring_format", 1)
+
+####### Routing logic #########
+
+# Table of contents for every request.
+request_route {
+	# sanity, loops, flood
+	route(REQINIT);
+	# CANCEL of a pending INVITE
+	route(CANCEL);
+	# requests inside an established dialog
+	route(WITHINDLG);
+	# retransmissions of a transaction already handled
+	route(RETRANS);
+	# trunk address list, or digest auth for phones
+	route(AUTH);
+	# phones registering
+	route(REGISTRAR);
+	# a new call: ask the service where it goes
+	route(ASK_SERVICE);
+}
+
+# Drops malformed and flooding requests before any work is spent on them.
+route[REQINIT] {
+	if ($sht(trunks=>$si) != $null) {
+		setflag(FLT_TRUNK);
+	} else if (!pike_check_req()) {
+		xlog("L_WARN", "flood from $si:$sp blocked\n");
+		exit;
+	}
+	if (!mf_process_maxfwd_header("10")) {
+		sl_send_reply("483", "Too Many Hops");
+		exit;
+	}
+	if (!sanity_check("17895", "7")) {
+		xlog("L_WARN", "malformed request from $si:$sp dropped\n");
+		exit;
+	}
+	if (is_method("OPTIONS") && uri == myself && $rU == $null) {
+		sl_send_reply("200", "Keepalive");
+		exit;
+	}
+}
+
+# Relays a CANCEL to the branches of its INVITE transaction.
+route[CANCEL] {
+	if (!is_method("CANCEL")) return;
+	if (t_check_trans()) {
+		route(RELAY);
+	}
+	exit;
+}
+
+# ACK, BYE and re-INVITEs follow the Record-Route set of their dialog.
+route[WITHINDLG] {
+	if (!has_totag()) return;
+	if (!loose_route()) {
+		if (is_method("ACK") && t_check_trans()) {
+			route(RELAY);
+		} else if (!is_method("ACK")) {
+			sl_send_reply("404", "Not here");
+		}
+		exit;
+	}
+	if (is_method("BYE")) {
+		rtpengine_delete();
+	} else if (is_method("INVITE|UPDATE|ACK") && has_body("application/sdp")) {
+		route(MEDIA);
+	}
+	route(RELAY);
+	exit;
+}
+
+# Absorbs retransmissions; an ACK for a negative reply ends here too.
+route[RETRANS] {
+	if (is_method("ACK")) return;
+	if (t_precheck_trans()) {
+		t_check_trans();
+		exit;
+	}
+	t_check_trans();
+}
+
+# Trunk peers are trusted by address; everyone else proves who they are.
+route[AUTH] {
+	if (isflagset(FLT_TRUNK) && is_method("INVITE")) return;
+	if (!is_method("REGISTER|INVITE")) {
+		sl_send_reply("405", "Method Not Allowed");
+		exit;
+	}
+	if (is_method("REGISTER")) {
+		$var(user) = $tU;
+	} else {
+		$var(user) = $fU;
+	}
+	if (!is_present_hf("Authorization") && !is_present_hf("Proxy-Authorization")) {
+		route(CHALLENGE);
+	}
+	$var(ha1) = $sht(credentials=>$var(user));
+	if ($var(ha1) == $null) $var(ha1) = "unknown-user";
+	pv_auth_check(REALM, "$var(ha1)", "1", "1");
+	$var(rc) = $rc;
+	if ($var(rc) == -4 || $var(rc) == -5 || $var(rc) == -6) {
+		# stale or missing nonce: ask again rather than refuse
+		route(CHALLENGE);
+	}
+	if ($var(rc) < 0) {
+		xlog("L_NOTICE", "auth failed for '$var(user)' from $si:$sp (code $var(rc))\n");
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
+	consume_credentials();
+	setflag(FLT_PHONE);
+}
+
+route[CHALLENGE] {
+	if (is_method("REGISTER")) {
+		www_challenge(REALM, "1");
+	} else {
+		proxy_challenge(REALM, "1");
+	}
+	exit;
+}
+
+# Saves the binding and tells the service who is reachable where.
+route[REGISTRAR] {
+	if (!is_method("REGISTER")) return;
+	if (!save("location")) {
+		sl_reply_error();
+		exit;
+	}
+	reg_fetch_contacts("location", "$tu", "reg");
+	if ($ulc(reg=>count) > 0) {
+		evapi_relay("{\"event\":\"registered\",\"user\":\"$(tU{s.escape.common})\",\"contact\":\"$(ulc(reg=>addr){s.escape.common})\",\"source\":\"sip:$si:$sp\",\"expires\":$ulc(reg=>expires),\"ts\":$TV(Sn)}");
+	} else {
+		evapi_relay("{\"event\":\"unregistered\",\"user\":\"$(tU{s.escape.common})\",\"ts\":$TV(Sn)}");
+	}
+	exit;
+}
+
+# Suspends the new call and asks the service where it goes; the answer
+# arrives in event_route[evapi:message-received] and resumes in route[RESUME].
+route[ASK_SERVICE] {
+	if (!is_method("INVITE")) return;
+	if ($shv(evapi_clients) <= 0) {
+		xlog("L_ERR", "no routing service connected: refusing the call\n");
+		sl_send_reply("503", "Service Unavailable");
+		exit;
+	}
+	record_route();
+	t_newtran();
+	dlg_manage();
+	t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
+	if (isflagset(FLT_TRUNK)) {
+		$var(source) = "trunk";
+	} else {
+		$var(source) = "phone";
+	}
+	evapi_async_relay("{\"event\":\"route\",\"tindex\":$T(id_index),\"tlabel\":$T(id_label),\"callid\":\"$(ci{s.escape.common})\",\"source\":\"$var(source)\",\"from_user\":\"$(fU{s.escape.common})\",\"from_uri\":\"$(fu{s.escape.common})\",\"to_user\":\"$(tU{s.escape.common})\",\"ruri_user\":\"$(rU{s.escape.common})\",\"src_ip\":\"$si\",\"src_port\":$sp,\"ts\":$TV(Sn)}");
+	exit;
+}
+
+# Resumed transaction (runs as a failure route): apply the service's decision.
+route[RESUME] {
+	jansson_get("action", "$var(answer)", "$var(action)");
+	if ($var(action) != "route") {
+		jansson_get("code", "$var(answer)", "$var(code)");
+		jansson_get("reason", "$var(answer)", "$var(reason)");
+		t_reply("$var(code)", "$var(reason)");
+		exit;
+	}
+	jansson_get("routes", "$var(answer)", "$var(routes)");
+	if (!rtjson_init_routes("$var(routes)")) {
+		t_reply("500", "Bad Route Document");
+		exit;
+	}
+	rtjson_push_routes();
+	route(RELAY);
+}
+
+# The single exit for requests that leave Kamailio statefully.
+route[RELAY] {
+	if (is_method("INVITE")) {
+		t_on_branch("BRANCH");
+		t_on_reply("REPLY");
+		t_on_failure("FAILOVER");
+	}
+	if (!t_relay()) {
+		sl_reply_error();
+	}
+	exit;
+}
+
+# Per branch: the route's own ring timer, headers, and media anchoring.
+branch_route[BRANCH] {
+	rtjson_update_branch();
+	if (has_body("application/sdp")) route(MEDIA);
+}
+
+onreply_route[REPLY] {
+	if (has_body("application/sdp")) route(MEDIA);
+}
+
+# rtpengine anchors and records the media of every call.
+route[MEDIA] {
+	rtpengine_manage("replace-origin replace-session-connection record-call=yes ICE=remove");
+}
+
+# A branch failed (busy, no answer, unreachable, cancelled): report it, then
+# try the next route of the list, if any.
+failure_route[FAILOVER] {
+	$var(canceled) = 0;
+	if (t_is_canceled()) $var(canceled) = 1;
+	evapi_relay("{\"event\":\"branch_failed\",\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":$var(canceled),\"ts\":$TV(Sn)}");
+	if ($var(canceled) == 1) exit;
+	if (rtjson_next_route()) {
+		route(RELAY);
+	}
+	rtpengine_delete();
+}
+
+####### Events #########
+
+event_route[htable:mod-init] {
+	$shv(evapi_clients) = 0;
+{{TRUNK_ENTRIES}}
+}
+
+event_route[evapi:connection-new] {
+	$shv(evapi_clients) = $shv(evapi_clients) + 1;
+	xlog("L_INFO", "routing service connected from $evapi(srcaddr):$evapi(srcport)\n");
+}
+
+event_route[evapi:connection-closed] {
+	$shv(evapi_clients) = $shv(evapi_clients) - 1;
+	xlog("L_WARN", "routing service disconnected from $evapi(srcaddr):$evapi(srcport)\n");
+}
+
+# Messages from the service: routing answers and credentials.
+event_route[evapi:message-received] {
+	jansson_get("type", "$evapi(msg)", "$var(type)");
+	if ($var(type) == "decision") {
+		$var(answer) = $evapi(msg);
+		jansson_get("tindex", "$evapi(msg)", "$var(tindex)");
+		jansson_get("tlabel", "$evapi(msg)", "$var(tlabel)");
+		t_continue("$var(tindex)", "$var(tlabel)", "RESUME");
+	} else if ($var(type) == "credential") {
+		jansson_get("user", "$evapi(msg)", "$var(user)");
+		jansson_get("ha1", "$evapi(msg)", "$var(ha1)");
+		if ($var(ha1) == "") {
+			$sht(credentials=>$var(user)) = $null;
+		} else {
+			$sht(credentials=>$var(user)) = $var(ha1);
+		}
+	}
+}
+
+event_route[dialog:start] {
+	evapi_relay("{\"event\":\"answered\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"ts\":$TV(Sn)}");
+}
+
+event_route[dialog:end] {
+	evapi_relay("{\"event\":\"ended\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"ts\":$TV(Sn)}");
+}
+
+event_route[usrloc:contact-expired] {
+	evapi_relay("{\"event\":\"unregistered\",\"user\":\"$(ulc(exp=>aor){s.escape.common})\",\"ts\":$TV(Sn)}");
+}

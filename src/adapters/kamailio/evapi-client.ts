@@ -1,0 +1,116 @@
+import { EventEmitter } from 'node:events';
+import { Socket, connect } from 'node:net';
+import type { Logger } from 'pino';
+import { NetstringDecoder, encodeNetstring } from './netstring.js';
+import { kamailioEventSchema, type KamailioEvent, type ServiceMessage } from './evapi-protocol.js';
+
+export interface EvapiClientEvents {
+  connected: [];
+  disconnected: [];
+  event: [KamailioEvent];
+}
+
+/**
+ * One persistent TCP connection to Kamailio's evapi. Reconnects by itself with
+ * a capped backoff; a malformed message is logged and skipped, never fatal.
+ */
+export class EvapiClient extends EventEmitter<EvapiClientEvents> {
+  private socket: Socket | null = null;
+  private closing = false;
+  private retryMs = 100;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get isConnected(): boolean {
+    return this.socket !== null && !this.socket.connecting && !this.socket.destroyed;
+  }
+
+  start(): void {
+    this.closing = false;
+    this.open();
+  }
+
+  send(message: ServiceMessage): boolean {
+    if (!this.isConnected) return false;
+    this.socket!.write(encodeNetstring(JSON.stringify(message)));
+    return true;
+  }
+
+  /** Resolves once connected, or rejects after the timeout. */
+  async waitConnected(timeoutMs: number): Promise<void> {
+    if (this.isConnected) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connected', onConnected);
+        reject(new Error(`Kamailio's evapi at ${this.host}:${this.port} did not accept a connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnected = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('connected', onConnected);
+    });
+  }
+
+  stop(): void {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  private open(): void {
+    const decoder = new NetstringDecoder();
+    const socket = connect({ host: this.host, port: this.port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.retryMs = 100;
+      this.log.info({ port: this.port }, 'connected to kamailio evapi');
+      this.emit('connected');
+    });
+    socket.on('data', (chunk) => {
+      let payloads: string[];
+      try {
+        payloads = decoder.push(chunk);
+      } catch (err) {
+        this.log.error({ err }, 'corrupt evapi stream: reconnecting');
+        socket.destroy();
+        return;
+      }
+      for (const payload of payloads) this.dispatch(payload);
+    });
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'evapi socket error'));
+    socket.on('close', () => {
+      const wasConnected = this.socket === socket && !socket.connecting;
+      if (this.socket === socket) this.socket = null;
+      if (wasConnected) this.emit('disconnected');
+      if (this.closing) return;
+      this.retryTimer = setTimeout(() => this.open(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 2000);
+    });
+  }
+
+  private dispatch(payload: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      this.log.warn({ payload: payload.slice(0, 200) }, 'evapi message is not JSON: skipped');
+      return;
+    }
+    const result = kamailioEventSchema.safeParse(parsed);
+    if (!result.success) {
+      this.log.warn({ payload: payload.slice(0, 200), issue: result.error.issues[0]?.message }, 'unknown evapi message: skipped');
+      return;
+    }
+    this.emit('event', result.data);
+  }
+}

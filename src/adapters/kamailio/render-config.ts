@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../../config/config-schema.js';
+
+const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.url);
+
+/**
+ * Fills the Kamailio template from the validated configuration. The values are
+ * already checked by the schema (IPs, ports, digits), so plain substitution is safe.
+ */
+export function renderKamailioConfig(config: Config, template = readFileSync(TEMPLATE_PATH, 'utf8')): string {
+  const trunkEntries = config.trunks
+    .map((t) => `\t$sht(trunks=>${t.address}) = "${t.name.replace(/"/g, '')}";`)
+    .join('\n');
+  const values: Record<string, string> = {
+    SIP_DOMAIN: config.sip.domain,
+    SIP_LISTEN: config.sip.listen,
+    SIP_PORT: String(config.sip.port),
+    CHILDREN: String(config.kamailio.children),
+    EVAPI_ADDR: `127.0.0.1:${config.kamailio.evapiPort}`,
+    EVAPI_WORKERS: String(Math.max(2, Math.min(8, config.kamailio.children))),
+    RTPENGINE_SOCK: `udp:127.0.0.1:${config.rtpengine.ngPort}`,
+    RING_TIMEOUT_MS: String(config.routing.ringTimeoutSeconds * 1000),
+    // Nonces are signed with this; derived from the config so restarts keep them valid.
+    AUTH_SECRET: createHash('sha256').update(`leadline-nonce:${config.sip.domain}:${config.api.tokens[0]!.token}`).digest('hex').slice(0, 32),
+    TRUNK_ENTRIES: trunkEntries,
+  };
+  return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`kamailio.cfg.tpl uses {{${name}}}, which the renderer does not know`);
+    return value;
+  });
+}

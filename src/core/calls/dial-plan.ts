@@ -1,0 +1,39 @@
+import { digitsOf, sameNumber } from '../phone/phone-number.js';
+
+/** Where a new call is headed, decided from who sent it and what was dialled. */
+export type CallIntent =
+  | { kind: 'inbound'; companyNumber: string; callerNumber: string }
+  | { kind: 'internal'; fromExtension: string; extension: string }
+  | { kind: 'outbound'; fromExtension: string; number: string }
+  | { kind: 'reject'; code: number; reason: string };
+
+export interface DialPlanInput {
+  /** 'trunk' when the INVITE came from a trunk address, 'phone' when a manager authenticated. */
+  source: 'trunk' | 'phone';
+  fromUser: string;
+  dialled: string;
+}
+
+export interface DialPlanContext {
+  companyNumbers: readonly string[];
+  extensions: ReadonlySet<string>;
+}
+
+/** External numbers need at least this many digits; shorter ones are typos or services. */
+const MIN_EXTERNAL_DIGITS = 5;
+
+export function classifyCall(input: DialPlanInput, ctx: DialPlanContext): CallIntent {
+  if (input.source === 'trunk') {
+    const line = ctx.companyNumbers.find((n) => sameNumber(n, input.dialled));
+    if (!line) return { kind: 'reject', code: 404, reason: 'Unknown Number' };
+    return { kind: 'inbound', companyNumber: line, callerNumber: input.fromUser };
+  }
+  if (ctx.extensions.has(input.dialled)) {
+    if (input.dialled === input.fromUser) return { kind: 'reject', code: 486, reason: 'Cannot Call Yourself' };
+    return { kind: 'internal', fromExtension: input.fromUser, extension: input.dialled };
+  }
+  if (/^\+?[\d\s()-]+$/.test(input.dialled) && digitsOf(input.dialled).length >= MIN_EXTERNAL_DIGITS) {
+    return { kind: 'outbound', fromExtension: input.fromUser, number: input.dialled };
+  }
+  return { kind: 'reject', code: 404, reason: 'Unknown Number' };
+}

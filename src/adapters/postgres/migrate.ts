@@ -1,0 +1,32 @@
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { AppError } from '../../core/errors/app-error.js';
+import { migration0001Calls } from './migrations/0001-calls.js';
+
+/**
+ * Listed by hand rather than read from a folder, so migrations run the same under tsx,
+ * vitest and a bundle. Names sort in the order they must run; never rename one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-calls': migration0001Calls,
+};
+
+/** Creates the schema if needed and applies every pending migration; returns their names. */
+export async function migrateToLatest(db: Kysely<any>, schema: string): Promise<string[]> {
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Keep kysely's bookkeeping tables beside ours, so dropping a test schema drops them too.
+    migrationTableSchema: schema,
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AppError('POSTGRES.MIGRATION_FAILED', `Migration ${failed} failed: ${describe(error)}`, 500, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,47 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config-schema.js';
+import type { CallStore } from '../../core/calls/call-store.port.js';
+import type { HealthCheck } from './health-check.js';
+import { apiDocsPlugin } from './plugins/api-docs.js';
+import { bearerAuthPlugin } from './plugins/bearer-auth.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { callsRoutes } from './routes/calls.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface AppDeps {
+  config: Config;
+  callStore: CallStore;
+  health: HealthCheck[];
+  logger?: Logger;
+  /** Requests per minute per client IP on everything but /healthz. */
+  rateLimitPerMinute?: number;
+  healthCheckTimeoutMs?: number;
+}
+
+/**
+ * Builds the HTTP app without listening (server.ts listens), so tests use app.inject().
+ * Order matters: external plugins, then our own (errors before auth, since auth throws),
+ * then routes, which the docs plugin collects as they register.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    // Fastify's default would log every request at info; at 1,000 calls/s the logs belong to calls.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  // Helmet's default CSP allows 'self' scripts, which is all the Swagger UI page at /docs loads.
+  app.register(helmet, { global: true });
+  app.register(rateLimit, { global: true, max: deps.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+  app.register(apiDocsPlugin);
+
+  app.register(errorHandlerPlugin);
+  app.register(bearerAuthPlugin, { tokens: deps.config.api.tokens });
+
+  app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
+  app.register(callsRoutes, { callStore: deps.callStore });
+  return app;
+}

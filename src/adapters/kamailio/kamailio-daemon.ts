@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import type { Config } from '../../config/config-schema.js';
+import type { DaemonSpec } from '../../launcher/daemon.js';
+
+/**
+ * Kamailio in the foreground with logs on stderr. Kamailio 5.6 rejects
+ * runtime_dir in the config file, hence -Y.
+ */
+export function kamailioDaemon(config: Config, binary: string, configFile: string): DaemonSpec {
+  const { sharedMemoryMb, privateMemoryMb } = config.kamailio;
+  return {
+    name: 'kamailio',
+    command: binary,
+    args: ['-f', configFile, '-Y', resolve(config.paths.runDir), '-DD', '-E', '-m', String(sharedMemoryMb), '-M', String(privateMemoryMb)],
+    // The last module to report during start-up; Kamailio is ready when the service's evapi connects.
+    readyLine: /rtpengine instance/,
+    readyTimeoutMs: 15_000,
+  };
+}

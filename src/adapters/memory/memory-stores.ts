@@ -1,0 +1,70 @@
+import type {
+  AgentActivity,
+  AgentActivityStore,
+  AgentHold,
+  Registration,
+  RegistrationStore,
+  RotationCounter,
+} from '../../core/agents/agent-ports.js';
+import type { LiveCall } from '../../core/calls/live-call.js';
+import type { LiveCallStore } from '../../core/calls/live-call-store.js';
+
+/** In-memory twins of the Redis stores, for unit tests of the services. */
+export class MemoryRegistrationStore implements RegistrationStore {
+  readonly entries = new Map<string, Registration>();
+
+  async setRegistered(extension: string, reg: Registration): Promise<void> {
+    this.entries.set(extension, reg);
+  }
+
+  async setUnregistered(extension: string): Promise<void> {
+    this.entries.delete(extension);
+  }
+
+  async registered(extensions: readonly string[]): Promise<Map<string, Registration>> {
+    return new Map(extensions.filter((e) => this.entries.has(e)).map((e) => [e, this.entries.get(e)!]));
+  }
+}
+
+export class MemoryAgentActivityStore implements AgentActivityStore {
+  readonly entries = new Map<string, AgentHold>();
+
+  async hold(extension: string, activity: AgentActivity, callId: string, at: number): Promise<void> {
+    this.entries.set(extension, { activity, callId, since: at });
+  }
+
+  async release(extension: string, callId: string): Promise<boolean> {
+    if (this.entries.get(extension)?.callId !== callId) return false;
+    return this.entries.delete(extension);
+  }
+
+  async holds(extensions: readonly string[]): Promise<Map<string, AgentHold>> {
+    return new Map(extensions.filter((e) => this.entries.has(e)).map((e) => [e, this.entries.get(e)!]));
+  }
+}
+
+export class MemoryRotationCounter implements RotationCounter {
+  private readonly counters = new Map<string, number>();
+
+  async next(line: string): Promise<number> {
+    const n = this.counters.get(line) ?? 0;
+    this.counters.set(line, n + 1);
+    return n;
+  }
+}
+
+export class MemoryLiveCallStore implements LiveCallStore {
+  readonly entries = new Map<string, LiveCall>();
+
+  async get(callId: string): Promise<LiveCall | null> {
+    return this.entries.get(callId) ?? null;
+  }
+
+  async put(call: LiveCall): Promise<void> {
+    this.entries.set(call.callId, call);
+  }
+
+  async remove(callId: string): Promise<void> {
+    this.entries.delete(callId);
+  }
+}

@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import type { Config } from '../../config/config-schema.js';
+import type { DaemonSpec } from '../../launcher/daemon.js';
+
+/**
+ * rtpengine in userspace (no kernel module can be loaded here: --table=-1, and no
+ * --no-fallback, which would exit without it), recording every call as one pcap
+ * in the spool. --delete-delay=0 moves a call's metadata out at once after BYE.
+ */
+export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
+  const { listen } = config.sip;
+  return {
+    name: 'rtpengine',
+    command: binary,
+    args: [
+      '--foreground',
+      '--log-stderr',
+      '--table=-1',
+      `--interface=${listen}`,
+      `--listen-ng=127.0.0.1:${config.rtpengine.ngPort}`,
+      `--port-min=${config.rtpengine.portMin}`,
+      `--port-max=${config.rtpengine.portMax}`,
+      '--recording-method=pcap',
+      `--recording-dir=${resolve(config.paths.spoolDir)}`,
+      '--delete-delay=0',
+      `--pidfile=${resolve(config.paths.runDir, 'rtpengine.pid')}`,
+    ],
+    readyLine: /Startup complete/,
+  };
+}

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Logger } from 'pino';
+import { StartupError } from '../core/errors/app-error.js';
+
+export interface DaemonSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** A line of the daemon's output that says it is ready; without one it is ready once spawned. */
+  readyLine?: RegExp;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * A foreground daemon (Kamailio, rtpengine) run as a child in its own process
+ * group, so stopping it also stops the processes it forked. Its output goes
+ * into the structured log, one entry per line.
+ */
+export class Daemon {
+  private child: ChildProcess | null = null;
+  private readonly recent: string[] = [];
+  private exited = false;
+
+  constructor(private readonly spec: DaemonSpec, private readonly log: Logger) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && !this.exited;
+  }
+
+  async start(): Promise<void> {
+    const { name, command, args, readyLine, readyTimeoutMs = 15_000 } = this.spec;
+    this.log.info({ command: [command, ...args].join(' ') }, `starting ${name}`);
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let onReadyLine: (() => void) | null = null;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.remember(line);
+        this.log.info({ daemon: name }, line);
+        if (onReadyLine && readyLine?.test(line)) onReadyLine();
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      const fail = (why: string) => reject(new StartupError(`${name.toUpperCase()}_FAILED`, `${name} ${why}. Its last output:\n  ${this.recent.slice(-8).join('\n  ')}`));
+      const timer = readyLine ? setTimeout(() => fail(`did not report ready within ${readyTimeoutMs} ms`), readyTimeoutMs) : null;
+      child.once('error', (err) => {
+        if (timer) clearTimeout(timer);
+        reject(new StartupError(`${name.toUpperCase()}_FAILED`, `${name} could not be started (${err.message}): run \`npm run setup\` to install it.`));
+      });
+      child.once('exit', (code, signal) => {
+        this.exited = true;
+        if (timer) clearTimeout(timer);
+        fail(`exited during start-up (code ${code ?? signal})`);
+      });
+      if (!readyLine) return resolve();
+      onReadyLine = () => {
+        onReadyLine = null;
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = true;
+      this.log.warn({ daemon: name, code, signal }, `${name} exited`);
+    });
+  }
+
+  /** SIGTERM to the whole group, SIGKILL if it has not gone after the grace period. */
+  async stop(graceMs = 5000): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited || child.pid === undefined) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.signalGroup('SIGTERM');
+    const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+    await gone;
+    clearTimeout(timer);
+    // Forked workers may outlive their parent for a moment: make sure none is left.
+    this.signalGroup('SIGKILL');
+  }
+
+  /** For process exit paths where nothing asynchronous can run. */
+  killNow(): void {
+    this.signalGroup('SIGKILL');
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  private remember(line: string): void {
+    this.recent.push(line);
+    if (this.recent.length > 50) this.recent.shift();
+  }
+}

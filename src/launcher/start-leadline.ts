@@ -1,0 +1,164 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-schema.js';
+import { StartupError } from '../core/errors/app-error.js';
+import { buildApp } from '../adapters/http/app.js';
+import { startHttpServer } from '../adapters/http/server.js';
+import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
+import { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
+import { kamailioDaemon } from '../adapters/kamailio/kamailio-daemon.js';
+import { renderKamailioConfig } from '../adapters/kamailio/render-config.js';
+import { BatchedCallWriter } from '../adapters/postgres/call-record-writer.js';
+import { PostgresCallStore } from '../adapters/postgres/call-store.js';
+import { checkPostgres } from '../adapters/postgres/database-health.js';
+import { createDatabase, type Database } from '../adapters/postgres/database.js';
+import { ensureDatabase } from '../adapters/postgres/ensure-database.js';
+import { migrateToLatest } from '../adapters/postgres/migrate.js';
+import { describeConnectionError } from '../adapters/postgres/postgres-errors.js';
+import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/create-redis.js';
+import { RedisAgentActivityStore, RedisRegistrationStore, RedisRotationCounter } from '../adapters/redis/redis-agent-stores.js';
+import { RedisKeys } from '../adapters/redis/redis-keys.js';
+import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
+import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
+import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
+import { CallEvents } from '../services/call-events.js';
+import { CallRouter } from '../services/call-router.js';
+import { Registrations } from '../services/registrations.js';
+import { Daemon } from './daemon.js';
+import { requireBinary, requirePortFree } from './preflight.js';
+
+export interface RunningLeadline {
+  config: Config;
+  httpUrl: string;
+  redis: LeadlineRedis;
+  db: Database;
+  app: FastifyInstance;
+  evapi: EvapiClient;
+  /** Stops everything in reverse order; safe to call twice. */
+  stop(): Promise<void>;
+  /** Kills the daemons at once, for exit paths where nothing asynchronous runs. */
+  killNow(): void;
+}
+
+/**
+ * The launcher: checks what it needs, starts rtpengine, then Kamailio, connects
+ * the service to both, and opens the HTTP API. Any failure stops what was already
+ * started and surfaces as a StartupError with one actionable sentence.
+ */
+export async function startLeadline(config: Config, log: Logger): Promise<RunningLeadline> {
+  const cleanup: (() => Promise<void>)[] = [];
+  const daemons: Daemon[] = [];
+  const stop = async () => {
+    while (cleanup.length > 0) {
+      const step = cleanup.pop()!;
+      await step().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
+    }
+  };
+  try {
+    const kamailioBin = requireBinary('kamailio', 'kamailio');
+    const rtpengineBin = requireBinary('rtpengine', 'rtpengine-daemon');
+    await checkPortsFree(config);
+
+    const redis = await createRedis(config.redis.url);
+    cleanup.push(async () => void redis.disconnect());
+    const db = await openDatabase(config);
+    cleanup.push(() => db.destroy());
+
+    const runDir = resolve(config.paths.runDir);
+    mkdirSync(runDir, { recursive: true });
+    mkdirSync(resolve(config.paths.spoolDir), { recursive: true });
+    const kamailioCfg = resolve(runDir, 'kamailio.cfg');
+    writeFileSync(kamailioCfg, renderKamailioConfig(config));
+
+    const rtpengine = new Daemon(rtpengineDaemon(config, rtpengineBin), log.child({ component: 'rtpengine' }));
+    daemons.push(rtpengine);
+    cleanup.push(() => rtpengine.stop());
+    await rtpengine.start();
+
+    const kamailio = new Daemon(kamailioDaemon(config, kamailioBin, kamailioCfg), log.child({ component: 'kamailio' }));
+    daemons.push(kamailio);
+    cleanup.push(() => kamailio.stop());
+    await kamailio.start();
+
+    const callStore = new PostgresCallStore(db);
+    const writer = new BatchedCallWriter(callStore, log.child({ component: 'call-writer' }));
+    cleanup.push(() => writer.close());
+
+    const keys = new RedisKeys(config.redis.keyPrefix);
+    const activity = new RedisAgentActivityStore(redis, keys);
+    const liveCalls = new RedisLiveCallStore(redis, keys);
+    const registrationStore = new RedisRegistrationStore(redis, keys);
+    const serviceLog = log.child({ component: 'calls' });
+    const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
+    const bridge = new KamailioBridge({
+      config,
+      evapi,
+      log: serviceLog,
+      router: new CallRouter({ config, registrations: registrationStore, activity, rotation: new RedisRotationCounter(redis, keys), liveCalls, records: writer, log: serviceLog }),
+      events: new CallEvents({ activity, liveCalls, records: writer, log: serviceLog }),
+      registrations: new Registrations(registrationStore, new Set(config.managers.map((m) => m.extension)), serviceLog),
+    });
+    cleanup.push(async () => evapi.stop());
+    bridge.start();
+    await evapi.waitConnected(10_000).catch((err: Error) => {
+      throw new StartupError('KAMAILIO_UNREACHABLE', `${err.message}: check the kamailio lines above in the log.`);
+    });
+
+    const app = buildApp({
+      config,
+      callStore,
+      logger: log.child({ component: 'http' }),
+      health: [
+        { name: 'redis', check: () => checkRedis(redis) },
+        { name: 'postgres', check: () => checkPostgres(db) },
+        { name: 'kamailio', check: async () => kamailioHealth(kamailio, evapi) },
+        { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
+      ],
+    });
+    cleanup.push(() => app.close());
+    const httpUrl = await startHttpServer(app, config.http);
+    log.info({ sip: `${config.sip.listen}:${config.sip.port}`, http: httpUrl }, 'Leadline is ready');
+
+    return {
+      config,
+      httpUrl,
+      redis,
+      db,
+      app,
+      evapi,
+      stop,
+      killNow: () => daemons.forEach((d) => d.killNow()),
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function checkPortsFree(config: Config): Promise<void> {
+  await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
+  await requirePortFree({ what: 'HTTP', host: config.http.host, port: config.http.port, protocol: 'tcp', setting: 'http.port' });
+  await requirePortFree({ what: 'Kamailio evapi', host: '127.0.0.1', port: config.kamailio.evapiPort, protocol: 'tcp', setting: 'kamailio.evapiPort' });
+  await requirePortFree({ what: 'rtpengine control', host: '127.0.0.1', port: config.rtpengine.ngPort, protocol: 'udp', setting: 'rtpengine.ngPort' });
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  const { url, schema } = config.postgres;
+  try {
+    await ensureDatabase(url);
+    const db = createDatabase(config.postgres);
+    await migrateToLatest(db, schema);
+    return db;
+  } catch (err) {
+    const sentence = describeConnectionError(err, url);
+    throw new StartupError('POSTGRES_UNREACHABLE', sentence ?? `PostgreSQL could not be prepared: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function kamailioHealth(kamailio: Daemon, evapi: EvapiClient): { ok: boolean; detail?: string } {
+  if (!kamailio.running) return { ok: false, detail: 'the kamailio process has exited' };
+  if (!evapi.isConnected) return { ok: false, detail: 'the evapi channel to kamailio is down' };
+  return { ok: true };
+}

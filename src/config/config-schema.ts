@@ -39,7 +39,7 @@ export const configSchema = z.object({
     keyPrefix: z.string().default('leadline:'),
   }).prefault({}),
   postgres: z.object({
-    url: z.string().default('postgres://postgres@127.0.0.1:5432/leadline'),
+    url: z.string().default('postgres://leadline:leadline@127.0.0.1:5432/leadline'),
     schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
   }).prefault({}),
   rtpengine: z.object({

@@ -4,7 +4,7 @@ import { createDatabase, type Database } from '../../src/adapters/postgres/datab
 import { ensureDatabase } from '../../src/adapters/postgres/ensure-database.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrate.js';
 
-export const TEST_POSTGRES_URL = process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/leadline';
+export const TEST_POSTGRES_URL = process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline';
 
 export interface TestSchema {
   db: Database;

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { configSchema, type Config } from '../../src/config/config-schema.js';
+import type { CallRecord } from '../../src/core/calls/call-record.js';
+import { startLeadline, type RunningLeadline } from '../../src/launcher/start-leadline.js';
+import { TEST_POSTGRES_URL } from './postgres-schema.js';
+
+export const TRUNK_IP = '127.0.0.2';
+export const COMPANY_NUMBER = '+74951234567';
+export const API_TOKEN = 'e2e-test-token-0123456789';
+
+/**
+ * Port plan of one test file: everything lives in [base, base + 1000), so files
+ * that run in parallel never collide. Phones listen on 127.0.0.1, the trunk on 127.0.0.2.
+ */
+export function portPlan(base: number) {
+  return {
+    sip: base + 60,
+    http: base + 80,
+    evapi: base + 48,
+    ng: base + 23,
+    rtpMin: base + 100,
+    rtpMax: base + 399,
+    trunk: base + 600,
+    phone: (i: number) => base + 500 + i * 4,
+    media: (i: number) => base + 700 + i * 10,
+  };
+}
+
+export interface TestPbxOptions {
+  basePort: number;
+  managers?: number;
+  ringTimeoutSeconds?: number;
+  name: string;
+}
+
+export interface TestPbx extends RunningLeadline {
+  ports: ReturnType<typeof portPlan>;
+  extensions: string[];
+  passwordOf(extension: string): string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** Polls the API until the call's record is written (records are batched). */
+  waitForRecord(callId: string, timeoutMs?: number): Promise<CallRecord & Record<string, unknown>>;
+  spoolDir: string;
+  logFile: string;
+  /** Stops everything and removes this run's Redis keys, schema and files. */
+  destroy(): Promise<void>;
+}
+
+export function testConfig(opts: TestPbxOptions, workDir: string): Config {
+  const ports = portPlan(opts.basePort);
+  const managers = Array.from({ length: opts.managers ?? 3 }, (_, i) => ({
+    extension: String(101 + i),
+    name: `Manager ${101 + i}`,
+    password: `pass-${101 + i}-secret`,
+  }));
+  const run = randomBytes(4).toString('hex');
+  return configSchema.parse({
+    sip: { listen: '127.0.0.1', port: ports.sip, domain: 'leadline.test' },
+    http: { host: '127.0.0.1', port: ports.http },
+    api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
+    redis: { keyPrefix: `e2e:${opts.name}:${run}:` },
+    postgres: { url: TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
+    rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
+    kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128 },
+    routing: { ringTimeoutSeconds: opts.ringTimeoutSeconds ?? 15 },
+    paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
+    managers,
+    trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
+    companyNumbers: [COMPANY_NUMBER],
+  });
+}
+
+export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
+  const workDir = mkdtempSync(join(tmpdir(), `leadline-${opts.name}-`));
+  const config = testConfig(opts, workDir);
+  mkdirSync('tests/artifacts', { recursive: true });
+  const logFile = `tests/artifacts/${opts.name}.log`;
+  const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
+  const running = await startLeadline(config, log);
+  const base = running.httpUrl;
+  const api = (path: string, init?: RequestInit) =>
+    fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...init?.headers } });
+  return {
+    ...running,
+    ports: portPlan(opts.basePort),
+    extensions: config.managers.map((m) => m.extension),
+    passwordOf: (ext) => config.managers.find((m) => m.extension === ext)!.password,
+    api,
+    spoolDir: config.paths.spoolDir,
+    logFile,
+    async waitForRecord(callId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const res = await api(`/api/calls/${encodeURIComponent(callId)}`);
+        if (res.status === 200) return (await res.json()) as CallRecord & Record<string, unknown>;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no call record for ${callId} within ${timeoutMs} ms (see ${logFile})`);
+    },
+    async destroy() {
+      await running.stop();
+      const { createRedis } = await import('../../src/adapters/redis/create-redis.js');
+      const { createDatabase } = await import('../../src/adapters/postgres/database.js');
+      const redis = await createRedis(config.redis.url);
+      const keys = await redis.keys(`${config.redis.keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      const db = createDatabase(config.postgres);
+      await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+      await db.destroy();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -65,6 +65,8 @@ loadmodule "evapi.so"
 loadmodule "jansson.so"
 loadmodule "rtjson.so"
 loadmodule "cfgutils.so"
+# rtjson rewrites From (the company caller ID on outbound calls) through uac.
+loadmodule "uac.so"
 
 modparam("tm", "fr_timer", 4000)
 modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
@@ -72,6 +74,10 @@ modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
 modparam("tm", "cancel_b_method", 0)
 modparam("rr", "enable_full_lr", 1)
 modparam("rr", "append_fromtag", 1)
+# Restores the original From on replies and in-dialog requests (needs Record-Route).
+modparam("uac", "restore_mode", "auto")
+modparam("uac", "rr_from_store_param", "lf")
+modparam("uac", "rr_to_store_param", "lt")
 modparam("registrar", "max_expires", 3600)
 modparam("registrar", "min_expires", 30)
 modparam("usrloc", "timer_interval", 10)
@@ -308,6 +314,8 @@ failure_route[FAILOVER] {
 		route(RELAY);
 	}
 	rtpengine_delete();
+	# The caller hears what the last route said, as the call record does.
+	t_reply("$T_reply_code", "$T_reply_reason");
 }
 
 ####### Events #########

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../src/adapters/redis/redis-keys.js';
+import { startBaresip } from '../helpers/baresip.js';
+import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
+import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+
+/** Managers' phones against the real PBX: a real softphone, outbound calls, and who gets refused. */
+let pbx: TestPbx;
+let phones: Phones;
+
+beforeAll(async () => {
+  pbx = await startTestPbx({ name: 'phones', basePort: 44000, managers: 2, ringTimeoutSeconds: 5 });
+  phones = new Phones(pbx);
+});
+
+afterAll(async () => {
+  await pbx?.destroy();
+});
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('manager phones', () => {
+  it('baresip registers with digest auth, auto-answers an inbound call and hears the caller', async () => {
+    const keys = new RedisKeys(pbx.config.redis.keyPrefix);
+    const phone = startBaresip({
+      extension: '101',
+      password: pbx.passwordOf('101'),
+      port: phones.portOf('101'),
+      proxy: `127.0.0.1:${pbx.ports.sip}`,
+      domain: pbx.config.sip.domain,
+    });
+    try {
+      await waitUntil('baresip is registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1);
+      const caller = phones.callFromTrunk({ talkMs: 2000 });
+      const result = await caller.done;
+      expect(result.exitCode, result.errors + phone.output()).toBe(0);
+      const record = await pbx.waitForRecord(callIdOf(caller, TRUNK_IP));
+      expect(record).toMatchObject({ disposition: 'answered', manager: '101', direction: 'inbound' });
+      // baresip answers in a few ms; the ring time is the PBX's own work plus the phone's.
+      expect(record.ringSeconds).toBeLessThan(1);
+    } finally {
+      await phone.stop();
+    }
+    // What baresip decoded from the caller is the sipp recording, not silence.
+    const decoded = readdirSync(phone.dir).find((f) => f.endsWith('-dec.wav'));
+    expect(decoded, phone.output()).toBeDefined();
+    const soxStat = spawnSync('sox', [join(phone.dir, decoded!), '-n', 'stat'], { encoding: 'utf8' }).stderr; // sox prints stat on stderr
+    const rms = Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(soxStat)?.[1]);
+    expect(rms).toBeGreaterThan(0.01);
+    await phones.unregisterAll();
+  });
+
+  it('sends a manager\'s call to an external number out through the trunk with the company caller ID', async () => {
+    expect((await phones.register('101')).exitCode).toBe(0);
+    const trunk = await phones.trunkAnswers();
+    const caller = phones.callFromPhone('101', '+79161234567', { talkMs: 1000 });
+    const result = await caller.done;
+    const trunkSide = await trunk.stop();
+    expect(result.exitCode, result.errors).toBe(0);
+
+    const record = await pbx.waitForRecord(callIdOf(caller, '127.0.0.1'));
+    expect(record).toMatchObject({ direction: 'outbound', manager: '101', calleeNumber: '+79161234567', companyNumber: COMPANY_NUMBER, disposition: 'answered' });
+    expect(record.attempts).toEqual([expect.objectContaining({ manager: null, result: 'answered', target: `sip:+79161234567@${TRUNK_IP}:${pbx.ports.trunk}` })]);
+    const seenByTrunk = readFileSync(join(trunkSide.workDir, 'messages.log'), 'utf8');
+    expect(seenByTrunk).toMatch(/INVITE sip:\+79161234567@127\.0\.0\.2/);
+    expect(seenByTrunk).toMatch(new RegExp(`From: .*sip:\\${COMPANY_NUMBER}@`));
+    await phones.unregisterAll();
+  });
+
+  it('connects one manager to another by extension', async () => {
+    await phones.register('101');
+    await phones.register('102');
+    const callee = await phones.answer('102', 'echo');
+    const caller = phones.callFromPhone('101', '102', { talkMs: 500 });
+    expect((await caller.done).exitCode).toBe(0);
+    await callee.stop();
+    const record = await pbx.waitForRecord(callIdOf(caller, '127.0.0.1'));
+    expect(record).toMatchObject({ direction: 'internal', manager: '102', calleeNumber: '102', disposition: 'answered' });
+    await phones.unregisterAll();
+  });
+
+  it('rejects REGISTER with a wrong password', async () => {
+    const result = await phones.register('102', { password: 'not-the-password' });
+    expect(result.exitCode, result.errors).toBe(0); // register-expect-403.xml passes only on 403
+    expect(await pbx.redis.exists(new RedisKeys(pbx.config.redis.keyPrefix).registration('102'))).toBe(0);
+  });
+
+  it('challenges an INVITE from a non-trunk address without credentials, and refuses wrong ones', async () => {
+    const stranger = phones.callFromPhone('101', '+79161234567', { scenario: 'uac-call-expect-failure.xml' });
+    const result = await stranger.done;
+    expect(finalCodeOf(result)).toBe(407);
+    const wrong = await phones.callFromPhone('101', '+79161234567', { password: 'wrong-password' }).done;
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout + wrong.errors).toMatch(/403/);
+  });
+});

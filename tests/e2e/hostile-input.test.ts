@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * What a PBX on the internet receives all day: garbage datagrams and floods.
+ * Each test uses its own loopback source address, because pike blocks by address.
+ */
+let pbx: TestPbx;
+
+beforeAll(async () => {
+  pbx = await startTestPbx({ name: 'hostile', basePort: 45000, managers: 1 });
+});
+
+afterAll(async () => {
+  await pbx?.destroy();
+});
+
+function options(ip: string, port: number, n: number, proxyPort: number): string {
+  return [
+    `OPTIONS sip:127.0.0.1:${proxyPort} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK-${n}-${randomBytes(4).toString('hex')}`,
+    'Max-Forwards: 70',
+    `From: <sip:probe@${ip}>;tag=${n}`,
+    `To: <sip:127.0.0.1:${proxyPort}>`,
+    `Call-ID: probe-${n}-${randomBytes(4).toString('hex')}@${ip}`,
+    `CSeq: ${n} OPTIONS`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+async function openSocket(ip: string): Promise<{ socket: Socket; port: number; replies: string[] }> {
+  const socket = createSocket('udp4');
+  const replies: string[] = [];
+  socket.on('message', (m) => replies.push(m.toString()));
+  await new Promise<void>((r) => socket.bind(0, ip, () => r()));
+  return { socket, port: socket.address().port, replies };
+}
+
+const send = (s: Socket, text: string | Buffer, port: number) => new Promise<void>((r) => s.send(text, port, '127.0.0.1', () => r()));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('hostile input', () => {
+  it('drops SIP garbage and keeps answering well-formed requests', async () => {
+    const { socket, port, replies } = await openSocket('127.0.0.10');
+    try {
+      const garbage = [
+        'hello world',
+        randomBytes(1400),
+        'INVITE sip:x SIP/2.0\r\nVia: nonsense\r\n\r\n',
+        `INVITE sip:101@127.0.0.1 SIP/2.0\r\nCSeq: banana\r\nContent-Length: 99999\r\n\r\n`,
+        '\r\n\r\n',
+      ];
+      for (const g of garbage) await send(socket, g, pbx.ports.sip);
+      await pause(300);
+      expect(replies.filter((r) => !r.startsWith('SIP/2.0 4'))).toEqual([]);
+      await send(socket, options('127.0.0.10', port, 1, pbx.ports.sip), pbx.ports.sip);
+      await pause(300);
+      expect(replies.some((r) => r.startsWith('SIP/2.0 200'))).toBe(true);
+      expect((await fetch(`${pbx.httpUrl}/healthz`)).status).toBe(200);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('stops answering an address that floods it', async () => {
+    const { socket, port, replies } = await openSocket('127.0.0.11');
+    try {
+      const sent = 400;
+      for (let i = 0; i < sent; i++) await send(socket, options('127.0.0.11', port, i + 1, pbx.ports.sip), pbx.ports.sip);
+      await pause(500);
+      const answered = replies.filter((r) => r.startsWith('SIP/2.0 200')).length;
+      // pike lets about 64 requests per 2 s through, then drops the rest silently
+      expect(answered).toBeGreaterThan(10);
+      expect(answered).toBeLessThan(sent / 2);
+    } finally {
+      socket.close();
+    }
+    // Another address is not punished for it.
+    const other = await openSocket('127.0.0.12');
+    try {
+      await send(other.socket, options('127.0.0.12', other.port, 1, pbx.ports.sip), pbx.ports.sip);
+      await pause(300);
+      expect(other.replies.some((r) => r.startsWith('SIP/2.0 200'))).toBe(true);
+    } finally {
+      other.socket.close();
+    }
+  });
+});

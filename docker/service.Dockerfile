@@ -1,0 +1,14 @@
+# Leadline service (TypeScript on Node 20, run with tsx). ffmpeg compresses recordings.
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json ./
+COPY src ./src
+COPY config ./config
+ENV NODE_ENV=production \
+    LEADLINE_CONFIG=/etc/leadline/leadline.yaml
+CMD ["npx", "tsx", "src/main.ts"]

@@ -5,8 +5,8 @@
 # rtpengine, no registrar, no auth. Every new INVITE goes to one fixed
 # destination. The full Leadline path is measured against this in the same run.
 #
-# Placeholders (rendered by bench/call-path.ts and tests/helpers/sipp.ts:
-# renderRelayConfig):
+# Placeholders (rendered by bench/call-path.ts with renderTemplate from
+# bench/lib/kamailio.ts):
 #   {{LISTEN_IP}} {{LISTEN_PORT}}  address Kamailio binds (UDP)
 #   {{DEST}}                       host:port every new request is relayed to
 #   {{CHILDREN}}                   UDP worker processes (4 beat 16 on 2 cores)

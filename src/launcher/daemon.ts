@@ -7,8 +7,10 @@ export interface DaemonSpec {
   name: string;
   command: string;
   args: string[];
-  /** A line of the daemon's output that says it is ready; without one it is ready once spawned. */
+  /** A line of the daemon's output that says it is ready. */
   readyLine?: RegExp;
+  /** Or a question to ask it until it answers (polled every 50 ms). Without either, ready once spawned. */
+  probe?: () => Promise<boolean>;
   readyTimeoutMs?: number;
 }
 
@@ -33,7 +35,7 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
-    const { name, command, args, readyLine, readyTimeoutMs = 15_000 } = this.spec;
+    const { name, command, args, readyLine, probe, readyTimeoutMs = 15_000 } = this.spec;
     this.log.info({ command: [command, ...args].join(' ') }, `starting ${name}`);
     const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -47,7 +49,8 @@ export class Daemon {
     }
     await new Promise<void>((resolve, reject) => {
       const fail = (why: string) => reject(new StartupError(`${name.toUpperCase()}_FAILED`, `${name} ${why}. Its last output:\n  ${this.recent.slice(-8).join('\n  ')}`));
-      const timer = readyLine ? setTimeout(() => fail(`did not report ready within ${readyTimeoutMs} ms`), readyTimeoutMs) : null;
+      const waits = readyLine !== undefined || probe !== undefined;
+      const timer = waits ? setTimeout(() => fail(`did not report ready within ${readyTimeoutMs} ms`), readyTimeoutMs) : null;
       child.once('error', (err) => {
         if (timer) clearTimeout(timer);
         reject(new StartupError(`${name.toUpperCase()}_FAILED`, `${name} could not be started (${err.message}): run \`npm run setup\` to install it.`));
@@ -57,17 +60,26 @@ export class Daemon {
         if (timer) clearTimeout(timer);
         fail(`exited during start-up (code ${code ?? signal})`);
       });
-      if (!readyLine) return resolve();
-      onReadyLine = () => {
+      if (!waits) return resolve();
+      const ready = () => {
         onReadyLine = null;
         if (timer) clearTimeout(timer);
         resolve();
       };
+      if (readyLine) onReadyLine = ready;
+      if (probe) void this.pollUntilReady(probe, ready);
     });
     child.on('exit', (code, signal) => {
       this.exited = true;
       this.log.warn({ daemon: name, code, signal }, `${name} exited`);
     });
+  }
+
+  private async pollUntilReady(probe: () => Promise<boolean>, ready: () => void): Promise<void> {
+    while (!this.exited) {
+      if (await probe().catch(() => false)) return ready();
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** SIGTERM to the whole group, SIGKILL if it has not gone after the grace period. */

@@ -35,8 +35,7 @@ async function rotationStartsAt101(): Promise<void> {
 }
 
 async function heldManagers(): Promise<string[]> {
-  const held = await Promise.all(pbx.extensions.map(async (e) => ((await pbx.redis.exists(keys.agentHold(e))) ? e : null)));
-  return held.filter((e): e is string => e !== null);
+  return pbx.redis.hkeys(keys.agentHolds());
 }
 
 describe('inbound calls', () => {

@@ -5,7 +5,7 @@ import { StartupError } from '../../core/errors/app-error.js';
 const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
 export interface LeadlineRedis extends Redis {
-  releaseAgent(key: string, callId: string): Promise<number>;
+  releaseAgent(holdsKey: string, extension: string, callId: string): Promise<number>;
 }
 
 /**

@@ -36,18 +36,20 @@ export class RedisAgentActivityStore implements AgentActivityStore {
   constructor(private readonly redis: LeadlineRedis, private readonly keys: RedisKeys) {}
 
   async hold(extension: string, activity: AgentActivity, callId: string, at: number): Promise<void> {
-    await this.redis.hset(this.keys.agentHold(extension), { activity, callId, since: at });
+    const hold: AgentHold = { activity, callId, since: at };
+    await this.redis.hset(this.keys.agentHolds(), extension, JSON.stringify(hold));
   }
 
   async release(extension: string, callId: string): Promise<boolean> {
-    return (await this.redis.releaseAgent(this.keys.agentHold(extension), callId)) === 1;
+    return (await this.redis.releaseAgent(this.keys.agentHolds(), extension, callId)) === 1;
   }
 
   async holds(extensions: readonly string[]): Promise<Map<string, AgentHold>> {
-    const rows = await Promise.all(extensions.map((e) => this.redis.hgetall(this.keys.agentHold(e))));
     const out = new Map<string, AgentHold>();
-    rows.forEach((row, i) => {
-      if (row.callId) out.set(extensions[i]!, { activity: row.activity as AgentActivity, callId: row.callId, since: Number(row.since) });
+    if (extensions.length === 0) return out;
+    const values = await this.redis.hmget(this.keys.agentHolds(), ...extensions);
+    values.forEach((v, i) => {
+      if (v) out.set(extensions[i]!, JSON.parse(v) as AgentHold);
     });
     return out;
   }

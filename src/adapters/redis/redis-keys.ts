@@ -6,8 +6,9 @@ export class RedisKeys {
     return `${this.prefix}reg:${extension}`;
   }
 
-  agentHold(extension: string): string {
-    return `${this.prefix}agent:${extension}:hold`;
+  /** One hash for every manager (field: extension), so routing reads them all in one HMGET. */
+  agentHolds(): string {
+    return `${this.prefix}agents:holds`;
   }
 
   liveCall(callId: string): string {

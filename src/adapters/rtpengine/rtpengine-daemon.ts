@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config/config-schema.js';
 import type { DaemonSpec } from '../../launcher/daemon.js';
+import { pingRtpengine } from './rtpengine-ping.js';
 
 /**
  * rtpengine in userspace (no kernel module can be loaded here: --table=-1, and no
  * --no-fallback, which would exit without it), recording every call as one pcap
  * in the spool. --delete-delay=0 moves a call's metadata out at once after BYE.
+ * Ready when it answers an ng ping.
  */
 export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
   const { listen } = config.sip;
@@ -23,8 +25,10 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       '--recording-method=pcap',
       `--recording-dir=${resolve(config.paths.spoolDir)}`,
       '--delete-delay=0',
+      // notice: INFO is about ten lines per call, too much at 1,000 calls/s
+      '--log-level=5',
       `--pidfile=${resolve(config.paths.runDir, 'rtpengine.pid')}`,
     ],
-    readyLine: /Startup complete/,
+    probe: async () => (await pingRtpengine(config.rtpengine.ngPort, '127.0.0.1', 200)).ok,
   };
 }

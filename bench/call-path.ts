@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTemplate, startKamailio } from './lib/kamailio.js';
 import { median, quantile, runLoad, type LoadResult } from './lib/sipp-load.js';
 import { startSipp, waitForPortFree } from '../tests/helpers/sipp.js';
+import { leadline } from './leadline-target.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -150,10 +151,8 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const stepsArg = argv[argv.indexOf('--steps') + 1];
   const steps = argv.includes('--steps') && stepsArg ? stepsArg.split(',').map(Number) : quick ? [500, 1000] : [500, 1000, 1250, 1500, 2000];
-  const targets: Target[] = [direct(), kamailioAlone()];
-  // The full Leadline path plugs in here (same caller, same scenario, same run):
-  //   targets.push({ name: 'leadline', start: async () => { const l = await startLeadline(opts);
-  //     return { proxy: l.sipAddress, callee: '<a number routed to a sipp UAS>', stop: l.stop }; } });
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]?.split(',') : undefined;
+  const targets: Target[] = [direct(), kamailioAlone(), leadline(CALLER)].filter((t) => !only || only.includes(t.name));
   const started = Date.now();
   const reports: TargetReport[] = [];
   for (const t of targets) reports.push(await measure(t, quick ? 1 : 3, steps));

@@ -29,6 +29,8 @@ memlog=5
 fork=yes
 children={{CHILDREN}}
 auto_aliases=no
+# SIP over UDP only; evapi has its own sockets.
+disable_tcp=yes
 listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
 # The alias must carry the port: a bare IP makes phones on other loopback ports
 # look local and breaks loose_route().
@@ -67,6 +69,8 @@ loadmodule "rtjson.so"
 loadmodule "cfgutils.so"
 # rtjson rewrites From (the company caller ID on outbound calls) through uac.
 loadmodule "uac.so"
+# Per-module log levels: evapi logs every message it receives at NOTICE.
+loadmodule "debugger.so"
 
 modparam("tm", "fr_timer", 4000)
 modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
@@ -96,6 +100,9 @@ modparam("rtpengine", "rtpengine_tout_ms", 1000)
 modparam("evapi", "bind_addr", EVAPI_ADDR)
 modparam("evapi", "workers", {{EVAPI_WORKERS}})
 modparam("evapi", "netstring_format", 1)
+modparam("debugger", "mod_hash_size", 4)
+modparam("debugger", "mod_level_mode", 1)
+modparam("debugger", "mod_level", "evapi=0")
 
 ####### Routing logic #########
 
@@ -335,8 +342,11 @@ event_route[evapi:connection-closed] {
 	xlog("L_WARN", "routing service disconnected from $evapi(srcaddr):$evapi(srcport)\n");
 }
 
-# Messages from the service: routing answers and credentials.
+# Messages from the service: routing answers and credentials ("ack" frames
+# only make the TCP stack acknowledge at once; see EvapiClient).
 event_route[evapi:message-received] {
+	# $var() outlives one message in this process: never act on a stale value.
+	$var(type) = "";
 	jansson_get("type", "$evapi(msg)", "$var(type)");
 	if ($var(type) == "decision") {
 		$var(answer) = $evapi(msg);

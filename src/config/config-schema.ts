@@ -55,6 +55,8 @@ export const configSchema = z.object({
   }).prefault({}),
   routing: z.object({
     ringTimeoutSeconds: z.number().int().min(3).max(120).default(15),
+    /** How many managers one call rings, one after another, before it gives up. */
+    maxRingAttempts: z.number().int().min(1).max(20).default(5),
   }).prefault({}),
   paths: z.object({
     /** Rendered configs, pid files, sockets. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { AgentActivityStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
@@ -32,13 +33,15 @@ export class CallRouter {
   }
 
   async decide(request: NewCallRequest): Promise<RoutingDecision> {
+    const startedAt = performance.now();
     const log = this.deps.log.child({ callId: request.callId });
     const intent = classifyCall(
       { source: request.source, fromUser: request.fromUser, dialled: request.dialled },
       { companyNumbers: this.deps.config.companyNumbers, extensions: this.extensionSet },
     );
     const decision = await this.decideIntent(request, intent);
-    log.info({ intent: intent.kind, action: decision.action, ...(decision.action === 'reject' ? { code: decision.code } : { branches: decision.targets.length }) }, 'call routed');
+    const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+    log.info({ intent: intent.kind, action: decision.action, decisionMs, ...(decision.action === 'reject' ? { code: decision.code } : { branches: decision.targets.length }) }, 'call routed');
     return decision;
   }
 
@@ -62,7 +65,7 @@ export class CallRouter {
       this.deps.activity.holds(this.extensions),
       this.deps.rotation.next(line),
     ]);
-    const order = rotateManagers(this.extensions, (e) => registered.has(e) && !holds.has(e), sequence);
+    const order = rotateManagers(this.extensions, (e) => registered.has(e) && !holds.has(e), sequence).slice(0, this.deps.config.routing.maxRingAttempts);
     if (order.length === 0) {
       const reason = registered.size === 0 ? 'no manager is registered' : 'every registered manager is on a call';
       return this.reject(call, 480, reason);

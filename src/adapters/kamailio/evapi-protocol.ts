@@ -62,4 +62,9 @@ export interface CredentialMessage {
   ha1: string;
 }
 
-export type ServiceMessage = RoutingDecisionMessage | CredentialMessage;
+/** Carries the TCP acknowledgement of events that get no other reply (see EvapiClient). */
+export interface AckMessage {
+  type: 'ack';
+}
+
+export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | AckMessage;

@@ -41,6 +41,7 @@ export class KamailioBridge {
 
   private async handle(event: KamailioEvent): Promise<void> {
     const at = Math.round(event.ts * 1000);
+    if (event.event === 'route') this.deps.log.debug({ callId: event.callid, lagMs: Date.now() - at }, 'route request received');
     try {
       switch (event.event) {
         case 'route':

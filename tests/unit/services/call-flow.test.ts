@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPANY, createFakeServices } from '../../helpers/fake-services.js';
+import { COMPANY, createFakeServices, fakeConfig } from '../../helpers/fake-services.js';
 
 const T0 = 1_800_000_000_000;
 const inbound = (callId: string, at = T0) => ({ callId, source: 'trunk' as const, fromUser: '79161112233', dialled: COMPANY, receivedAt: at });
@@ -93,5 +93,14 @@ describe('call router and call events', () => {
     await s.events.answered('nope', T0);
     await s.events.ended('nope', T0);
     expect(s.records).toHaveLength(0);
+  });
+});
+
+describe('ring list length', () => {
+  it('rings at most routing.maxRingAttempts managers per call', async () => {
+    const s = createFakeServices(fakeConfig({ routing: { ringTimeoutSeconds: 10, maxRingAttempts: 2 } }));
+    await s.register('101', '102', '103');
+    const decision = await s.router.decide(inbound('k'));
+    expect(decision.action === 'route' && decision.targets.map((t) => t.uri)).toEqual(['sip:101@10.0.0.01:5060', 'sip:102@10.0.0.02:5060']);
   });
 });

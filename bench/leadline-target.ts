@@ -1,0 +1,132 @@
+// The full Leadline path as a bench target: Kamailio asks the service over evapi,
+// the service routes with Redis, rtpengine anchors the media, call records go to
+// PostgreSQL. Fifty managers register for real (digest auth) from the address of one
+// sipp UAS that then answers all their calls.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stringify } from 'yaml';
+import { configSchema, type Config } from '../src/config/config-schema.js';
+import { createDatabase } from '../src/adapters/postgres/database.js';
+import { createRedis } from '../src/adapters/redis/create-redis.js';
+import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
+import type { RunningTarget, Target } from './call-path.js';
+
+const MANAGERS = 50;
+const SIP = { ip: '127.0.0.1', port: 26060 };
+const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
+
+export function leadline(caller: { localIp: string; localPort: number }, opts: { maxCallsPerSecond?: number } = {}): Target {
+  return {
+    name: 'leadline',
+    async start() {
+      const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
+      const config = benchConfig(caller, work, opts.maxCallsPerSecond);
+      const pbx = await startService(config, work);
+      let phone: SippRun | null = null;
+      const stop = async () => {
+        await phone?.stop();
+        await cleanUp(pbx, config, work);
+      };
+      try {
+        await registerManagers(config);
+        await waitForPortFree(UAS.port, UAS.ip);
+        phone = startSipp({
+          scenario: 'uas-answer-echo.xml',
+          localIp: UAS.ip,
+          localPort: UAS.port,
+          mediaPort: UAS.media,
+          extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'],
+          timeoutMs: 30 * 60 * 1000,
+        });
+        console.log(`  [leadline] UAS: ${phone.command}`);
+        await new Promise((r) => setTimeout(r, 500));
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      const running: RunningTarget = { proxy: `${SIP.ip}:${SIP.port}`, callee: '2000', stop };
+      return running;
+    },
+  };
+}
+
+function benchConfig(caller: { localIp: string; localPort: number }, work: string, maxCallsPerSecond?: number): Config {
+  const run = randomBytes(3).toString('hex');
+  return configSchema.parse({
+    sip: { listen: SIP.ip, port: SIP.port, domain: 'leadline.bench' },
+    http: { host: '127.0.0.1', port: 26080 },
+    api: { tokens: [{ name: 'bench', token: 'bench-token-0123456789' }] },
+    redis: { keyPrefix: `bench:${run}:` },
+    postgres: { url: process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline', schema: `bench_${run}` },
+    rtpengine: { ngPort: 26023, portMin: 30000, portMax: 39999 },
+    kamailio: { evapiPort: 26048, children: 4, sharedMemoryMb: 1024, ...(maxCallsPerSecond ? { maxCallsPerSecond } : {}) },
+    routing: { ringTimeoutSeconds: 15 },
+    paths: { runDir: join(work, 'run'), spoolDir: join(work, 'spool') },
+    managers: Array.from({ length: MANAGERS }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
+    trunks: [{ name: 'bench-caller', address: caller.localIp, port: caller.localPort, callerId: '+74951234567' }],
+    companyNumbers: ['2000'],
+  });
+}
+
+/** Every manager REGISTERs with digest auth, Contact = the UAS address (one sipp each: sipp 3.6 cannot inject credentials). */
+async function registerManagers(config: Config): Promise<void> {
+  const started = Date.now();
+  for (const m of config.managers) {
+    await waitForPortFree(UAS.port, UAS.ip);
+    const r = await runSipp({
+      scenario: 'register.xml',
+      remote: `${SIP.ip}:${SIP.port}`,
+      localIp: UAS.ip,
+      localPort: UAS.port,
+      service: m.extension,
+      authPassword: m.password,
+      calls: 1,
+      timeoutMs: 10_000,
+    });
+    if (r.exitCode !== 0) throw new Error(`manager ${m.extension} could not register (${r.command})`);
+  }
+  console.log(`  [leadline] ${config.managers.length} managers registered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The service in its own process, as `npm start` runs it: the bench's own work
+ * (sipp output, parsing) must not share the service's event loop.
+ */
+async function startService(config: Config, work: string): Promise<ChildProcess> {
+  const file = join(work, 'leadline.yaml');
+  writeFileSync(file, stringify(config));
+  mkdirSync('bench/results', { recursive: true });
+  const logFile = 'bench/results/leadline.log';
+  console.log(`  [leadline] service log: ${logFile}`);
+  const out = openSync(logFile, 'w');
+  const profile = process.env.LEADLINE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];
+  const child = spawn('node', [...profile, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file }, stdio: ['ignore', out, out] });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited during start-up (code ${child.exitCode}): see ${logFile}`);
+    const ok = await fetch(`http://${config.http.host}:${config.http.port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    if (Date.now() > deadline) throw new Error(`the service did not become healthy within 30 s: see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function cleanUp(service: ChildProcess, config: Config, work: string): Promise<void> {
+  const exited = new Promise((r) => service.once('exit', r));
+  service.kill('SIGTERM');
+  await exited;
+  const db = createDatabase(config.postgres);
+  const rows = await sql<{ n: string }>`select count(*) as n from calls`.execute(db).catch(() => ({ rows: [{ n: '?' }] }));
+  console.log(`  [leadline] call records written: ${rows.rows[0]?.n}`);
+  await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+  await db.destroy();
+  const redis = await createRedis(config.redis.url);
+  const keys = await redis.keys(`${config.redis.keyPrefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -90,6 +90,15 @@ const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
+/** sipp's non-zero Failed* counters, e.g. " [FailedUnexpectedMessage 12, FailedMaxUDPRetrans 3]". */
+function failureKinds(r: LoadResult): string {
+  const raw = r.sipp.stats?.raw ?? {};
+  const kinds = Object.entries(raw)
+    .filter(([k, v]) => k.startsWith('Failed') && k.endsWith('(C)') && k !== 'FailedCall(C)' && Number(v) > 0)
+    .map(([k, v]) => `${k.replace('(C)', '')} ${v}`);
+  return kinds.length > 0 ? ` [${kinds.join(', ')}]` : '';
+}
+
 function printCommand(r: LoadResult): void {
   console.log(`    $ ${r.command}`);
 }
@@ -119,7 +128,7 @@ async function measure(target: Target, delayRuns: number, steps: number[]): Prom
       printCommand(r);
       const pass = r.failed === 0 && !r.timedOut && r.achievedCps >= 0.95 * rate;
       report.steps.push({ rate, achieved: r.achievedCps, failed: r.failed, pass });
-      console.log(`  capacity ${rate} calls/s: achieved ${fmt(r.achievedCps, 0)}/s, failed ${r.failed}${r.timedOut ? ' (timed out)' : ''} -> ${pass ? 'pass' : 'FAIL'}`);
+      console.log(`  capacity ${rate} calls/s: achieved ${fmt(r.achievedCps, 0)}/s, failed ${r.failed}${r.timedOut ? ' (timed out)' : ''}${failureKinds(r)} -> ${pass ? 'pass' : 'FAIL'}`);
       if (!pass) break;
       report.capacityCps = rate;
     }

@@ -1,6 +1,6 @@
 // The full Leadline path as a bench target: Kamailio asks the service over evapi,
 // the service routes with Redis, rtpengine anchors the media, call records go to
-// PostgreSQL. Fifty managers register for real (digest auth) from the address of one
+// PostgreSQL. 150 managers register for real (digest auth) from the address of one
 // sipp UAS that then answers all their calls.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
 import type { RunningTarget, Target } from './call-path.js';
 
-const MANAGERS = 50;
+// Enough that a free manager always exists at the rates measured (each call holds one until its BYE is processed).
+const MANAGERS = 150;
 const SIP = { ip: '127.0.0.1', port: 26060 };
 const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 

@@ -21,6 +21,8 @@ import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/c
 import { RedisAgentActivityStore, RedisRegistrationStore, RedisRotationCounter } from '../adapters/redis/redis-agent-stores.js';
 import { RedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
+import { CachedLiveCallStore } from '../adapters/memory/cached-live-call-store.js';
+import { CachedRegistrationStore } from '../adapters/memory/cached-registration-store.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { CallEvents } from '../services/call-events.js';
@@ -88,8 +90,9 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
 
     const keys = new RedisKeys(config.redis.keyPrefix);
     const activity = new RedisAgentActivityStore(redis, keys);
-    const liveCalls = new RedisLiveCallStore(redis, keys);
-    const registrationStore = new RedisRegistrationStore(redis, keys);
+    const liveCalls = new CachedLiveCallStore(new RedisLiveCallStore(redis, keys));
+    const registrationStore = new CachedRegistrationStore(new RedisRegistrationStore(redis, keys));
+    await registrationStore.load(config.managers.map((m) => m.extension));
     const serviceLog = log.child({ component: 'calls' });
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({

@@ -111,17 +111,20 @@ export class CallRouter {
     };
   }
 
-  private async open(
+  private open(
     base: ReturnType<CallRouter['baseCall']>,
     targets: { manager: string | null; target: string; route: RouteTarget }[],
-  ): Promise<RoutingDecision> {
+  ): RoutingDecision {
     const call = startLiveCall({ ...base, targets: targets.map(({ manager, target }) => ({ manager, target })) });
     const first = targets[0]?.manager;
-    await Promise.all([
+    // The writes are queued on the store's connection before we answer, so the next
+    // decision (same connection, same order) already sees these holds; waiting for
+    // their acknowledgement would only add a round trip to every call's post-dial delay.
+    Promise.all([
       this.deps.liveCalls.put(call),
       first ? this.deps.activity.hold(first, 'ringing', call.callId, call.startedAt) : undefined,
       base.placedBy ? this.deps.activity.hold(base.placedBy, 'on-call', call.callId, call.startedAt) : undefined,
-    ]);
+    ]).catch((err: unknown) => this.deps.log.error({ err, callId: call.callId }, 'could not store the new call: its manager is not held'));
     return { action: 'route', targets: targets.map((t) => t.route) };
   }
 

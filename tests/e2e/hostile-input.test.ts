@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+import { runSipp } from '../helpers/sipp.js';
+import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * What a PBX on the internet receives all day: garbage datagrams and floods.
  * Each test uses its own loopback source address, because pike blocks by address.
  */
 let pbx: TestPbx;
+const RATED_CPS = 5;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'hostile', basePort: 45000, managers: 1 });
+  pbx = await startTestPbx({ name: 'hostile', basePort: 45000, managers: 1, maxCallsPerSecond: RATED_CPS });
 });
 
 afterAll(async () => {
@@ -89,4 +91,28 @@ describe('hostile input', () => {
       other.socket.close();
     }
   });
+
+  it('answers calls above the rated rate with a fast 503 instead of letting them time out', async () => {
+    // 60 calls in 2 s against a node rated for 5/s; nobody is registered, so an admitted
+    // call gets 480 from the service and a refused one 503 from Kamailio.
+    const result = await runSipp({
+      scenario: 'uac-call-expect-failure.xml',
+      remote: `127.0.0.1:${pbx.ports.sip}`,
+      localIp: TRUNK_IP,
+      localPort: pbx.ports.trunk,
+      mediaPort: pbx.ports.media(9),
+      service: COMPANY_NUMBER,
+      calls: 60,
+      rate: 30,
+      timeoutMs: 30_000,
+    });
+    const finals = result.logLines.map((l) => Number(/final=(\d+)/.exec(l)?.[1]));
+    const overloaded = finals.filter((c) => c === 503).length;
+    const admitted = finals.filter((c) => c === 480).length;
+    expect(finals).toHaveLength(60); // every call got a final answer: none timed out
+    expect(overloaded).toBeGreaterThan(20);
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted + overloaded).toBe(60);
+  });
 });
+

@@ -35,6 +35,7 @@ export interface TestPbxOptions {
   basePort: number;
   managers?: number;
   ringTimeoutSeconds?: number;
+  maxCallsPerSecond?: number;
   name: string;
 }
 
@@ -66,7 +67,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     redis: { keyPrefix: `e2e:${opts.name}:${run}:` },
     postgres: { url: TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
     rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
-    kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128 },
+    kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128, maxCallsPerSecond: opts.maxCallsPerSecond ?? 400 },
     routing: { ringTimeoutSeconds: opts.ringTimeoutSeconds ?? 15 },
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
     managers,

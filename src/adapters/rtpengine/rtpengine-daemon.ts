@@ -25,8 +25,8 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       '--recording-method=pcap',
       `--recording-dir=${resolve(config.paths.spoolDir)}`,
       '--delete-delay=0',
-      // notice: INFO is about ten lines per call, too much at 1,000 calls/s
-      '--log-level=5',
+      // warnings: INFO is about ten lines per call and NOTICE two, too much at 1,000 calls/s
+      '--log-level=4',
       `--pidfile=${resolve(config.paths.runDir, 'rtpengine.pid')}`,
     ],
     probe: async () => (await pingRtpengine(config.rtpengine.ngPort, '127.0.0.1', 200)).ok,

@@ -60,6 +60,17 @@ export const configSchema = z.object({
     /** How many managers one call rings, one after another, before it gives up. */
     maxRingAttempts: z.number().int().min(1).max(20).default(5),
   }).prefault({}),
+  daemons: z.object({
+    /**
+     * embedded: the launcher runs Kamailio and rtpengine as its children (one machine, tests).
+     * external: they run on their own (containers); the service renders Kamailio's config
+     * to kamailioConfigOut and connects to them.
+     */
+    mode: z.enum(['embedded', 'external']).default('embedded'),
+    kamailioConfigOut: z.string().optional(),
+  }).prefault({}).refine((d) => d.mode === 'embedded' || d.kamailioConfigOut, {
+    message: 'daemons.kamailioConfigOut is needed when daemons.mode is external (the Kamailio container reads its config there)',
+  }),
   paths: z.object({
     /** Rendered configs, pid files, sockets. */
     runDir: z.string().default('var/run'),

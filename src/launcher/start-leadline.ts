@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
@@ -59,9 +59,9 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     }
   };
   try {
-    const kamailioBin = requireBinary('kamailio', 'kamailio');
-    const rtpengineBin = requireBinary('rtpengine', 'rtpengine-daemon');
-    await checkPortsFree(config);
+    const embedded = config.daemons.mode === 'embedded';
+    const binaries = embedded ? { kamailio: requireBinary('kamailio', 'kamailio'), rtpengine: requireBinary('rtpengine', 'rtpengine-daemon') } : null;
+    await checkPortsFree(config, embedded);
 
     const redis = await createRedis(config.redis.url);
     cleanup.push(async () => void redis.disconnect());
@@ -71,18 +71,25 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     const runDir = resolve(config.paths.runDir);
     mkdirSync(runDir, { recursive: true });
     mkdirSync(resolve(config.paths.spoolDir), { recursive: true });
-    const kamailioCfg = resolve(runDir, 'kamailio.cfg');
+    const kamailioCfg = resolve(config.daemons.kamailioConfigOut ?? resolve(runDir, 'kamailio.cfg'));
+    mkdirSync(dirname(kamailioCfg), { recursive: true });
     writeFileSync(kamailioCfg, renderKamailioConfig(config));
 
-    const rtpengine = new Daemon(rtpengineDaemon(config, rtpengineBin), log.child({ component: 'rtpengine' }));
-    daemons.push(rtpengine);
-    cleanup.push(() => rtpengine.stop());
-    await rtpengine.start();
+    let kamailio: Daemon | null = null;
+    if (binaries) {
+      const rtpengine = new Daemon(rtpengineDaemon(config, binaries.rtpengine), log.child({ component: 'rtpengine' }));
+      daemons.push(rtpengine);
+      cleanup.push(() => rtpengine.stop());
+      await rtpengine.start();
 
-    const kamailio = new Daemon(kamailioDaemon(config, kamailioBin, kamailioCfg), log.child({ component: 'kamailio' }));
-    daemons.push(kamailio);
-    cleanup.push(() => kamailio.stop());
-    await kamailio.start();
+      kamailio = new Daemon(kamailioDaemon(config, binaries.kamailio, kamailioCfg), log.child({ component: 'kamailio' }));
+      daemons.push(kamailio);
+      const started = kamailio;
+      cleanup.push(() => started.stop());
+      await kamailio.start();
+    } else {
+      log.info({ kamailioCfg }, 'daemons are external: kamailio config rendered for them');
+    }
 
     const callStore = new PostgresCallStore(db);
     const writer = new BatchedCallWriter(callStore, log.child({ component: 'call-writer' }));
@@ -105,7 +112,8 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     });
     cleanup.push(async () => evapi.stop());
     bridge.start();
-    await evapi.waitConnected(10_000).catch((err: Error) => {
+    // An external Kamailio starts once it finds the rendered config: give it time.
+    await evapi.waitConnected(embedded ? 10_000 : 120_000).catch((err: Error) => {
       throw new StartupError('KAMAILIO_UNREACHABLE', `${err.message}: check the kamailio lines above in the log.`);
     });
 
@@ -140,9 +148,11 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
   }
 }
 
-async function checkPortsFree(config: Config): Promise<void> {
-  await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
+/** The daemons' ports are checked only when we start the daemons; external ones hold them already. */
+async function checkPortsFree(config: Config, withDaemons: boolean): Promise<void> {
   await requirePortFree({ what: 'HTTP', host: config.http.host, port: config.http.port, protocol: 'tcp', setting: 'http.port' });
+  if (!withDaemons) return;
+  await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
   await requirePortFree({ what: 'Kamailio evapi', host: '127.0.0.1', port: config.kamailio.evapiPort, protocol: 'tcp', setting: 'kamailio.evapiPort' });
   await requirePortFree({ what: 'rtpengine control', host: '127.0.0.1', port: config.rtpengine.ngPort, protocol: 'udp', setting: 'rtpengine.ngPort' });
 }
@@ -160,8 +170,8 @@ async function openDatabase(config: Config): Promise<Database> {
   }
 }
 
-function kamailioHealth(kamailio: Daemon, evapi: EvapiClient): { ok: boolean; detail?: string } {
-  if (!kamailio.running) return { ok: false, detail: 'the kamailio process has exited' };
+function kamailioHealth(kamailio: Daemon | null, evapi: EvapiClient): { ok: boolean; detail?: string } {
+  if (kamailio && !kamailio.running) return { ok: false, detail: 'the kamailio process has exited' };
   if (!evapi.isConnected) return { ok: false, detail: 'the evapi channel to kamailio is down' };
   return { ok: true };
 }

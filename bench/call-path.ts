@@ -1,6 +1,7 @@
 // Call-path benchmark: what a caller sees through each system under test, measured in
 // the same run on the same machine (2 cores: results are ratios, not absolutes).
-//   (a) post-dial delay: INVITE -> 180 at the caller, 100 calls/s for 10 s, 3 runs;
+//   (a) post-dial delay: INVITE -> 180 at the caller, 100 calls/s for 10 s, 3 runs after an
+//       uncounted 3 s warm-up;
 //       median of the run medians, and p99 over all calls
 //   (b) capacity: rising call rates for 8 s each, a step passes with 0 failed calls and
 //       at least 95 % of the target rate achieved; the highest passing step is reported
@@ -26,6 +27,7 @@ export interface RunningTarget {
 export interface Target {
   name: string;
   capacity?: boolean; // false: post-dial delay only
+  ratedCps?: number; // with it: 8 s at twice this rate, then 8 s at this rate again
   start(): Promise<RunningTarget>;
 }
 
@@ -84,6 +86,28 @@ interface TargetReport {
   delayFailed: number;
   capacityCps: number; // highest passing step, 0 if none
   steps: { rate: number; achieved: number; failed: number; pass: boolean }[];
+  overload?: { rated: number; offered: number; rejected503: number; timedOut: number; otherFailures: number; recoveredFailed: number };
+}
+
+/** Twice the rated rate: the excess must get a fast 503, not time out; then the rated rate must pass again at once. */
+async function overload(running: RunningTarget, rated: number): Promise<NonNullable<TargetReport['overload']>> {
+  await pause(2000);
+  await waitForPortFree(CALLER.localPort, CALLER.localIp);
+  // measureDelay also traces every message, which is how the final codes are counted
+  const over = await runLoad({ ...CALLER, proxy: running.proxy, callee: running.callee, rate: rated * 2, durationS: 8, measureDelay: true });
+  printCommand(over);
+  const raw = over.sipp.stats?.raw ?? {};
+  const n = (k: string) => Number(raw[`${k}(C)`] ?? 0);
+  const timedOut = n('FailedMaxUDPRetrans') + n('FailedCallTimeout') + n('FailedTimeoutOnRecv') + n('FailedTimeoutOnSend');
+  const unexpected = n('FailedUnexpectedMessage');
+  const refused503 = over.finals.get(503) ?? 0;
+  await waitForPortFree(CALLER.localPort, CALLER.localIp);
+  const again = await runLoad({ ...CALLER, proxy: running.proxy, callee: running.callee, rate: rated, durationS: 8, measureDelay: false });
+  const result = { rated, offered: over.attempted, rejected503: refused503, timedOut, otherFailures: over.failed - refused503 - timedOut, recoveredFailed: again.failed };
+  const finals = [...over.finals].sort(([a], [b]) => a - b).map(([code, count]) => `${code}: ${count}`).join(', ');
+  console.log(`  overload ${rated * 2} calls/s: ${over.attempted} offered, ${over.successful} completed, ${timedOut} timed out; finals received ${finals}${failureKinds(over)}`);
+  console.log(`  right after, ${rated} calls/s: achieved ${fmt(again.achievedCps, 0)}/s, failed ${again.failed}${failureKinds(again)}`);
+  return result;
 }
 
 const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
@@ -108,6 +132,9 @@ async function measure(target: Target, delayRuns: number, steps: number[]): Prom
   const running = await target.start();
   const report: TargetReport = { name: target.name, delayMedianMs: NaN, delayP99Ms: NaN, delayRuns: [], delayFailed: 0, capacityCps: 0, steps: [] };
   try {
+    // Not counted: JIT, connection pools and caches settle in the first seconds.
+    await waitForPortFree(CALLER.localPort, CALLER.localIp);
+    await runLoad({ ...CALLER, proxy: running.proxy, callee: running.callee, rate: 100, durationS: 3, measureDelay: false });
     const all: number[] = [];
     for (let i = 0; i < delayRuns; i++) {
       await waitForPortFree(CALLER.localPort, CALLER.localIp);
@@ -132,6 +159,7 @@ async function measure(target: Target, delayRuns: number, steps: number[]): Prom
       if (!pass) break;
       report.capacityCps = rate;
     }
+    if (target.ratedCps) report.overload = await overload(running, target.ratedCps);
   } finally {
     await running.stop();
   }
@@ -147,6 +175,10 @@ function printTable(reports: TargetReport[]): void {
     const cap = r.steps.length === 0 ? 'not measured' : r.capacityCps || 'none passed';
     console.log(`| ${r.name} | ${fmt(r.delayMedianMs, 3)} | ${fmt(r.delayP99Ms, 3)} | ${r.delayRuns.map((x) => fmt(x, 3)).join(', ')} | ${r.delayFailed} | ${cap} |`);
   }
+  for (const r of reports.filter((x) => x.overload)) {
+    const o = r.overload!;
+    console.log(`\n${r.name} at twice its rated ${o.rated} calls/s: ${o.offered} offered, ${o.rejected503} refused at once (503), ${o.timedOut} timed out, ${o.otherFailures} other failures; the rated rate right after: ${o.recoveredFailed} failed`);
+  }
   if (base && floor) console.log(`\nKamailio alone adds ${fmt(base.delayMedianMs - floor.delayMedianMs, 3)} ms to INVITE->180 (vs ${floor.name})`);
   if (base) {
     for (const r of reports.filter((x) => x !== base && x !== floor)) {
@@ -159,9 +191,11 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
   const stepsArg = argv[argv.indexOf('--steps') + 1];
-  const steps = argv.includes('--steps') && stepsArg ? stepsArg.split(',').map(Number) : quick ? [500, 1000] : [500, 1000, 1250, 1500, 2000];
+  const steps = argv.includes('--steps') && stepsArg ? stepsArg.split(',').map(Number) : quick ? [300, 500, 1000] : [300, 400, 500, 750, 1000, 1250, 1500];
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]?.split(',') : undefined;
-  const targets: Target[] = [direct(), kamailioAlone(), leadline(CALLER)].filter((t) => !only || only.includes(t.name));
+  const ratedArg = argv[argv.indexOf('--rated') + 1];
+  const rated = argv.includes('--rated') && ratedArg ? Number(ratedArg) : 400;
+  const targets: Target[] = [direct(), kamailioAlone(), leadline(CALLER, { maxCallsPerSecond: rated })].filter((t) => !only || only.includes(t.name));
   const started = Date.now();
   const reports: TargetReport[] = [];
   for (const t of targets) reports.push(await measure(t, quick ? 1 : 3, steps));

@@ -23,6 +23,7 @@ const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 export function leadline(caller: { localIp: string; localPort: number }, opts: { maxCallsPerSecond?: number } = {}): Target {
   return {
     name: 'leadline',
+    ratedCps: opts.maxCallsPerSecond,
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
       const config = benchConfig(caller, work, opts.maxCallsPerSecond);

@@ -29,6 +29,7 @@ export interface LoadResult {
   failed: number;
   achievedCps: number; // sipp's cumulative CallRate(C): created calls / elapsed time
   delaysMs: number[]; // INVITE -> 180 per call (when measureDelay)
+  finals: Map<number, number>; // final responses to INVITE received, by status code (when measureDelay)
   exitCode: number | null;
   timedOut: boolean;
   command: string;
@@ -63,6 +64,18 @@ export function postDialDelays(text: string): number[] {
   return out;
 }
 
+/** Final (>= 200) responses to INVITE in a -trace_shortmsg file, counted by status code. */
+export function inviteFinals(text: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const f = line.split('\t');
+    if (f.length < 7 || f[3] !== 'R' || !f[5]?.includes('INVITE')) continue;
+    const code = Number(/^SIP\/2\.0 (\d{3})/.exec(f[6] ?? '')?.[1]);
+    if (code >= 200) out.set(code, (out.get(code) ?? 0) + 1);
+  }
+  return out;
+}
+
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const calls = Math.round(o.rate * o.durationS);
   const extraArgs = ['-max_recv_loops', '10000', '-max_sched_loops', '10000'];
@@ -85,7 +98,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const stats = sipp.stats;
   const created = stats ? Number(stats.raw['OutgoingCall(C)'] ?? 0) : 0;
   const shortFile = join(sipp.workDir, 'short.csv');
-  const delaysMs = o.measureDelay && existsSync(shortFile) ? postDialDelays(readFileSync(shortFile, 'utf8')) : [];
+  const trace = o.measureDelay && existsSync(shortFile) ? readFileSync(shortFile, 'utf8') : '';
+  const delaysMs = postDialDelays(trace);
+  const finals = inviteFinals(trace);
   if (!o.keepFiles) rmSync(sipp.workDir, { recursive: true, force: true });
   return {
     rate: o.rate,
@@ -95,6 +110,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     failed: stats ? stats.failed + Math.max(0, calls - created) : calls,
     achievedCps: Number(stats?.raw['CallRate(C)'] ?? 0),
     delaysMs,
+    finals,
     exitCode: sipp.exitCode,
     timedOut: sipp.timedOut,
     command: sipp.command,

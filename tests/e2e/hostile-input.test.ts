@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,16 @@ describe('hostile input', () => {
     expect(overloaded).toBeGreaterThan(20);
     expect(admitted).toBeGreaterThan(0);
     expect(admitted + overloaded).toBe(60);
+  });
+
+  // Last: it breaks this PBX on purpose.
+  it('says in /healthz which component is down when rtpengine dies', async () => {
+    expect((await fetch(`${pbx.httpUrl}/healthz`)).status).toBe(200);
+    execFileSync('pkill', ['-KILL', '-f', `listen-ng=127.0.0.1:${pbx.ports.ng}`]);
+    const res = await fetch(`${pbx.httpUrl}/healthz`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { down: string[] };
+    expect(body.down).toEqual(['rtpengine']);
   });
 });
 

@@ -20,10 +20,10 @@ const MANAGERS = 150;
 const SIP = { ip: '127.0.0.1', port: 26060 };
 const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 
-export function leadline(caller: { localIp: string; localPort: number }, opts: { maxCallsPerSecond?: number } = {}): Target {
+export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number } = {}): Target {
   return {
     name: 'leadline',
-    ratedCps: opts.maxCallsPerSecond,
+    ratedCps: opts.ratedCps,
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
       const config = benchConfig(caller, work, opts.maxCallsPerSecond);

@@ -253,7 +253,7 @@ route[REGISTRAR] {
 # arrives in event_route[evapi:message-received] and resumes in route[RESUME].
 route[ASK_SERVICE] {
 	if (!is_method("INVITE")) return;
-	if (!pl_check("new-calls", "RED", MAX_CALLS_PER_SECOND)) {
+	if (!pl_check("new-calls", "TAILDROP", MAX_CALLS_PER_SECOND)) {
 		pl_drop("1");
 		exit;
 	}

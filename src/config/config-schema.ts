@@ -53,7 +53,7 @@ export const configSchema = z.object({
     sharedMemoryMb: z.number().int().min(64).default(256),
     privateMemoryMb: z.number().int().min(4).default(8),
     /** New calls per second accepted; above it callers get 503 at once (measured capacity: see bench/). */
-    maxCallsPerSecond: z.number().int().min(1).default(400),
+    maxCallsPerSecond: z.number().int().min(1).default(300),
   }).prefault({}),
   routing: z.object({
     ringTimeoutSeconds: z.number().int().min(3).max(120).default(15),

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,4 +99,29 @@ describe('start-up errors', () => {
     expect(run.stderr).toContain(`${file}:5: managers: Too small`);
     expect(readdirSync(work)).not.toContain('run');
   });
+
+  it('runs as `npm start` does and leaves no kamailio or rtpengine behind after SIGTERM', async () => {
+    const runDir = join(work, 'lifecycle');
+    const config = testConfig({ name: 'lifecycle', basePort: 43000 }, runDir);
+    const file = join(work, 'lifecycle.yaml');
+    writeFileSync(file, stringify(config));
+    const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const ours = () => spawnSync('pgrep', ['-f', runDir], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!(await fetch(`http://127.0.0.1:${config.http.port}/healthz`).then((r) => r.ok, () => false))) {
+        if (Date.now() > deadline) throw new Error('the PBX did not become healthy');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(ours().length).toBeGreaterThanOrEqual(2); // kamailio (with its workers) and rtpengine
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(ours()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      spawnSync('pkill', ['-KILL', '-f', runDir]);
+    }
+  }, 60_000);
 });
+

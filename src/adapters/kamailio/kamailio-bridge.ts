@@ -17,6 +17,9 @@ export interface KamailioBridgeDeps {
   log: Logger;
 }
 
+/** A route request older than this is refused: its caller is already on a retransmission timer. */
+const STALE_ROUTE_REQUEST_MS = 1000;
+
 /**
  * Translates between Kamailio's evapi messages and the services: answers route
  * requests, forwards call and registration events, and pushes the managers'
@@ -65,6 +68,12 @@ export class KamailioBridge {
   }
 
   private async route(request: RouteRequest, at: number): Promise<void> {
+    const waitedMs = Date.now() - at;
+    if (waitedMs > STALE_ROUTE_REQUEST_MS) {
+      // Overloaded: the caller has been retransmitting; refuse at once rather than add to the backlog.
+      this.deps.log.warn({ callId: request.callid, waitedMs }, 'route request too old: refused with 503');
+      return this.answer(request, { action: 'reject', code: 503, reason: 'Overloaded' });
+    }
     const decision = await this.deps.router.decide({
       callId: request.callid,
       source: request.source,

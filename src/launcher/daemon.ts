@@ -11,6 +11,8 @@ export interface DaemonSpec {
   readyLine?: RegExp;
   /** Or a question to ask it until it answers (polled every 50 ms). Without either, ready once spawned. */
   probe?: () => Promise<boolean>;
+  /** Working directory: where a crash dump lands (never the source tree). */
+  cwd: string;
   readyTimeoutMs?: number;
 }
 
@@ -37,7 +39,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { name, command, args, readyLine, probe, readyTimeoutMs = 15_000 } = this.spec;
     this.log.info({ command: [command, ...args].join(' ') }, `starting ${name}`);
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: this.spec.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let onReadyLine: (() => void) | null = null;
     for (const stream of [child.stdout!, child.stderr!]) {

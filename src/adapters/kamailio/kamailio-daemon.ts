@@ -13,6 +13,7 @@ export function kamailioDaemon(config: Config, binary: string, configFile: strin
     command: binary,
     args: ['-f', configFile, '-Y', resolve(config.paths.runDir), '-DD', '-E', '-m', String(sharedMemoryMb), '-M', String(privateMemoryMb)],
     // The last module to report during start-up; Kamailio is ready when the service's evapi connects.
+    cwd: resolve(config.paths.runDir),
     readyLine: /rtpengine instance/,
     readyTimeoutMs: 15_000,
   };

@@ -29,6 +29,7 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       '--log-level=4',
       `--pidfile=${resolve(config.paths.runDir, 'rtpengine.pid')}`,
     ],
+    cwd: resolve(config.paths.runDir),
     probe: async () => (await pingRtpengine(config.rtpengine.ngPort, '127.0.0.1', 200)).ok,
   };
 }

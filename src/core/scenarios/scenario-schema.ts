@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { digitsOf } from '../phone/phone-number.js';
+import { emptyWeek, findOverlap, parseDayKey, parseTimeRange, type TimeRange, type Weekday, type WeeklyHours } from './weekly-hours.js';
+
+/**
+ * One dial plan file (`dialplans/*.yaml`). The YAML uses snake_case keys, as
+ * operators write them; the parsed Scenario uses camelCase, as the code reads it.
+ * Every issue path stays in the YAML's own terms so parse-scenario.ts can find the
+ * line it came from.
+ */
+
+export const STRATEGIES = [
+  'ring-all',
+  'round-robin',
+  'longest-idle',
+  'fewest-calls-today',
+  'least-talk-time-today',
+  'sequential',
+  'random',
+  'performance-weighted',
+] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const AFTER_HOURS_ACTIONS = ['voicemail', 'hangup', 'forward'] as const;
+
+export interface StepSettings {
+  /** Seconds one attempt rings before the next manager (or the next step) is tried. */
+  ringTimeout: number;
+  /** Seconds the caller may spend in this step in total. */
+  maxWait: number;
+  /** Seconds after a call before the manager is offered another one. */
+  wrapUp: number;
+  maxConcurrentCalls: number;
+  skipBusy: boolean;
+}
+
+/** The client's own manager: the CRM owner, else whoever last talked to the number within `days`. */
+export interface StickyStep extends StepSettings {
+  kind: 'sticky';
+  days: number;
+  crmOwner: boolean;
+}
+
+export interface GroupStep extends StepSettings {
+  kind: 'group';
+  group: string;
+  strategy: Strategy;
+}
+
+export type Step = StickyStep | GroupStep;
+
+export type AfterHours =
+  | { action: 'voicemail'; message?: string }
+  | { action: 'hangup'; message?: string }
+  | { action: 'forward'; to: string; message?: string };
+
+/** Who gets the callback task for a missed call: the client's own manager first when `sticky`. */
+export interface Callback {
+  group: string;
+  strategy: Strategy;
+  sticky: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  numbers: string[];
+  timezone: string;
+  /** Null when the file gives no hours: always open, except on holidays. */
+  hours: WeeklyHours | null;
+  /** "YYYY-MM-DD" for one day, "MM-DD" for the same day every year. */
+  holidays: string[];
+  afterHours: AfterHours;
+  groups: Record<string, string[]>;
+  steps: Step[];
+  missed: { callback: Callback | null; event: boolean };
+}
+
+// YAML reads 101 and +74951234567 as numbers (dropping the +), so ask for quotes.
+const quoted = { error: (issue: { input?: unknown }) => (typeof issue.input === 'number' ? `write ${issue.input} in quotes: "${issue.input}"` : undefined) };
+const phoneNumber = z.string(quoted).regex(/^\+?\d{2,20}$/, 'must be a phone number: digits, optionally starting with +');
+const extension = z.string(quoted).regex(/^\d{2,6}$/, 'an extension is 2 to 6 digits');
+const groupName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a group name is lower-case letters, digits, - or _');
+const strategy = z.enum(STRATEGIES, { error: `the strategy must be one of ${STRATEGIES.join(', ')}` });
+const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A recurring "MM-DD" is checked against a leap year so 02-29 is accepted. */
+function isCalendarDate(text: string): boolean {
+  const full = text.length === 5 ? `2000-${text}` : text;
+  const date = new Date(`${full}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(full);
+}
+
+const holiday = z
+  .string()
+  .regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'a holiday is a date "YYYY-MM-DD", or "MM-DD" for every year')
+  .refine(isCalendarDate, 'this date does not exist');
+
+const hoursSchema = z
+  .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)], { error: 'give "HH:MM-HH:MM" or a list of them' }))
+  .transform((raw, ctx): WeeklyHours => {
+    const week = emptyWeek();
+    const givenBy = new Map<Weekday, string>();
+    const entries = Object.entries(raw);
+    if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'hours lists no day: remove the block to stay always open', path: [] });
+    for (const [key, value] of entries) {
+      const days = parseDayKey(key);
+      if (typeof days === 'string') ctx.addIssue({ code: 'custom', message: days, path: [key] });
+      const ranges: TimeRange[] = [];
+      const texts = typeof value === 'string' ? [value] : value;
+      texts.forEach((text, i) => {
+        const range = parseTimeRange(text);
+        if (typeof range === 'string') ctx.addIssue({ code: 'custom', message: range, path: typeof value === 'string' ? [key] : [key, i] });
+        else ranges.push(range);
+      });
+      if (findOverlap(ranges)) ctx.addIssue({ code: 'custom', message: `the ranges for "${key}" overlap`, path: [key] });
+      if (typeof days === 'string') continue;
+      for (const day of days) {
+        const other = givenBy.get(day);
+        if (other) ctx.addIssue({ code: 'custom', message: `${day} is already given by "${other}"`, path: [key] });
+        givenBy.set(day, key);
+        week[day] = [...ranges].sort((a, b) => a.from - b.from);
+      }
+    }
+    return week;
+  });
+
+const afterHoursSchema = z
+  .strictObject({
+    action: z.enum(AFTER_HOURS_ACTIONS, { error: `the action must be one of ${AFTER_HOURS_ACTIONS.join(', ')}` }),
+    to: phoneNumber.optional(),
+    /** Name of the announcement played first; the media layer resolves it. */
+    message: z.string().min(1).max(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.action === 'forward' && !v.to) ctx.addIssue({ code: 'custom', message: 'forward needs a number in "to"', path: ['action'] });
+    if (v.action !== 'forward' && v.to) ctx.addIssue({ code: 'custom', message: '"to" is only used with action: forward', path: ['to'] });
+  })
+  .transform((v): AfterHours => (v.action === 'forward' ? { action: 'forward', to: v.to!, message: v.message } : { action: v.action, message: v.message }));
+
+const stepSchema = z
+  .strictObject({
+    sticky: z
+      .strictObject({
+        days: wholeNumber(1, 365).default(30),
+        /** False skips the CRM look-up and uses only the call history. */
+        crm_owner: z.boolean().default(true),
+      })
+      .optional(),
+    group: groupName.optional(),
+    strategy: strategy.optional(),
+    ring_timeout: wholeNumber(1, 300).default(15),
+    max_wait: wholeNumber(1, 3600).default(60),
+    // Zero is allowed: some teams want the next call offered at once.
+    wrap_up: wholeNumber(0, 3600).default(10),
+    max_concurrent: wholeNumber(1, 10).default(1),
+    skip_busy: z.boolean().default(true),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.sticky === undefined) === (s.group === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a step is either "sticky: {...}" or "group: <name>", exactly one of them', path: [] });
+    }
+    if (s.group !== undefined && s.strategy === undefined) ctx.addIssue({ code: 'custom', message: 'a group step needs a strategy', path: ['group'] });
+    if (s.sticky !== undefined && s.strategy !== undefined) ctx.addIssue({ code: 'custom', message: 'a sticky step rings one manager: remove the strategy', path: ['strategy'] });
+    if (s.ring_timeout > s.max_wait) ctx.addIssue({ code: 'custom', message: `ring_timeout (${s.ring_timeout}) cannot exceed max_wait (${s.max_wait})`, path: ['ring_timeout'] });
+  })
+  .transform((s): Step => {
+    const settings: StepSettings = {
+      ringTimeout: s.ring_timeout,
+      maxWait: s.max_wait,
+      wrapUp: s.wrap_up,
+      maxConcurrentCalls: s.max_concurrent,
+      skipBusy: s.skip_busy,
+    };
+    return s.sticky
+      ? { kind: 'sticky', days: s.sticky.days, crmOwner: s.sticky.crm_owner, ...settings }
+      : { kind: 'group', group: s.group!, strategy: s.strategy!, ...settings };
+  });
+
+const callbackSchema = z.strictObject({
+  group: groupName,
+  strategy: strategy.default('round-robin'),
+  sticky: z.boolean().default(true),
+});
+
+const missedSchema = z.strictObject({
+  /** False: no callback task. Absent: the first group step's group, round-robin. */
+  callback: z.union([z.literal(false), callbackSchema], { error: 'callback is false or { group, strategy, sticky }' }).optional(),
+  event: z.boolean().default(true),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a name is lower-case letters, digits and -'),
+    numbers: z.array(phoneNumber).min(1, 'a scenario serves at least one company number'),
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone (for example Europe/Moscow)'),
+    hours: hoursSchema.optional(),
+    holidays: z.array(holiday).default([]),
+    after_hours: afterHoursSchema.default({ action: 'voicemail' }),
+    groups: z.record(groupName, z.array(extension).min(1, 'a group needs at least one manager')).default({}),
+    steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
+    missed: missedSchema.prefault({}),
+  })
+  // Cross-references are checked here, not in a refine: zod runs an outer refine even
+  // after an inner one failed, when the steps are still raw input; a transform runs
+  // only once everything inside is valid.
+  .transform((s, ctx): Scenario => {
+    let valid = true;
+    const problem = (message: string, path: PropertyKey[]) => {
+      ctx.addIssue({ code: 'custom', message, path });
+      valid = false;
+    };
+    const digits = new Set<string>();
+    s.numbers.forEach((n, i) => {
+      const d = digitsOf(n);
+      if (digits.has(d)) problem(`${n} is listed twice`, ['numbers', i]);
+      digits.add(d);
+    });
+    for (const [name, members] of Object.entries(s.groups)) {
+      members.forEach((m, i) => {
+        if (members.indexOf(m) !== i) problem(`${m} is listed twice in ${name}`, ['groups', name, i]);
+      });
+    }
+    s.steps.forEach((step, i) => {
+      if (step.kind === 'group' && !(step.group in s.groups)) problem(unknownGroup(step.group, s.groups), ['steps', i, 'group']);
+    });
+    const callback = s.missed.callback;
+    if (callback && !(callback.group in s.groups)) problem(unknownGroup(callback.group, s.groups), ['missed', 'callback', 'group']);
+    if (callback === undefined && !s.steps.some((step) => step.kind === 'group')) {
+      problem('no group step to take callbacks: name missed.callback.group, or write callback: false', ['missed']);
+    }
+    if (!valid) return z.NEVER;
+    const firstGroup = s.steps.find((step): step is GroupStep => step.kind === 'group');
+    return {
+      name: s.name,
+      numbers: s.numbers,
+      timezone: s.timezone,
+      hours: s.hours ?? null,
+      holidays: s.holidays,
+      afterHours: s.after_hours,
+      groups: s.groups,
+      steps: s.steps,
+      missed: {
+        callback: callback === false ? null : (callback ?? { group: firstGroup!.group, strategy: 'round-robin', sticky: true }),
+        event: s.missed.event,
+      },
+    };
+  });
+
+/** What a file may contain (snake_case, defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+function unknownGroup(name: string, groups: Record<string, string[]>): string {
+  const known = Object.keys(groups);
+  return `no group "${name}" in groups${known.length ? ` (there are: ${known.join(', ')})` : ''}`;
+}

@@ -168,7 +168,7 @@ const stepSchema = z
     if ((s.sticky === undefined) === (s.group === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'a step is either "sticky: {...}" or "group: <name>", exactly one of them', path: [] });
     }
-    if (s.group !== undefined && s.strategy === undefined) ctx.addIssue({ code: 'custom', message: 'a group step needs a strategy', path: ['group'] });
+    if (s.sticky === undefined && s.group !== undefined && s.strategy === undefined) ctx.addIssue({ code: 'custom', message: 'a group step needs a strategy', path: ['group'] });
     if (s.sticky !== undefined && s.strategy !== undefined) ctx.addIssue({ code: 'custom', message: 'a sticky step rings one manager: remove the strategy', path: ['strategy'] });
     if (s.ring_timeout > s.max_wait) ctx.addIssue({ code: 'custom', message: `ring_timeout (${s.ring_timeout}) cannot exceed max_wait (${s.max_wait})`, path: ['ring_timeout'] });
   })

@@ -9,17 +9,10 @@ import { emptyWeek, findOverlap, parseDayKey, parseTimeRange, type TimeRange, ty
  * line it came from.
  */
 
-export const STRATEGIES = [
-  'ring-all',
-  'round-robin',
-  'longest-idle',
-  'fewest-calls-today',
-  'least-talk-time-today',
-  'sequential',
-  'random',
-  'performance-weighted',
-] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+// The strategies themselves live in the routing core; a scenario only names one.
+import { STRATEGIES, type StrategyName } from '../routing/strategies.js';
+export { STRATEGIES };
+export type Strategy = StrategyName;
 
 export const AFTER_HOURS_ACTIONS = ['voicemail', 'hangup', 'forward'] as const;
 

@@ -116,6 +116,31 @@ describe('hostile input', () => {
     expect(admitted + overloaded).toBe(60);
   });
 
+  it('refuses calls with 503 at once while the service is disconnected, and routes again after it reconnects', async () => {
+    const callOnce = async () => {
+      const r = await runSipp({
+        scenario: 'uac-call-expect-failure.xml',
+        remote: `127.0.0.1:${pbx.ports.sip}`,
+        localIp: TRUNK_IP,
+        localPort: pbx.ports.trunk,
+        mediaPort: pbx.ports.media(9),
+        service: COMPANY_NUMBER,
+        calls: 1,
+        timeoutMs: 20_000,
+      });
+      return Number(/final=(\d+)/.exec(r.logLines.join('\n'))?.[1]);
+    };
+    await new Promise((r) => setTimeout(r, 1100)); // let the rate limit of the previous test reset
+    pbx.evapi.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    expect(await callOnce()).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3000); // not a transaction timeout
+    pbx.evapi.start();
+    await pbx.evapi.waitConnected(5000);
+    expect(await callOnce()).toBe(480); // the service answered: nobody is registered
+  });
+
   // Last: it breaks this PBX on purpose.
   it('says in /healthz which component is down when rtpengine dies', async () => {
     expect((await fetch(`${pbx.httpUrl}/healthz`)).status).toBe(200);

@@ -43,6 +43,22 @@ async function openSocket(ip: string): Promise<{ socket: Socket; port: number; r
   return { socket, port: socket.address().port, replies };
 }
 
+/** The trunk places calls to the company number; returns the final code of each (uac-call-expect-failure.xml). */
+async function trunkCallFinals(calls: number, rate?: number): Promise<number[]> {
+  const result = await runSipp({
+    scenario: 'uac-call-expect-failure.xml',
+    remote: `127.0.0.1:${pbx.ports.sip}`,
+    localIp: TRUNK_IP,
+    localPort: pbx.ports.trunk,
+    mediaPort: pbx.ports.media(9),
+    service: COMPANY_NUMBER,
+    calls,
+    ...(rate ? { rate } : {}),
+    timeoutMs: 30_000,
+  });
+  return result.logLines.map((l) => Number(/final=(\d+)/.exec(l)?.[1]));
+}
+
 const send = (s: Socket, text: string | Buffer, port: number) => new Promise<void>((r) => s.send(text, port, '127.0.0.1', () => r()));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,18 +112,7 @@ describe('hostile input', () => {
   it('answers calls above the rated rate with a fast 503 instead of letting them time out', async () => {
     // 60 calls in 2 s against a node rated for 5/s; nobody is registered, so an admitted
     // call gets 480 from the service and a refused one 503 from Kamailio.
-    const result = await runSipp({
-      scenario: 'uac-call-expect-failure.xml',
-      remote: `127.0.0.1:${pbx.ports.sip}`,
-      localIp: TRUNK_IP,
-      localPort: pbx.ports.trunk,
-      mediaPort: pbx.ports.media(9),
-      service: COMPANY_NUMBER,
-      calls: 60,
-      rate: 30,
-      timeoutMs: 30_000,
-    });
-    const finals = result.logLines.map((l) => Number(/final=(\d+)/.exec(l)?.[1]));
+    const finals = await trunkCallFinals(60, 30);
     const overloaded = finals.filter((c) => c === 503).length;
     const admitted = finals.filter((c) => c === 480).length;
     expect(finals).toHaveLength(60); // every call got a final answer: none timed out
@@ -117,19 +122,7 @@ describe('hostile input', () => {
   });
 
   it('refuses calls with 503 at once while the service is disconnected, and routes again after it reconnects', async () => {
-    const callOnce = async () => {
-      const r = await runSipp({
-        scenario: 'uac-call-expect-failure.xml',
-        remote: `127.0.0.1:${pbx.ports.sip}`,
-        localIp: TRUNK_IP,
-        localPort: pbx.ports.trunk,
-        mediaPort: pbx.ports.media(9),
-        service: COMPANY_NUMBER,
-        calls: 1,
-        timeoutMs: 20_000,
-      });
-      return Number(/final=(\d+)/.exec(r.logLines.join('\n'))?.[1]);
-    };
+    const callOnce = async () => (await trunkCallFinals(1))[0];
     await new Promise((r) => setTimeout(r, 1100)); // let the rate limit of the previous test reset
     pbx.evapi.stop();
     await new Promise((r) => setTimeout(r, 300));

@@ -12,9 +12,9 @@
 #!define EVAPI_ADDR "{{EVAPI_ADDR}}"
 #!define RTPENGINE_SOCK "{{RTPENGINE_SOCK}}"
 #!trydef RING_TIMEOUT_MS {{RING_TIMEOUT_MS}}
-# A suspended transaction is timed by fr_timer, not fr_inv_timer: give the
-# service (and, later, callers waiting in a queue) this long to answer.
-#!trydef ROUTING_WAIT_MS 30000
+# A suspended transaction is timed by fr_timer, not fr_inv_timer: the longest a
+# caller may wait in line (routing.maxCallWaitSeconds) before Kamailio gives up.
+#!trydef ROUTING_WAIT_MS {{ROUTING_WAIT_MS}}
 #!trydef FLOOD_DENSITY 64
 # New calls per second this node is rated for; the excess gets a fast 503
 # instead of piling up into timeouts for everyone.
@@ -31,6 +31,9 @@ memdbg=5
 memlog=5
 fork=yes
 children={{CHILDREN}}
+# Every ring attempt and every wait in line is a branch of the caller's INVITE
+# transaction; 30 is as many as tm allows, and the service stops before it.
+max_branches=30
 auto_aliases=no
 # SIP over UDP only; evapi has its own sockets.
 disable_tcp=yes
@@ -153,10 +156,12 @@ route[REQINIT] {
 	}
 }
 
-# Relays a CANCEL to the branches of its INVITE transaction.
+# Relays a CANCEL to the branches of its INVITE transaction, and tells the
+# service (a call waiting in line has no branch that would report it).
 route[CANCEL] {
 	if (!is_method("CANCEL")) return;
 	if (t_check_trans()) {
+		evapi_relay("{\"event\":\"cancelled\",\"callid\":\"$(ci{s.escape.common})\",\"ts\":$TV(Sn)}");
 		route(RELAY);
 	}
 	exit;
@@ -278,9 +283,19 @@ route[ASK_SERVICE] {
 # Resumed transaction (runs as a failure route): apply the service's decision.
 route[RESUME] {
 	jansson_get("action", "$var(answer)", "$var(action)");
+	if ($var(action) == "wait") {
+		# Everyone is busy: ringback, and stay suspended (holding no worker)
+		# until the service resumes the call with a manager or a final answer.
+		t_reply("180", "Ringing");
+		t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
+		t_suspend();
+		exit;
+	}
 	if ($var(action) != "route") {
 		jansson_get("code", "$var(answer)", "$var(code)");
 		jansson_get("reason", "$var(answer)", "$var(reason)");
+		jansson_get("media", "$var(answer)", "$var(media)");
+		if ($var(media) == "yes") rtpengine_delete();
 		t_reply("$var(code)", "$var(reason)");
 		exit;
 	}
@@ -332,19 +347,23 @@ route[MEDIA_RECORDED] {
 	rtpengine_manage("replace-origin replace-session-connection ICE=remove record-call=yes");
 }
 
-# A branch failed (busy, no answer, unreachable, cancelled): report it, then
-# try the next route of the list, if any.
+# The ringing branches failed (busy, no answer, unreachable): suspend again and
+# ask the service what comes next: another manager, the line, or a final
+# answer. A caller's cancel needs no answer, only the report.
 failure_route[FAILOVER] {
-	$var(canceled) = 0;
-	if (t_is_canceled()) $var(canceled) = 1;
-	evapi_relay("{\"event\":\"branch_failed\",\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":$var(canceled),\"ts\":$TV(Sn)}");
-	if ($var(canceled) == 1) exit;
-	if (rtjson_next_route()) {
-		route(RELAY);
+	if (t_is_canceled()) {
+		evapi_relay("{\"event\":\"branch_failed\",\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":1,\"ts\":$TV(Sn)}");
+		rtpengine_delete();
+		exit;
 	}
-	rtpengine_delete();
-	# The caller hears what the last route said, as the call record does.
-	t_reply("$T_reply_code", "$T_reply_reason");
+	# evapi_async_relay() is for request routes only: suspend with tmx, then report.
+	t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
+	if (!t_suspend()) {
+		t_reply("500", "Cannot Suspend");
+		exit;
+	}
+	evapi_relay("{\"event\":\"branch_failed\",\"tindex\":$T(id_index),\"tlabel\":$T(id_label),\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":0,\"ts\":$TV(Sn)}");
+	exit;
 }
 
 ####### Events #########
@@ -386,8 +405,9 @@ event_route[evapi:message-received] {
 	}
 }
 
+# Runs on the 200 OK: its source tells which phone of a ring-all answered.
 event_route[dialog:start] {
-	evapi_relay("{\"event\":\"answered\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"ts\":$TV(Sn)}");
+	evapi_relay("{\"event\":\"answered\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"src\":\"sip:$si:$sp\",\"ts\":$TV(Sn)}");
 }
 
 event_route[dialog:end] {

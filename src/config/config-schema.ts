@@ -19,6 +19,21 @@ export const trunkSchema = z.object({
   callerId: digits,
 });
 
+export const apiRoles = ['admin', 'supervisor', 'manager'] as const;
+
+export const apiTokenSchema = z.object({
+  name: z.string().min(1),
+  token: z.string().min(16, 'an API token needs at least 16 characters'),
+  /**
+   * admin: everything; supervisor: every manager's calls, states and pauses, the queues
+   * and scenarios; manager: the managers' states, his own calls, his own pause.
+   * Default admin: tokens written before roles existed keep the access they had.
+   */
+  role: z.enum(apiRoles).default('admin'),
+  /** The manager a manager token belongs to (one of managers[].extension); checked in checkApiTokens. */
+  extension: z.string({ error: 'an extension is text: quote it, e.g. "101"' }).optional(),
+});
+
 export const configSchema = z.object({
   sip: z.object({
     listen: ipv4.default('127.0.0.1'),
@@ -31,7 +46,7 @@ export const configSchema = z.object({
     port: port.default(8080),
   }).prefault({}),
   api: z.object({
-    tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16, 'an API token needs at least 16 characters') })).min(1),
+    tokens: z.array(apiTokenSchema).min(1),
   }),
   redis: z.object({
     url: z.string().default('redis://127.0.0.1:6379/0'),
@@ -56,9 +71,18 @@ export const configSchema = z.object({
     maxCallsPerSecond: z.number().int().min(1).default(300),
   }).prefault({}),
   routing: z.object({
+    /** Directory of scenario files (dialplans/*.yaml): how inbound calls are distributed. */
+    dialplansDir: z.string().default('dialplans'),
+    /** Ring time of a manager's call to a colleague (scenario steps set their own). */
     ringTimeoutSeconds: z.number().int().min(3).max(120).default(15),
-    /** How many managers one call rings, one after another, before it gives up. */
-    maxRingAttempts: z.number().int().min(1).max(20).default(5),
+    /** Unanswered offers in a row after which a manager is paused with reason "no-answer". */
+    autoPauseAfterMisses: z.number().int().min(1).max(100).default(3),
+    /** Longest a caller is held (ringing and waiting in line, all steps together); Kamailio's timer for a suspended call. */
+    maxCallWaitSeconds: z.number().int().min(30).max(3600).default(900),
+    /** Wrap-up after a manager's own outbound or internal call. */
+    wrapUpSeconds: z.number().int().min(0).max(3600).default(0),
+    /** The managers' working day for "today" counters of calls outside any scenario. */
+    timezone: z.string().default('UTC'),
   }).prefault({}),
   daemons: z.object({
     /**
@@ -79,9 +103,41 @@ export const configSchema = z.object({
   }).prefault({}),
   managers: z.array(managerSchema).min(1),
   trunks: z.array(trunkSchema).min(1),
-  companyNumbers: z.array(digits).min(1),
-});
+}).superRefine(checkApiTokens);
+
+/**
+ * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the
+ * token's path so loadConfig can name the line.
+ */
+function checkApiTokens(
+  config: { api: { tokens: z.infer<typeof apiTokenSchema>[] }; managers: { extension: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const extensions = config.managers.map((m) => m.extension);
+  const seen = new Map<string, number>();
+  config.api.tokens.forEach((t, i) => {
+    const at = ['api', 'tokens', i];
+    if (t.role === 'manager') {
+      if (t.extension === undefined) {
+        ctx.addIssue({ code: 'custom', path: at, message: `a manager token needs the extension of its manager (one of ${extensions.join(', ')})` });
+      } else if (!extensions.includes(t.extension)) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `${t.extension} is not the extension of any manager (managers: ${extensions.join(', ')})` });
+      }
+    } else if (t.extension !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `only a manager token has an extension: remove it or set role: manager` });
+    }
+    // Two entries with one secret would give that secret two names and maybe two roles.
+    const first = seen.get(t.token);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'token'], message: `the same token as api.tokens.${first}: every token must be different` });
+    } else {
+      seen.set(t.token, i);
+    }
+  });
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ManagerConfig = z.infer<typeof managerSchema>;
 export type TrunkConfig = z.infer<typeof trunkSchema>;
+export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
+export type ApiRole = (typeof apiRoles)[number];

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,16 +18,19 @@ import { ensureDatabase } from '../adapters/postgres/ensure-database.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { describeConnectionError } from '../adapters/postgres/postgres-errors.js';
 import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/create-redis.js';
-import { RedisAgentActivityStore, RedisRegistrationStore, RedisRotationCounter } from '../adapters/redis/redis-agent-stores.js';
+import { RedisAgentStateStore, RedisAnswerScoreStore } from '../adapters/redis/redis-agent-state-store.js';
+import { RedisRegistrationStore } from '../adapters/redis/redis-registration-store.js';
+import { RedisRotationCounter } from '../adapters/redis/redis-rotation-counter.js';
+import { RedisClientHistory } from '../adapters/redis/redis-client-history.js';
+import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-store.js';
+import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { RedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
 import { CachedLiveCallStore } from '../adapters/memory/cached-live-call-store.js';
 import { CachedRegistrationStore } from '../adapters/memory/cached-registration-store.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
-import { CallEvents } from '../services/call-events.js';
-import { CallRouter } from '../services/call-router.js';
-import { Registrations } from '../services/registrations.js';
+import { composeServices } from './compose-services.js';
 import { Daemon } from './daemon.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
@@ -67,6 +70,8 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     cleanup.push(async () => void redis.disconnect());
     const db = await openDatabase(config);
     cleanup.push(() => db.destroy());
+    const scenarios = await loadScenarios(config, log.child({ component: 'scenarios' }));
+    cleanup.push(async () => scenarios.stop());
 
     const runDir = resolve(config.paths.runDir);
     mkdirSync(runDir, { recursive: true });
@@ -96,20 +101,28 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     cleanup.push(() => writer.close());
 
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const activity = new RedisAgentActivityStore(redis, keys);
-    const liveCalls = new CachedLiveCallStore(new RedisLiveCallStore(redis, keys));
-    const registrationStore = new CachedRegistrationStore(new RedisRegistrationStore(redis, keys));
-    await registrationStore.load(config.managers.map((m) => m.extension));
+    const registrations = new CachedRegistrationStore(new RedisRegistrationStore(redis, keys));
+    await registrations.load(config.managers.map((m) => m.extension));
     const serviceLog = log.child({ component: 'calls' });
-    const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
-    const bridge = new KamailioBridge({
+    const services = composeServices({
       config,
-      evapi,
+      scenarios,
       log: serviceLog,
-      router: new CallRouter({ config, registrations: registrationStore, activity, rotation: new RedisRotationCounter(redis, keys), liveCalls, records: writer, log: serviceLog }),
-      events: new CallEvents({ activity, liveCalls, records: writer, log: serviceLog }),
-      registrations: new Registrations(registrationStore, new Set(config.managers.map((m) => m.extension)), serviceLog),
+      stores: {
+        registrations,
+        agents: new RedisAgentStateStore(redis, keys),
+        scores: new RedisAnswerScoreStore(redis, keys),
+        rotation: new RedisRotationCounter(redis, keys),
+        liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
+        clients: new RedisClientHistory(redis, keys),
+        callbacks: new PostgresCallbackTaskStore(db),
+        records: writer,
+      },
     });
+    cleanup.push(async () => services.stop());
+    const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
+    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
+    services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
     bridge.start();
     // An external Kamailio starts once it finds the rendered config: give it time.
@@ -120,6 +133,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     const app = buildApp({
       config,
       callStore,
+      routing: services.console,
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },
@@ -168,6 +182,22 @@ async function openDatabase(config: Config): Promise<Database> {
     const sentence = describeConnectionError(err, url);
     throw new StartupError('POSTGRES_UNREACHABLE', sentence ?? `PostgreSQL could not be prepared: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */
+async function loadScenarios(config: Config, log: Logger): Promise<ScenarioDirectory> {
+  const dir = resolve(config.routing.dialplansDir);
+  if (!existsSync(dir)) {
+    throw new StartupError('DIALPLANS_MISSING', `The dial plan directory ${dir} does not exist: create it with at least one scenario (see dialplans/README.md) or set routing.dialplansDir.`);
+  }
+  const directory = new ScenarioDirectory(dir, {
+    onReload: ({ active, errors }) => {
+      for (const e of errors) log.error({ file: e.file }, `dial plan rejected, the last good version stays active: ${e.message}`);
+      log.info({ scenarios: active.map((a) => a.scenario.name) }, 'dial plans loaded');
+    },
+  });
+  await directory.start();
+  return directory;
 }
 
 function kamailioHealth(kamailio: Daemon | null, evapi: EvapiClient): { ok: boolean; detail?: string } {

@@ -1,76 +1,151 @@
 import type { Logger } from 'pino';
-import type { AgentActivityStore } from '../core/agents/agent-ports.js';
-import { applyAnswer, applyBranchFailure, finishCall, managersHeldBy, type LiveCall } from '../core/calls/live-call.js';
-import type { LiveCallStore } from '../core/calls/live-call-store.js';
-import type { CallRecordSink } from './call-record-sink.js';
-import { KeyedQueue } from './keyed-queue.js';
+import type { AgentStateStore } from '../core/agents/agent-ports.js';
+import type { OfferOutcome } from '../core/agents/agent-state.js';
+import { answeringManager, applyAnswer, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
+import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
+import { reject, type RoutingDecision } from '../core/calls/routing-decision.js';
+import { openStateAt } from '../core/scenarios/business-hours.js';
+import type { CallLedger } from './call-ledger.js';
+import type { DomainEvents } from './domain-events.js';
+import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
+import type { KeyedQueue } from './keyed-queue.js';
 
 export interface CallEventsDeps {
-  activity: AgentActivityStore;
-  liveCalls: LiveCallStore;
-  records: CallRecordSink;
+  agents: AgentStateStore;
+  calls: CallLedger;
+  distributor: InboundDistributor;
+  scenarios: ScenarioSource;
+  clients: ClientHistory;
+  callbacks: CallbackTaskStore;
+  events: DomainEvents;
+  queue: KeyedQueue;
+  /** Wrap-up after a manager's own (outbound, internal) calls. */
+  wrapUpMs: number;
+  /** Zone of the managers' working day, for calls outside any scenario. */
+  timezone: string;
   log: Logger;
 }
 
 /**
- * Follows each call through Kamailio's events (branch failed, answered, ended),
- * keeps managers' holds right, and hands the finished record to the sink.
+ * Follows each call through Kamailio's events (ring attempt failed, answered,
+ * ended, caller hung up while waiting): keeps managers' state right, and closes
+ * the call with its record.
  */
 export class CallEvents {
-  private readonly queue = new KeyedQueue();
-
   constructor(private readonly deps: CallEventsDeps) {}
 
-  branchFailed(callId: string, code: number, canceled: boolean, at: number): Promise<void> {
-    return this.withCall(callId, 'branch failed', async (call, log) => {
-      const outcome = applyBranchFailure(call, code, canceled, at);
-      log.info({ code, canceled, next: outcome.ringing }, 'branch failed');
-      if (outcome.released) await this.deps.activity.release(outcome.released, callId);
-      if (outcome.finished) return this.finish(outcome.call, at);
-      await Promise.all([
-        outcome.ringing ? this.deps.activity.hold(outcome.ringing, 'ringing', callId, at) : undefined,
-        this.deps.liveCalls.put(outcome.call),
-      ]);
+  /**
+   * The ringing branches failed. Kamailio keeps the call suspended and waits for
+   * what comes next (unless the caller cancelled): the next manager, the line, or a final code.
+   */
+  branchFailed(callId: string, code: number, canceled: boolean, at: number): Promise<RoutingDecision | null> {
+    return this.deps.queue.run(callId, async () => {
+      const log = this.deps.log.child({ callId });
+      const call = await this.deps.calls.get(callId);
+      if (!call) {
+        log.warn({ code }, 'ring attempt of an unknown call failed: refused');
+        return canceled ? null : reject(code, true);
+      }
+      const { call: after, ended } = endRinging(call, code, canceled, at);
+      log.info({ code, canceled, managers: ended.map((a) => a.manager) }, 'ring attempt failed');
+      await Promise.all(ended.map((attempt) => this.releaseOffer(after, attempt, code, canceled, at)));
+      if (canceled) {
+        await this.close(after, at);
+        return null;
+      }
+      if (after.progress) return (await this.deps.distributor.afterFailedOffer(after, at)).decision;
+      await this.close(after, at);
+      return reject(code, true);
     });
   }
 
-  answered(callId: string, at: number): Promise<void> {
-    return this.withCall(callId, 'answered', async (call, log) => {
-      const answered = applyAnswer(call, at);
-      log.info({ manager: answered.attempts[answered.current]?.manager }, 'call answered');
+  /** The caller hung up. Only a call waiting in line needs this: a ringing one gets branchFailed. */
+  cancelled(callId: string, at: number): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      if (!call || ringingAttempts(call).length > 0) return;
+      if (!this.deps.distributor.leaveLine(callId)) return;
+      this.deps.log.info({ callId }, 'caller hung up while waiting in line');
+      await this.close({ ...call, canceled: true }, at);
+    });
+  }
+
+  answered(callId: string, at: number, answeredFrom?: string): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      if (!call) return this.unknown(callId, 'answered');
+      const { call: answered, answeredBy } = applyAnswer(call, at, answeredFrom);
+      this.deps.log.info({ callId, manager: answeredBy?.manager ?? null }, 'call answered');
+      const others = ringingAttempts(call).filter((a) => a.manager && a.manager !== answeredBy?.manager);
       await Promise.all([
-        ...managersHeldBy(answered).map((m) => this.deps.activity.hold(m, 'on-call', callId, at)),
-        this.deps.liveCalls.put(answered),
+        answeredBy?.manager ? this.deps.agents.answered(answeredBy.manager, callId, at) : undefined,
+        ...others.map((a) => this.releaseOffer(answered, a, 487, true, at)),
+        this.deps.calls.put(answered),
       ]);
+      if (answeredBy?.manager && answered.progress) {
+        const step = this.deps.scenarios.byName(answered.progress.scenario)?.steps[answered.progress.step];
+        const ringTimeoutMs = (step?.ringTimeout ?? 15) * 1000;
+        this.deps.distributor.updateScore(answeredBy.manager, { kind: 'answered', timeToAnswerMs: at - answeredBy.startedAt, ringTimeoutMs }, at);
+      }
     });
   }
 
   ended(callId: string, at: number): Promise<void> {
-    return this.withCall(callId, 'ended', (call, log) => {
-      log.info('call ended');
-      return this.finish(call, at);
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      if (!call) return this.unknown(callId, 'ended');
+      this.deps.log.info({ callId }, 'call ended');
+      await this.close(call, at);
     });
   }
 
-  private async finish(call: LiveCall, at: number): Promise<void> {
-    const record = finishCall(call, at);
+  /** Frees the managers this call held, remembers who talked to the client, and writes the record. */
+  private async close(call: LiveCall, at: number): Promise<void> {
+    const talker = answeringManager(call);
+    const talkSeconds = call.answeredAt === null ? 0 : Math.max(0, at - call.answeredAt) / 1000;
+    const { wrapUpMs, day } = this.afterCallOf(call, at);
+    const held = [...new Set([talker, call.placedBy].filter((m): m is string => m !== null))];
+    const client = call.direction === 'inbound' ? call.callerNumber : call.calleeNumber;
     await Promise.all([
-      ...managersHeldBy(call).map((m) => this.deps.activity.release(m, call.callId)),
-      this.deps.liveCalls.remove(call.callId),
+      ...held.map((m) => this.deps.agents.callEnded(m, call.callId, at, wrapUpMs, talkSeconds, day)),
+      talker && call.direction !== 'internal' ? this.deps.clients.remember(client, talker, at) : undefined,
+      call.direction === 'outbound' && call.answeredAt !== null ? this.deps.callbacks.closeFor(client, call.callId, new Date(at)) : undefined,
     ]);
-    this.deps.records.write(record);
+    if (held.length > 0) this.deps.distributor.dispatchAt(at + wrapUpMs);
+    await this.deps.calls.close(call, at);
   }
 
-  private withCall(callId: string, what: string, task: (call: LiveCall, log: Logger) => Promise<void>): Promise<void> {
-    const log = this.deps.log.child({ callId });
-    return this.queue.run(callId, async () => {
-      const call = await this.deps.liveCalls.get(callId);
-      if (!call) {
-        // A call from before a restart with lost state, or a duplicate event: nothing to update.
-        log.warn({ event: what }, 'event for an unknown call ignored');
-        return;
-      }
-      await task(call, log);
-    });
+  private async releaseOffer(call: LiveCall, attempt: LiveAttempt, code: number, canceled: boolean, at: number): Promise<void> {
+    if (!attempt.manager) return;
+    // Only a manager's silence counts against him; busy or declined is a choice, a caller's hang-up is no one's.
+    const outcome: OfferOutcome = canceled ? 'cancelled' : attempt.result === 'no-answer' ? 'missed' : 'rejected';
+    if (call.direction !== 'inbound') {
+      await this.deps.agents.offerFailed(attempt.manager, call.callId, 'cancelled', at, Number.MAX_SAFE_INTEGER);
+      return;
+    }
+    const autoPaused = await this.deps.distributor.offerFailed(call, attempt.manager, outcome, at);
+    if (autoPaused) {
+      const state = (await this.deps.agents.read([attempt.manager], at)).get(attempt.manager);
+      this.deps.log.warn({ callId: call.callId, manager: attempt.manager, code }, 'manager paused automatically after missed calls');
+      this.deps.events.emit('manager.auto_paused', {
+        extension: attempt.manager,
+        consecutiveMisses: state?.consecutiveMisses ?? 0,
+        callId: call.callId,
+        at: new Date(at).toISOString(),
+      });
+    }
+  }
+
+  private afterCallOf(call: LiveCall, at: number): { wrapUpMs: number; day: string } {
+    const scenario = call.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
+    const step = scenario?.steps[call.progress!.step];
+    const wrapUpMs = step ? step.wrapUp * 1000 : this.deps.wrapUpMs;
+    const day = openStateAt({ timezone: scenario?.timezone ?? this.deps.timezone, hours: null, holidays: [] }, new Date(at)).localDate;
+    return { wrapUpMs, day };
+  }
+
+  private unknown(callId: string, event: string): void {
+    // A call from before a restart with lost state, or a duplicate event: nothing to update.
+    this.deps.log.warn({ callId, event }, 'event for an unknown call ignored');
   }
 }

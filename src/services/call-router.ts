@@ -1,54 +1,53 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
-import type { AgentActivityStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { AgentStateStore, RegistrationStore } from '../core/agents/agent-ports.js';
 import { classifyCall, type CallIntent } from '../core/calls/dial-plan.js';
-import { finishCall, rejectedLiveCall, startLiveCall, type LiveCall } from '../core/calls/live-call.js';
-import type { LiveCallStore } from '../core/calls/live-call-store.js';
-import type { NewCallRequest, RouteTarget, RoutingDecision } from '../core/calls/routing-decision.js';
-import { rotateManagers } from '../core/routing/rotation.js';
-import type { CallRecordSink } from './call-record-sink.js';
+import { addAttempts, rejectedLiveCall, startLiveCall, type LiveCall, type NewLiveCall } from '../core/calls/live-call.js';
+import { reject, type NewCallRequest, type RouteTarget, type RoutingDecision } from '../core/calls/routing-decision.js';
+import type { CallLedger } from './call-ledger.js';
+import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import { trunkRoute } from './trunk-route.js';
 
-/** An external callee gets longer to pick up than a manager on shift. */
-const OUTBOUND_RING_TIMEOUT_MS = 60_000;
+/** A colleague's phone is a single ring attempt: it may be busy, never "waiting in line". */
+const INTERNAL_RULES = { maxConcurrentCalls: 1, skipBusy: true };
 
 export interface CallRouterDeps {
   config: Config;
+  scenarios: ScenarioSource;
   registrations: RegistrationStore;
-  activity: AgentActivityStore;
-  rotation: RotationCounter;
-  liveCalls: LiveCallStore;
-  records: CallRecordSink;
+  agents: AgentStateStore;
+  calls: CallLedger;
+  distributor: InboundDistributor;
+  queue: KeyedQueue;
   log: Logger;
 }
 
-/** Decides where every new call goes, and opens its live record. */
+/** Decides where every new call goes: inbound ones by their scenario, the managers' own calls directly. */
 export class CallRouter {
-  private readonly extensions: string[];
-  private readonly extensionSet: Set<string>;
+  private readonly extensions: Set<string>;
 
   constructor(private readonly deps: CallRouterDeps) {
-    this.extensions = deps.config.managers.map((m) => m.extension);
-    this.extensionSet = new Set(this.extensions);
+    this.extensions = new Set(deps.config.managers.map((m) => m.extension));
   }
 
   async decide(request: NewCallRequest): Promise<RoutingDecision> {
     const startedAt = performance.now();
-    const log = this.deps.log.child({ callId: request.callId });
-    const intent = classifyCall(
-      { source: request.source, fromUser: request.fromUser, dialled: request.dialled },
-      { companyNumbers: this.deps.config.companyNumbers, extensions: this.extensionSet },
-    );
-    const decision = await this.decideIntent(request, intent);
+    const intent = classifyCall({ source: request.source, fromUser: request.fromUser, dialled: request.dialled }, { extensions: this.extensions });
+    const decision = await this.deps.queue.run(request.callId, () => this.decideIntent(request, intent));
     const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
-    log.info({ intent: intent.kind, action: decision.action, decisionMs, ...(decision.action === 'reject' ? { code: decision.code } : { branches: decision.targets.length }) }, 'call routed');
+    this.deps.log.info(
+      { callId: request.callId, intent: intent.kind, action: decision.action, decisionMs, ...(decision.action === 'reject' ? { code: decision.code } : {}) },
+      'call routed',
+    );
     return decision;
   }
 
   private async decideIntent(request: NewCallRequest, intent: CallIntent): Promise<RoutingDecision> {
     switch (intent.kind) {
       case 'reject':
-        return this.reject(this.baseCall(request, 'inbound', null, null), intent.code, intent.reason);
+        return this.refuse(this.newCall(request, 'inbound', null, null), intent.code, intent.reason);
       case 'inbound':
         return this.routeInbound(request, intent.companyNumber);
       case 'internal':
@@ -58,48 +57,33 @@ export class CallRouter {
     }
   }
 
-  private async routeInbound(request: NewCallRequest, line: string): Promise<RoutingDecision> {
-    const call = this.baseCall(request, 'inbound', line, null);
-    const [registered, holds, sequence] = await Promise.all([
-      this.deps.registrations.registered(this.extensions),
-      this.deps.activity.holds(this.extensions),
-      this.deps.rotation.next(line),
-    ]);
-    const order = rotateManagers(this.extensions, (e) => registered.has(e) && !holds.has(e), sequence).slice(0, this.deps.config.routing.maxRingAttempts);
-    if (order.length === 0) {
-      const reason = registered.size === 0 ? 'no manager is registered' : 'every registered manager is on a call';
-      return this.reject(call, 480, reason);
-    }
-    const ringTimeoutMs = this.deps.config.routing.ringTimeoutSeconds * 1000;
-    const targets = order.map((extension) => {
-      const reg = registered.get(extension)!;
-      return { manager: extension, target: reg.contact, route: { uri: reg.contact, nextHop: reg.source, ringTimeoutMs } };
-    });
-    return this.open(call, targets);
+  private async routeInbound(request: NewCallRequest, dialled: string): Promise<RoutingDecision> {
+    const scenario = this.deps.scenarios.scenarioFor(dialled);
+    const call = this.newCall(request, 'inbound', scenario ? dialled : null, null);
+    if (!scenario) return this.refuse(call, 404, `no scenario in dialplans/ serves ${dialled}`);
+    return (await this.deps.distributor.start(startLiveCall(call), scenario)).decision;
   }
 
   private async routeInternal(request: NewCallRequest, from: string, extension: string): Promise<RoutingDecision> {
-    const call = this.baseCall(request, 'internal', null, from);
-    const [registered, holds] = await Promise.all([
-      this.deps.registrations.registered([extension]),
-      this.deps.activity.holds([extension]),
-    ]);
-    const reg = registered.get(extension);
-    if (!reg) return this.reject(call, 480, `extension ${extension} is not registered`);
-    if (holds.has(extension)) return this.reject(call, 486, `extension ${extension} is on another call`);
-    const ringTimeoutMs = this.deps.config.routing.ringTimeoutSeconds * 1000;
-    return this.open(call, [{ manager: extension, target: reg.contact, route: { uri: reg.contact, nextHop: reg.source, ringTimeoutMs } }]);
+    const base = this.newCall(request, 'internal', null, from);
+    const now = request.receivedAt;
+    const reserved = await this.deps.agents.reserve(request.callId, [extension], 1, INTERNAL_RULES, now);
+    const reg = reserved.length > 0 ? (await this.deps.registrations.registered([extension])).get(extension) : undefined;
+    if (!reg) {
+      const state = (await this.deps.agents.read([extension], now)).get(extension);
+      return state?.registered ? this.refuse(base, 486, `extension ${extension} is busy`) : this.refuse(base, 480, `extension ${extension} is not registered`);
+    }
+    const route = { uri: reg.contact, nextHop: reg.source, ringTimeoutMs: this.deps.config.routing.ringTimeoutSeconds * 1000 };
+    return this.open(addAttempts(startLiveCall(base), [{ manager: extension, target: reg.contact, nextHop: reg.source }], now), from, route);
   }
 
   private async routeOutbound(request: NewCallRequest, from: string, number: string): Promise<RoutingDecision> {
-    const trunk = this.deps.config.trunks[0]!;
-    const call = this.baseCall(request, 'outbound', trunk.callerId, from);
-    const uri = `sip:${number}@${trunk.address}:${trunk.port}`;
-    const fromUri = `sip:${trunk.callerId}@${this.deps.config.sip.domain}`;
-    return this.open(call, [{ manager: null, target: uri, route: { uri, ringTimeoutMs: OUTBOUND_RING_TIMEOUT_MS, fromUri } }]);
+    const base = this.newCall(request, 'outbound', this.deps.config.trunks[0]!.callerId, from);
+    const route = trunkRoute(this.deps.config, number, true);
+    return this.open(addAttempts(startLiveCall(base), [{ manager: null, target: route.uri }], request.receivedAt), from, route);
   }
 
-  private baseCall(request: NewCallRequest, direction: LiveCall['direction'], line: string | null, placedBy: string | null) {
+  private newCall(request: NewCallRequest, direction: LiveCall['direction'], line: string | null, placedBy: string | null): NewLiveCall {
     return {
       callId: request.callId,
       direction,
@@ -108,34 +92,19 @@ export class CallRouter {
       companyNumber: line,
       placedBy,
       startedAt: request.receivedAt,
+      transaction: request.transaction ?? null,
     };
   }
 
-  private open(
-    base: ReturnType<CallRouter['baseCall']>,
-    targets: { manager: string | null; target: string; route: RouteTarget }[],
-  ): RoutingDecision {
-    const call = startLiveCall({ ...base, targets: targets.map(({ manager, target }) => ({ manager, target })) });
-    const first = targets[0]?.manager;
-    // The writes are queued on the store's connection before we answer, so the next
-    // decision (same connection, same order) already sees these holds; waiting for
-    // their acknowledgement would only add a round trip to every call's post-dial delay.
-    Promise.all([
-      this.deps.liveCalls.put(call),
-      first ? this.deps.activity.hold(first, 'ringing', call.callId, call.startedAt) : undefined,
-      base.placedBy ? this.deps.activity.hold(base.placedBy, 'on-call', call.callId, call.startedAt) : undefined,
-    ]).catch((err: unknown) => this.deps.log.error({ err, callId: call.callId }, 'could not store the new call: its manager is not held'));
-    return { action: 'route', targets: targets.map((t) => t.route) };
+  /** A manager's own call: he is on it from now, and the call is stored before Kamailio rings anyone. */
+  private async open(call: LiveCall, placedBy: string, route: RouteTarget): Promise<RoutingDecision> {
+    await Promise.all([this.deps.calls.put(call), this.deps.agents.placedCall(placedBy, call.callId, call.startedAt)]);
+    return { action: 'route', targets: [route] };
   }
 
   /** A refused call is still a call: it is written down with the reason. */
-  private reject(base: ReturnType<CallRouter['baseCall']>, code: number, reason: string): RoutingDecision {
-    this.deps.records.write(finishCall(rejectedLiveCall(base, code, reason), base.startedAt));
-    return { action: 'reject', code, reason: reasonPhrase(code) };
+  private async refuse(call: NewLiveCall, code: number, reason: string): Promise<RoutingDecision> {
+    await this.deps.calls.close(rejectedLiveCall(call, code, reason), call.startedAt);
+    return reject(code);
   }
-}
-
-function reasonPhrase(code: number): string {
-  const phrases: Record<number, string> = { 404: 'Not Found', 480: 'Temporarily Unavailable', 486: 'Busy Here', 503: 'Service Unavailable' };
-  return phrases[code] ?? 'Rejected';
 }

@@ -7,12 +7,15 @@ export class Registrations {
     private readonly store: RegistrationStore,
     private readonly extensions: ReadonlySet<string>,
     private readonly log: Logger,
+    /** A phone came online: calls waiting in line may go to it. */
+    private readonly onAvailable: () => void = () => {},
   ) {}
 
   async registered(user: string, contact: string, source: string, expiresSeconds: number): Promise<void> {
     if (!this.extensions.has(user)) return;
     await this.store.setRegistered(user, { contact, source }, expiresSeconds);
     this.log.info({ extension: user, contact, expiresSeconds }, 'phone registered');
+    this.onAvailable();
   }
 
   async unregistered(user: string): Promise<void> {

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readPcapUdp } from '../../src/adapters/rtpengine/pcap-reader.js';
+import { RedisAgentStateStore } from '../../src/adapters/redis/redis-agent-state-store.js';
 import { RedisKeys } from '../../src/adapters/redis/redis-keys.js';
 import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
@@ -29,20 +30,16 @@ afterEach(async () => {
   await phones.unregisterAll();
 });
 
-/** Makes extension 101 the first to ring on the next call. */
-async function rotationStartsAt101(): Promise<void> {
-  await pbx.redis.set(keys.rotation(COMPANY_NUMBER), '0');
-}
-
+/** Managers a call still holds (ringing for it or talking in it). */
 async function heldManagers(): Promise<string[]> {
-  return pbx.redis.hkeys(keys.agentHolds());
+  const states = await new RedisAgentStateStore(pbx.redis, keys).read(pbx.extensions, Date.now());
+  return [...states].filter(([, s]) => s.ringingFor !== null || s.calls.length > 0).map(([e]) => e);
 }
 
 describe('inbound calls', () => {
   it('fails over from a busy manager to one who answers; audio flows through rtpengine and is recorded', async () => {
     expect((await phones.register('101')).exitCode).toBe(0);
     expect((await phones.register('102')).exitCode).toBe(0);
-    await rotationStartsAt101();
     const busy = await phones.answer('101', 'busy');
     const echo = await phones.answer('102', 'echo');
 
@@ -77,7 +74,6 @@ describe('inbound calls', () => {
   it('moves on to the next manager when the first does not answer within the ring timeout', async () => {
     await phones.register('101');
     await phones.register('102');
-    await rotationStartsAt101();
     const silent = await phones.answer('101', 'no-answer');
     const echo = await phones.answer('102', 'echo');
 
@@ -98,7 +94,6 @@ describe('inbound calls', () => {
   it('gives the caller a final failure and records why when every manager fails', async () => {
     await phones.register('101');
     await phones.register('102');
-    await rotationStartsAt101();
     const busy = await phones.answer('101', 'busy');
     const silent = await phones.answer('102', 'no-answer');
 
@@ -108,8 +103,8 @@ describe('inbound calls', () => {
     expect(result.exitCode, result.errors).toBe(0);
 
     const record = await pbx.waitForRecord(callIdOf(caller, TRUNK_IP));
-    expect(record).toMatchObject({ disposition: 'no-answer', manager: null, answeredAt: null, talkSeconds: 0 });
-    expect(record.reason).toBe('no answer from 2 managers');
+    expect(record).toMatchObject({ disposition: 'missed', manager: null, answeredAt: null, talkSeconds: 0 });
+    expect(record.reason).toBe('no manager answered in 1 step of test-line');
     expect(record.attempts.map((a) => a.result)).toEqual(['busy', 'no-answer']);
     expect(finalCodeOf(result)).toBe(record.sipCode);
     expect(await heldManagers()).toEqual([]);
@@ -117,7 +112,6 @@ describe('inbound calls', () => {
 
   it('records a caller who hangs up while ringing as cancelled and leaves no manager reserved', async () => {
     await phones.register('101');
-    await rotationStartsAt101();
     const silent = await phones.answer('101', 'no-answer');
 
     const caller = phones.callFromTrunk({ scenario: 'uac-cancel.xml', talkMs: 1000 });
@@ -137,7 +131,7 @@ describe('inbound calls', () => {
     const result = await caller.done;
     expect(finalCodeOf(result)).toBe(480);
     const record = await pbx.waitForRecord(callIdOf(caller, TRUNK_IP));
-    expect(record).toMatchObject({ disposition: 'failed', sipCode: 480, reason: 'no manager is registered', attempts: [] });
+    expect(record).toMatchObject({ disposition: 'missed', sipCode: 480, reason: 'nobody in test-line was signed in and free', attempts: [] });
   });
 
   it('rejects a call to a number the company does not own', async () => {

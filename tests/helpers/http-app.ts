@@ -4,30 +4,54 @@ import type { HealthCheck } from '../../src/adapters/http/health-check.js';
 import { InMemoryCallStore } from '../../src/adapters/postgres/in-memory-call-store.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { CallStore } from '../../src/core/calls/call-store.port.js';
+import type { RoutingConsole } from '../../src/services/routing-console.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
+export const SUPERVISOR_TOKEN = 'supervisor-token-0123456789';
+/** Manager tokens of Anna (101) and Boris (102). */
+export const ANNA_TOKEN = 'anna-token-0123456789abcdef';
+export const BORIS_TOKEN = 'boris-token-0123456789abcdef';
 
 export function testConfig(): Config {
   return configSchema.parse({
-    api: { tokens: [{ name: 'crm', token: TEST_TOKEN }, { name: 'reports', token: OTHER_TOKEN }] },
-    managers: [{ extension: '101', name: 'Anna', password: 'anna-secret' }],
+    api: {
+      tokens: [
+        { name: 'crm', token: TEST_TOKEN },
+        { name: 'reports', token: OTHER_TOKEN },
+        { name: 'floor', token: SUPERVISOR_TOKEN, role: 'supervisor' },
+        { name: 'anna-phone', token: ANNA_TOKEN, role: 'manager', extension: '101' },
+        { name: 'boris-phone', token: BORIS_TOKEN, role: 'manager', extension: '102' },
+      ],
+    },
+    managers: [
+      { extension: '101', name: 'Anna', password: 'anna-secret' },
+      { extension: '102', name: 'Boris', password: 'boris-secret' },
+    ],
     trunks: [{ name: 't', address: '127.0.0.2', callerId: '+74951234567' }],
     companyNumbers: ['+74951234567'],
   });
 }
 
-export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const auth = bearer(TEST_TOKEN);
 
 /** The real app over fakes; the caller closes it. */
 export async function buildTestApp(
-  overrides: { callStore?: CallStore; health?: HealthCheck[]; rateLimitPerMinute?: number; healthCheckTimeoutMs?: number } = {},
+  overrides: {
+    callStore?: CallStore;
+    health?: HealthCheck[];
+    routing?: RoutingConsole;
+    rateLimitPerMinute?: number;
+    healthCheckTimeoutMs?: number;
+  } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
   const app = buildApp({
     config: testConfig(),
     callStore,
     health: overrides.health ?? [],
+    routing: overrides.routing,
     rateLimitPerMinute: overrides.rateLimitPerMinute,
     healthCheckTimeoutMs: overrides.healthCheckTimeoutMs,
   });

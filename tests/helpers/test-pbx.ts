@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -36,7 +36,23 @@ export interface TestPbxOptions {
   managers?: number;
   ringTimeoutSeconds?: number;
   maxCallsPerSecond?: number;
+  autoPauseAfterMisses?: number;
+  /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
+  dialplans?: Record<string, string>;
   name: string;
+}
+
+/** The default test line: every manager, top-down, no wrap-up, so tests are deterministic. */
+export function defaultDialplan(extensions: string[], ringTimeoutSeconds: number): string {
+  return [
+    'name: test-line',
+    `numbers: ["${COMPANY_NUMBER}"]`,
+    'timezone: UTC',
+    `groups: { sales: [${extensions.map((e) => `"${e}"`).join(', ')}] }`,
+    'steps:',
+    `  - { group: sales, strategy: sequential, ring_timeout: ${ringTimeoutSeconds}, max_wait: 120, wrap_up: 0 }`,
+    '',
+  ].join('\n');
 }
 
 export interface TestPbx extends RunningLeadline {
@@ -47,6 +63,7 @@ export interface TestPbx extends RunningLeadline {
   /** Polls the API until the call's record is written (records are batched). */
   waitForRecord(callId: string, timeoutMs?: number): Promise<CallRecord & Record<string, unknown>>;
   spoolDir: string;
+  dialplansDir: string;
   logFile: string;
   /** Stops everything and removes this run's Redis keys, schema and files. */
   destroy(): Promise<void>;
@@ -68,17 +85,23 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     postgres: { url: TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
     rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
     kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128, maxCallsPerSecond: opts.maxCallsPerSecond ?? 400 },
-    routing: { ringTimeoutSeconds: opts.ringTimeoutSeconds ?? 15 },
+    routing: {
+      ringTimeoutSeconds: opts.ringTimeoutSeconds ?? 15,
+      dialplansDir: join(workDir, 'dialplans'),
+      ...(opts.autoPauseAfterMisses ? { autoPauseAfterMisses: opts.autoPauseAfterMisses } : {}),
+    },
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
     managers,
     trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
-    companyNumbers: [COMPANY_NUMBER],
   });
 }
 
 export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
   const workDir = mkdtempSync(join(tmpdir(), `leadline-${opts.name}-`));
   const config = testConfig(opts, workDir);
+  const dialplans = opts.dialplans ?? { 'test-line.yaml': defaultDialplan(config.managers.map((m) => m.extension), config.routing.ringTimeoutSeconds) };
+  mkdirSync(config.routing.dialplansDir, { recursive: true });
+  for (const [name, text] of Object.entries(dialplans)) writeFileSync(join(config.routing.dialplansDir, name), text);
   mkdirSync('tests/artifacts', { recursive: true });
   const logFile = `tests/artifacts/${opts.name}.log`;
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
@@ -93,6 +116,7 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
     passwordOf: (ext) => config.managers.find((m) => m.extension === ext)!.password,
     api,
     spoolDir: config.paths.spoolDir,
+    dialplansDir: config.routing.dialplansDir,
     logFile,
     async waitForRecord(callId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -4,17 +4,21 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config-schema.js';
 import type { CallStore } from '../../core/calls/call-store.port.js';
+import type { RoutingConsole } from '../../services/routing-console.js';
 import type { HealthCheck } from './health-check.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
 import { bearerAuthPlugin } from './plugins/bearer-auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { callsRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
+import { routingRoutes } from './routes/routing.js';
 
 export interface AppDeps {
   config: Config;
   callStore: CallStore;
   health: HealthCheck[];
+  /** Live routing (managers, pauses, waiting calls, scenarios); without it those routes do not exist. */
+  routing?: RoutingConsole;
   logger?: Logger;
   /** Requests per minute per client IP on everything but /healthz. */
   rateLimitPerMinute?: number;
@@ -43,5 +47,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   app.register(callsRoutes, { callStore: deps.callStore });
+  if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
   return app;
 }

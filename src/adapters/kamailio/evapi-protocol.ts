@@ -24,8 +24,20 @@ export const routeRequestSchema = z.object({
 
 export const kamailioEventSchema = z.discriminatedUnion('event', [
   routeRequestSchema,
-  z.object({ event: z.literal('branch_failed'), callid: z.string(), code: z.number().int(), canceled: z.number().int(), ts }),
-  z.object({ event: z.literal('answered'), callid: z.string(), ts }),
+  // Unless cancelled, the transaction is suspended again: the service must answer with a decision.
+  z.object({
+    event: z.literal('branch_failed'),
+    tindex: z.number().int().optional(),
+    tlabel: z.number().int().optional(),
+    callid: z.string(),
+    code: z.number().int(),
+    canceled: z.number().int(),
+    ts,
+  }),
+  // The caller sent CANCEL (matters for a call waiting in line: no branch reports it).
+  z.object({ event: z.literal('cancelled'), callid: z.string(), ts }),
+  // `src` is where the 200 OK came from: tells which phone of a ring-all answered.
+  z.object({ event: z.literal('answered'), callid: z.string(), src: z.string().optional(), ts }),
   z.object({ event: z.literal('ended'), callid: z.string(), ts }),
   z.object({
     event: z.literal('registered'),
@@ -51,9 +63,20 @@ export interface RtjsonRoute {
   headers?: { from?: { display?: string; uri?: string }; extra?: string };
 }
 
-export type RoutingDecisionMessage =
-  | { type: 'decision'; tindex: number; tlabel: number; action: 'route'; routes: { version: '1.0'; routing: 'serial'; routes: RtjsonRoute[] } }
-  | { type: 'decision'; tindex: number; tlabel: number; action: 'reject'; code: number; reason: string };
+interface DecisionAddress {
+  type: 'decision';
+  tindex: number;
+  tlabel: number;
+}
+
+export type RoutingDecisionMessage = DecisionAddress &
+  (
+    | { action: 'route'; routes: { version: '1.0'; routing: 'serial' | 'parallel'; routes: RtjsonRoute[] } }
+    /** media 'yes' when rtpengine holds a session for the call that must be closed (a string: Kamailio compares it as one). */
+    | { action: 'reject'; code: number; reason: string; media: 'yes' | 'no' }
+    /** Keep the call suspended, with ringback, until another decision comes. */
+    | { action: 'wait' }
+  );
 
 export interface CredentialMessage {
   type: 'credential';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config-schema.js';
 import { digestHa1 } from '../../core/agents/digest-ha1.js';
-import type { RoutingDecision } from '../../core/calls/routing-decision.js';
+import type { LiveCall } from '../../core/calls/live-call.js';
+import { reject, type RoutingDecision } from '../../core/calls/routing-decision.js';
 import type { CallEvents } from '../../services/call-events.js';
 import type { CallRouter } from '../../services/call-router.js';
 import type { Registrations } from '../../services/registrations.js';
@@ -20,10 +21,13 @@ export interface KamailioBridgeDeps {
 /** A route request older than this is refused: its caller is already on a retransmission timer. */
 const STALE_ROUTE_REQUEST_MS = 1000;
 
+type Transaction = { tindex: number; tlabel: number };
+
 /**
  * Translates between Kamailio's evapi messages and the services: answers route
- * requests, forwards call and registration events, and pushes the managers'
- * digest credentials whenever the channel (re)connects.
+ * requests and failed ring attempts, resumes calls that waited in line, forwards
+ * call and registration events, and pushes the managers' digest credentials
+ * whenever the channel (re)connects.
  */
 export class KamailioBridge {
   constructor(private readonly deps: KamailioBridgeDeps) {}
@@ -32,6 +36,15 @@ export class KamailioBridge {
     this.deps.evapi.on('connected', () => this.pushCredentials());
     this.deps.evapi.on('event', (event) => void this.handle(event));
     this.deps.evapi.start();
+  }
+
+  /** Resumes a call Kamailio holds suspended (it waited in line). */
+  resume(call: LiveCall, decision: RoutingDecision): void {
+    if (!call.transaction) {
+      this.deps.log.error({ callId: call.callId }, 'cannot resume a call without its kamailio transaction');
+      return;
+    }
+    this.send(call.callId, call.transaction, decision);
   }
 
   private pushCredentials(): void {
@@ -44,15 +57,19 @@ export class KamailioBridge {
 
   private async handle(event: KamailioEvent): Promise<void> {
     const at = Math.round(event.ts * 1000);
-    if (event.event === 'route') this.deps.log.debug({ callId: event.callid, lagMs: Date.now() - at }, 'route request received');
     try {
       switch (event.event) {
         case 'route':
           return await this.route(event, at);
-        case 'branch_failed':
-          return await this.deps.events.branchFailed(event.callid, event.code, event.canceled === 1, at);
+        case 'branch_failed': {
+          const next = await this.deps.events.branchFailed(event.callid, event.code, event.canceled === 1, at);
+          if (next && event.tindex !== undefined && event.tlabel !== undefined) this.send(event.callid, { tindex: event.tindex, tlabel: event.tlabel }, next);
+          return;
+        }
+        case 'cancelled':
+          return await this.deps.events.cancelled(event.callid, at);
         case 'answered':
-          return await this.deps.events.answered(event.callid, at);
+          return await this.deps.events.answered(event.callid, at, event.src);
         case 'ended':
           return await this.deps.events.ended(event.callid, at);
         case 'registered':
@@ -63,7 +80,11 @@ export class KamailioBridge {
     } catch (err) {
       const callId = 'callid' in event ? event.callid : undefined;
       this.deps.log.error({ err, callId, event: event.event }, 'failed to handle a kamailio event');
-      if (event.event === 'route') this.answer(event, { action: 'reject', code: 500, reason: 'Routing Failed' });
+      // A suspended call must always get an answer, or its caller hears nothing until Kamailio's timer.
+      if (event.event === 'route') this.send(event.callid, event, reject(500));
+      if (event.event === 'branch_failed' && event.canceled === 0 && event.tindex !== undefined && event.tlabel !== undefined) {
+        this.send(event.callid, { tindex: event.tindex, tlabel: event.tlabel }, reject(500, true));
+      }
     }
   }
 
@@ -72,41 +93,49 @@ export class KamailioBridge {
     if (waitedMs > STALE_ROUTE_REQUEST_MS) {
       // Overloaded: the caller has been retransmitting; refuse at once rather than add to the backlog.
       this.deps.log.warn({ callId: request.callid, waitedMs }, 'route request too old: refused with 503');
-      return this.answer(request, { action: 'reject', code: 503, reason: 'Overloaded' });
+      return this.send(request.callid, request, { action: 'reject', code: 503, reason: 'Overloaded' });
     }
+    const transaction = { tindex: request.tindex, tlabel: request.tlabel };
     const decision = await this.deps.router.decide({
       callId: request.callid,
       source: request.source,
       fromUser: request.from_user,
       dialled: request.ruri_user || request.to_user,
       receivedAt: at,
+      transaction,
     });
-    this.answer(request, decision);
+    this.send(request.callid, transaction, decision);
   }
 
-  private answer(request: RouteRequest, decision: RoutingDecision): void {
-    const message: RoutingDecisionMessage =
-      decision.action === 'reject'
-        ? { type: 'decision', tindex: request.tindex, tlabel: request.tlabel, action: 'reject', code: decision.code, reason: decision.reason }
-        : {
-            type: 'decision',
-            tindex: request.tindex,
-            tlabel: request.tlabel,
-            action: 'route',
-            routes: {
-              version: '1.0',
-              routing: 'serial',
-              routes: decision.targets.map((t) => ({
-                uri: t.uri,
-                ...(t.nextHop ? { dst_uri: t.nextHop } : {}),
-                fr_inv_timer: t.ringTimeoutMs,
-                fr_timer: 4000,
-                ...(t.fromUri ? { headers: { from: { uri: t.fromUri } } } : {}),
-              })),
-            },
-          };
-    if (!this.deps.evapi.send(message)) {
-      this.deps.log.error({ callId: request.callid }, 'kamailio disconnected before the routing answer could be sent');
+  private send(callId: string, transaction: Transaction, decision: RoutingDecision): void {
+    if (!this.deps.evapi.send(toMessage(transaction, decision))) {
+      this.deps.log.error({ callId }, 'kamailio disconnected before the routing answer could be sent');
     }
+  }
+}
+
+function toMessage({ tindex, tlabel }: Transaction, decision: RoutingDecision): RoutingDecisionMessage {
+  const address = { type: 'decision' as const, tindex, tlabel };
+  switch (decision.action) {
+    case 'reject':
+      return { ...address, action: 'reject', code: decision.code, reason: decision.reason, media: decision.media ? 'yes' : 'no' };
+    case 'wait':
+      return { ...address, action: 'wait' };
+    case 'route':
+      return {
+        ...address,
+        action: 'route',
+        routes: {
+          version: '1.0',
+          routing: decision.parallel ? 'parallel' : 'serial',
+          routes: decision.targets.map((t) => ({
+            uri: t.uri,
+            ...(t.nextHop ? { dst_uri: t.nextHop } : {}),
+            fr_inv_timer: t.ringTimeoutMs,
+            fr_timer: 4000,
+            ...(t.fromUri ? { headers: { from: { uri: t.fromUri } } } : {}),
+          })),
+        },
+      };
   }
 }

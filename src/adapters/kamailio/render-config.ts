@@ -21,6 +21,7 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     EVAPI_WORKERS: String(Math.max(2, Math.min(8, config.kamailio.children))),
     RTPENGINE_SOCK: `udp:127.0.0.1:${config.rtpengine.ngPort}`,
     RING_TIMEOUT_MS: String(config.routing.ringTimeoutSeconds * 1000),
+    ROUTING_WAIT_MS: String(config.routing.maxCallWaitSeconds * 1000),
     MAX_CALLS_PER_SECOND: String(config.kamailio.maxCallsPerSecond),
     // Nonces are signed with this; derived from the config so restarts keep them valid.
     AUTH_SECRET: createHash('sha256').update(`leadline-nonce:${config.sip.domain}:${config.api.tokens[0]!.token}`).digest('hex').slice(0, 32),

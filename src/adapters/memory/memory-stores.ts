@@ -1,11 +1,4 @@
-import type {
-  AgentActivity,
-  AgentActivityStore,
-  AgentHold,
-  Registration,
-  RegistrationStore,
-  RotationCounter,
-} from '../../core/agents/agent-ports.js';
+import type { Registration, RegistrationStore, RotationCounter } from '../../core/agents/agent-ports.js';
 import type { LiveCall } from '../../core/calls/live-call.js';
 import type { LiveCallStore } from '../../core/calls/live-call-store.js';
 
@@ -22,23 +15,6 @@ export class MemoryRegistrationStore implements RegistrationStore {
   }
 
   async registered(extensions: readonly string[]): Promise<Map<string, Registration>> {
-    return new Map(extensions.filter((e) => this.entries.has(e)).map((e) => [e, this.entries.get(e)!]));
-  }
-}
-
-export class MemoryAgentActivityStore implements AgentActivityStore {
-  readonly entries = new Map<string, AgentHold>();
-
-  async hold(extension: string, activity: AgentActivity, callId: string, at: number): Promise<void> {
-    this.entries.set(extension, { activity, callId, since: at });
-  }
-
-  async release(extension: string, callId: string): Promise<boolean> {
-    if (this.entries.get(extension)?.callId !== callId) return false;
-    return this.entries.delete(extension);
-  }
-
-  async holds(extensions: readonly string[]): Promise<Map<string, AgentHold>> {
     return new Map(extensions.filter((e) => this.entries.has(e)).map((e) => [e, this.entries.get(e)!]));
   }
 }

@@ -36,7 +36,20 @@ export interface CallAttemptsTable {
   sip_code: number | null;
 }
 
+export interface CallbackTasksTable {
+  call_id: string;
+  scenario: string;
+  client_number: string;
+  company_number: string;
+  manager: string | null;
+  reason: string;
+  created_at: Timestamp;
+  done_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  done_call_id: string | null;
+}
+
 export interface DatabaseSchema {
   calls: CallsTable;
   call_attempts: CallAttemptsTable;
+  callback_tasks: CallbackTasksTable;
 }

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { AppError } from '../../core/errors/app-error.js';
 import { migration0001Calls } from './migrations/0001-calls.js';
+import { migration0002MissedCalls } from './migrations/0002-missed-calls.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -8,6 +9,7 @@ import { migration0001Calls } from './migrations/0001-calls.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-calls': migration0001Calls,
+  '0002-missed-calls': migration0002MissedCalls,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -2,10 +2,30 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { StartupError } from '../../core/errors/app-error.js';
 
-const script = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+
+/** Redis has no includes: each agent script runs with the shared hash helpers in front of it. */
+const agentScript = (name: string) => `${lua('agent-hash')}\n${lua(name)}`;
+
+/** The Lua scripts, one per atomic operation on a manager's state (each file says what it takes and why it is atomic). */
+const AGENT_COMMANDS: Record<string, { file: string; numberOfKeys?: number }> = {
+  reserveAgents: { file: 'reserve-agents' }, // a key pair per candidate: the caller passes the number of keys first
+  agentAnswered: { file: 'agent-answered', numberOfKeys: 1 },
+  agentOfferFailed: { file: 'agent-offer-failed', numberOfKeys: 1 },
+  agentPlacedCall: { file: 'agent-placed-call', numberOfKeys: 1 },
+  agentCallEnded: { file: 'agent-call-ended', numberOfKeys: 1 },
+};
+
+type Arg = string | number;
 
 export interface LeadlineRedis extends Redis {
-  releaseAgent(holdsKey: string, extension: string, callId: string): Promise<number>;
+  /** numKeys, then (agent key, registration key) per candidate, then call id, count, max concurrent calls, skip busy (1/0), now. Returns 0-based indexes. */
+  reserveAgents(numKeys: number, ...keysThenArgs: Arg[]): Promise<number[]>;
+  agentAnswered(agentKey: string, callId: string, now: Arg): Promise<0 | 1>;
+  /** Returns [released, autoPaused] as 1/0. */
+  agentOfferFailed(agentKey: string, callId: string, outcome: string, now: Arg, autoPauseAfterMisses: Arg, autoPauseReason: string): Promise<[0 | 1, 0 | 1]>;
+  agentPlacedCall(agentKey: string, callId: string, now: Arg): Promise<0 | 1>;
+  agentCallEnded(agentKey: string, callId: string, now: Arg, wrapUpMs: Arg, talkSeconds: Arg, day: string): Promise<0 | 1>;
 }
 
 /**
@@ -14,7 +34,9 @@ export interface LeadlineRedis extends Redis {
  */
 export async function createRedis(url: string): Promise<LeadlineRedis> {
   const redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 }) as LeadlineRedis;
-  redis.defineCommand('releaseAgent', { numberOfKeys: 1, lua: script('release-agent-1') });
+  for (const [name, { file, numberOfKeys }] of Object.entries(AGENT_COMMANDS)) {
+    redis.defineCommand(name, { lua: agentScript(file), numberOfKeys });
+  }
   redis.on('error', () => {}); // reconnects are logged by health checks; avoid unhandled 'error' events
   try {
     await redis.connect();

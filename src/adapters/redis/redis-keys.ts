@@ -2,13 +2,24 @@
 export class RedisKeys {
   constructor(private readonly prefix: string) {}
 
+  /** A phone's registration (JSON Registration), expiring with it: it alone says a manager is registered. */
   registration(extension: string): string {
     return `${this.prefix}reg:${extension}`;
   }
 
-  /** One hash for every manager (field: extension), so routing reads them all in one HMGET. */
-  agentHolds(): string {
-    return `${this.prefix}agents:holds`;
+  /** A manager's live state: one hash, one field per AgentState field (layout in lua/agent-hash.lua). */
+  agent(extension: string): string {
+    return `${this.prefix}agent:${extension}`;
+  }
+
+  /** Every manager's answer score in one hash (field: extension, value: JSON AnswerScore), read with one HMGET. */
+  answerScores(): string {
+    return `${this.prefix}answer-scores`;
+  }
+
+  /** Who last talked to each client (field: the number's digits, value: JSON {manager, at}), for sticky routing. */
+  clientManagers(): string {
+    return `${this.prefix}client-managers`;
   }
 
   liveCall(callId: string): string {

@@ -103,6 +103,11 @@ export class ScenarioDirectory {
     return undefined;
   }
 
+  byName(name: string): Scenario | undefined {
+    for (const { scenario } of this.good.values()) if (scenario.name === name) return scenario;
+    return undefined;
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {

@@ -1,4 +1,6 @@
 /** What the routing needs to know about managers' phones and calls. No I/O here: adapters implement these. */
+import type { AnswerScore } from '../routing/answer-score.js';
+import type { AgentState, OfferOutcome, OfferRules } from './agent-state.js';
 
 export interface Registration {
   /** The Contact the phone registered. */
@@ -14,23 +16,44 @@ export interface RegistrationStore {
   registered(extensions: readonly string[]): Promise<Map<string, Registration>>;
 }
 
-/** A manager is held by at most one call at a time: ringing for it, or talking in it. */
-export type AgentActivity = 'ringing' | 'on-call';
-
-export interface AgentHold {
-  activity: AgentActivity;
-  callId: string;
-  since: number;
+/**
+ * Managers' live state, shared by every service instance. Each method that changes
+ * state is one atomic operation (one Lua script in Redis), so two instances never
+ * reserve one manager for two calls. `registered` in the returned states comes from
+ * the RegistrationStore's keys: a phone that stops registering goes offline by itself.
+ */
+export interface AgentStateStore {
+  /** The state of each of these managers; one never seen comes back as newAgentState (offline). */
+  read(extensions: readonly string[], now: number): Promise<Map<string, AgentState>>;
+  /**
+   * Walks `candidates` in order and reserves (ringing for `callId`) each one who
+   * canOffer() right now, until `count` are reserved. Returns them in candidate order.
+   */
+  reserve(callId: string, candidates: readonly string[], count: number, rules: OfferRules, now: number): Promise<string[]>;
+  /** The reserved manager picked up: ringing -> on a call. False when he was not reserved for this call. */
+  answered(extension: string, callId: string, now: number): Promise<boolean>;
+  /**
+   * The offer ended without an answer: frees the reservation if this call holds it,
+   * counts a miss, and pauses the manager with reason 'no-answer' after
+   * `autoPauseAfterMisses` misses in a row.
+   */
+  offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, autoPauseAfterMisses: number): Promise<{ released: boolean; autoPaused: boolean }>;
+  /** A manager places a call himself (outbound or internal): he is on that call from now. */
+  placedCall(extension: string, callId: string, now: number): Promise<void>;
+  /** A call he was on ended: wrap-up starts and today's counters grow (`day` is the local date, YYYY-MM-DD). */
+  callEnded(extension: string, callId: string, now: number, wrapUpMs: number, talkSeconds: number, day: string): Promise<boolean>;
+  pause(extension: string, reason: string, now: number): Promise<void>;
+  /** Also clears the run of misses, so an unpaused manager starts afresh. */
+  unpause(extension: string, now: number): Promise<void>;
 }
 
-export interface AgentActivityStore {
-  hold(extension: string, activity: AgentActivity, callId: string, at: number): Promise<void>;
-  /** Frees the manager only if this call still holds him (another call may have taken him since). */
-  release(extension: string, callId: string): Promise<boolean>;
-  holds(extensions: readonly string[]): Promise<Map<string, AgentHold>>;
+/** Answer scores of performance-weighted routing; kept apart from the state so status changes never reset them. */
+export interface AnswerScoreStore {
+  read(extensions: readonly string[]): Promise<Map<string, AnswerScore>>;
+  write(extension: string, score: AnswerScore): Promise<void>;
 }
 
-/** The next number in a line's rotation, shared by every service instance. */
+/** The next number in a group's rotation, shared by every service instance. */
 export interface RotationCounter {
   next(line: string): Promise<number>;
 }

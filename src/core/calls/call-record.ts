@@ -3,7 +3,7 @@
 export type Direction = 'inbound' | 'outbound' | 'internal';
 
 /** Why the call ended, from the caller's point of view. */
-export type Disposition = 'answered' | 'busy' | 'no-answer' | 'failed' | 'cancelled';
+export type Disposition = 'answered' | 'busy' | 'no-answer' | 'missed' | 'failed' | 'cancelled';
 
 /** How one ring attempt (one serial-fork branch) ended. */
 export type AttemptResult = 'answered' | 'busy' | 'no-answer' | 'rejected' | 'unreachable' | 'cancelled';

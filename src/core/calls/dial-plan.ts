@@ -1,4 +1,4 @@
-import { digitsOf, sameNumber } from '../phone/phone-number.js';
+import { digitsOf } from '../phone/phone-number.js';
 
 /** Where a new call is headed, decided from who sent it and what was dialled. */
 export type CallIntent =
@@ -15,7 +15,6 @@ export interface DialPlanInput {
 }
 
 export interface DialPlanContext {
-  companyNumbers: readonly string[];
   extensions: ReadonlySet<string>;
 }
 
@@ -23,11 +22,8 @@ export interface DialPlanContext {
 const MIN_EXTERNAL_DIGITS = 5;
 
 export function classifyCall(input: DialPlanInput, ctx: DialPlanContext): CallIntent {
-  if (input.source === 'trunk') {
-    const line = ctx.companyNumbers.find((n) => sameNumber(n, input.dialled));
-    if (!line) return { kind: 'reject', code: 404, reason: 'Unknown Number' };
-    return { kind: 'inbound', companyNumber: line, callerNumber: input.fromUser };
-  }
+  // Which company line (and scenario) serves the dialled number is the scenarios' business.
+  if (input.source === 'trunk') return { kind: 'inbound', companyNumber: input.dialled, callerNumber: input.fromUser };
   if (ctx.extensions.has(input.dialled)) {
     if (input.dialled === input.fromUser) return { kind: 'reject', code: 486, reason: 'Cannot Call Yourself' };
     return { kind: 'internal', fromExtension: input.fromUser, extension: input.dialled };

@@ -1,8 +1,11 @@
+import type { CallProgress } from '../routing/call-progress.js';
 import type { AttemptResult, CallRecord, Direction, Disposition } from './call-record.js';
 
 /**
  * A call in progress, as the service knows it between Kamailio's events.
  * Plain JSON (times in epoch ms) so it can live in Redis between events.
+ * Ring attempts are appended as the router offers the call: one at a time for
+ * serial strategies, several at once for ring-all.
  */
 export interface LiveCall {
   callId: string;
@@ -14,41 +17,57 @@ export interface LiveCall {
   placedBy: string | null;
   startedAt: number;
   answeredAt: number | null;
-  /** Index of the attempt ringing now. */
-  current: number;
   canceled: boolean;
   attempts: LiveAttempt[];
   /** Set when the service refused the call before any branch rang. */
   rejected: { code: number; reason: string } | null;
+  /** Set when an inbound call ran through every step of its scenario unanswered (the caller got `code`). */
+  missed: { code: number; reason: string } | null;
+  /** Kamailio's transaction, so a call waiting in line can be resumed later. */
+  transaction: { tindex: number; tlabel: number } | null;
+  /** Where an inbound call is in its scenario; null for other calls. */
+  progress: CallProgress | null;
 }
 
 export interface LiveAttempt {
   manager: string | null;
   target: string;
-  startedAt: number | null;
+  /** The address the branch is sent to (the phone's registration source), to tell who answered. */
+  nextHop: string | null;
+  startedAt: number;
   endedAt: number | null;
   result: AttemptResult | null;
   sipCode: number | null;
 }
 
-export type NewLiveCall = Omit<LiveCall, 'answeredAt' | 'current' | 'canceled' | 'attempts' | 'rejected'> & {
-  targets: { manager: string | null; target: string }[];
-};
+export type NewLiveCall = Pick<LiveCall, 'callId' | 'direction' | 'callerNumber' | 'calleeNumber' | 'companyNumber' | 'placedBy' | 'startedAt'> &
+  Partial<Pick<LiveCall, 'transaction' | 'progress'>>;
+
+export interface NewAttempt {
+  manager: string | null;
+  target: string;
+  nextHop?: string;
+}
 
 export function startLiveCall(call: NewLiveCall): LiveCall {
-  const { targets, ...rest } = call;
   return {
-    ...rest,
+    transaction: null,
+    progress: null,
+    ...call,
     answeredAt: null,
-    current: 0,
     canceled: false,
     rejected: null,
-    attempts: targets.map((t, i) => ({ ...t, startedAt: i === 0 ? call.startedAt : null, endedAt: null, result: null, sipCode: null })),
+    missed: null,
+    attempts: [],
   };
 }
 
-export function rejectedLiveCall(call: Omit<NewLiveCall, 'targets'>, code: number, reason: string): LiveCall {
-  return { ...startLiveCall({ ...call, targets: [] }), rejected: { code, reason } };
+export function rejectedLiveCall(call: NewLiveCall, code: number, reason: string): LiveCall {
+  return { ...startLiveCall(call), rejected: { code, reason } };
+}
+
+export function missedLiveCall(call: LiveCall, reason: string, code = 480): LiveCall {
+  return { ...call, missed: { code, reason } };
 }
 
 /** Maps a branch's final SIP status to how the ring attempt ended. */
@@ -60,47 +79,49 @@ export function attemptResultOf(code: number, canceled: boolean): AttemptResult 
   return 'unreachable';
 }
 
-export interface BranchOutcome {
-  call: LiveCall;
-  /** The manager whose phone stopped ringing. */
-  released: string | null;
-  /** The manager whose phone rings next, if any. */
-  ringing: string | null;
-  /** True when no branch is left: the call is over. */
-  finished: boolean;
+export function addAttempts(call: LiveCall, targets: readonly NewAttempt[], at: number): LiveCall {
+  const added = targets.map((t) => ({ manager: t.manager, target: t.target, nextHop: t.nextHop ?? null, startedAt: at, endedAt: null, result: null, sipCode: null }));
+  return { ...call, attempts: [...call.attempts, ...added] };
 }
 
-export function applyBranchFailure(call: LiveCall, code: number, canceled: boolean, at: number): BranchOutcome {
-  const attempts = call.attempts.map((a) => ({ ...a }));
-  const failed = attempts[call.current];
-  if (failed) {
-    failed.endedAt = at;
-    failed.sipCode = code;
-    failed.result = attemptResultOf(code, canceled);
-  }
-  const next = canceled ? undefined : attempts[call.current + 1];
-  if (next) next.startedAt = at;
-  return {
-    call: { ...call, attempts, canceled: call.canceled || canceled, current: next ? call.current + 1 : call.current },
-    released: failed?.manager ?? null,
-    ringing: next?.manager ?? null,
-    finished: next === undefined,
-  };
+/** Attempts still ringing. */
+export function ringingAttempts(call: LiveCall): LiveAttempt[] {
+  return call.attempts.filter((a) => a.endedAt === null);
 }
 
-export function applyAnswer(call: LiveCall, at: number): LiveCall {
-  const attempts = call.attempts.map((a, i) => (i === call.current ? { ...a, endedAt: at, result: 'answered' as const, sipCode: 200 } : a));
-  return { ...call, attempts, answeredAt: at };
+/** Every ringing branch ended with this final code (Kamailio reports the best of a parallel fork). */
+export function endRinging(call: LiveCall, code: number, canceled: boolean, at: number): { call: LiveCall; ended: LiveAttempt[] } {
+  const ended: LiveAttempt[] = [];
+  const attempts = call.attempts.map((a) => {
+    if (a.endedAt !== null) return a;
+    const done = { ...a, endedAt: at, sipCode: code, result: attemptResultOf(code, canceled) };
+    ended.push(done);
+    return done;
+  });
+  return { call: { ...call, attempts, canceled: call.canceled || canceled }, ended };
 }
 
-/** Everyone whose state this call holds: the manager who placed it and the one ringing or talking. */
-export function managersHeldBy(call: LiveCall): string[] {
-  const ringingOrTalking = call.attempts[call.current]?.manager ?? null;
-  return [call.placedBy, ringingOrTalking].filter((m): m is string => m !== null);
+/**
+ * The call was picked up. With several branches ringing, the one whose next hop
+ * sent the answer wins and the others were cancelled by Kamailio.
+ */
+export function applyAnswer(call: LiveCall, at: number, answeredFrom?: string): { call: LiveCall; answeredBy: LiveAttempt | null } {
+  const ringing = ringingAttempts(call);
+  const winner = ringing.length === 1 ? ringing[0] : ringing.find((a) => a.nextHop !== null && a.nextHop === answeredFrom) ?? ringing[0];
+  const attempts = call.attempts.map((a) => {
+    if (a.endedAt !== null) return a;
+    return a === winner ? { ...a, endedAt: at, result: 'answered' as const, sipCode: 200 } : { ...a, endedAt: at, result: 'cancelled' as const, sipCode: 487 };
+  });
+  const answeredBy = winner ? attempts[call.attempts.indexOf(winner)]! : null;
+  return { call: { ...call, attempts, answeredAt: at }, answeredBy };
+}
+
+/** The manager who talked in this call, if it was answered by one. */
+export function answeringManager(call: LiveCall): string | null {
+  return call.attempts.find((a) => a.result === 'answered')?.manager ?? null;
 }
 
 export function finishCall(call: LiveCall, at: number): CallRecord {
-  const answered = call.attempts.find((a) => a.result === 'answered');
   const disposition = dispositionOf(call);
   const endedAt = Math.max(at, call.startedAt);
   const ringEnd = call.answeredAt ?? endedAt;
@@ -111,31 +132,30 @@ export function finishCall(call: LiveCall, at: number): CallRecord {
     callerNumber: call.callerNumber,
     calleeNumber: call.calleeNumber,
     companyNumber: call.companyNumber,
-    manager: answered?.manager ?? call.placedBy,
+    manager: answeringManager(call) ?? call.placedBy,
     startedAt: new Date(call.startedAt),
     answeredAt: call.answeredAt === null ? null : new Date(call.answeredAt),
     endedAt: new Date(endedAt),
     ringSeconds: seconds(ringEnd - call.startedAt),
     talkSeconds: call.answeredAt === null ? 0 : seconds(endedAt - call.answeredAt),
     disposition,
-    sipCode: disposition === 'answered' ? null : call.rejected?.code ?? (call.canceled ? 487 : last?.sipCode ?? null),
+    sipCode: disposition === 'answered' ? null : call.rejected?.code ?? call.missed?.code ?? (call.canceled ? 487 : last?.sipCode ?? null),
     reason: disposition === 'answered' ? null : reasonOf(call, disposition),
-    attempts: call.attempts
-      .filter((a) => a.startedAt !== null)
-      .map((a) => ({
-        manager: a.manager,
-        target: a.target,
-        startedAt: new Date(a.startedAt!),
-        endedAt: a.endedAt === null ? new Date(endedAt) : new Date(a.endedAt),
-        result: a.result ?? (call.canceled ? 'cancelled' : 'unreachable'),
-        sipCode: a.sipCode,
-      })),
+    attempts: call.attempts.map((a) => ({
+      manager: a.manager,
+      target: a.target,
+      startedAt: new Date(a.startedAt),
+      endedAt: new Date(a.endedAt ?? endedAt),
+      result: a.result ?? (call.canceled ? 'cancelled' : 'unreachable'),
+      sipCode: a.sipCode,
+    })),
   };
 }
 
 function dispositionOf(call: LiveCall): Disposition {
   if (call.answeredAt !== null) return 'answered';
   if (call.canceled) return 'cancelled';
+  if (call.missed) return 'missed';
   if (call.rejected) return 'failed';
   const results = call.attempts.map((a) => a.result).filter((r) => r !== null);
   if (results.length > 0 && results.every((r) => r === 'busy' || r === 'rejected')) return 'busy';
@@ -144,12 +164,13 @@ function dispositionOf(call: LiveCall): Disposition {
 }
 
 function reasonOf(call: LiveCall, disposition: Disposition): string {
+  if (call.missed) return call.missed.reason;
   if (call.rejected) return call.rejected.reason;
-  const tried = call.attempts.filter((a) => a.startedAt !== null).length;
+  const tried = new Set(call.attempts.map((a) => a.manager ?? a.target)).size;
   const who = call.direction === 'inbound' ? `${tried} manager${tried === 1 ? '' : 's'}` : 'the callee';
   switch (disposition) {
     case 'cancelled':
-      return 'the caller hung up while ringing';
+      return call.attempts.length === 0 ? 'the caller hung up while waiting' : 'the caller hung up while ringing';
     case 'busy':
       return call.direction === 'inbound' ? `all ${who} busy` : 'the callee was busy';
     case 'no-answer':

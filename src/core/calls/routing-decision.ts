@@ -6,9 +6,11 @@ export interface NewCallRequest {
   dialled: string;
   /** Epoch ms, from Kamailio's clock. */
   receivedAt: number;
+  /** Kamailio's suspended transaction, to resume a waiting call later. */
+  transaction?: { tindex: number; tlabel: number };
 }
 
-/** One branch of the serial fork. */
+/** One branch of the fork. */
 export interface RouteTarget {
   uri: string;
   /** Next hop when it differs from the URI (the address a phone registered from). */
@@ -18,6 +20,28 @@ export interface RouteTarget {
   fromUri?: string;
 }
 
+/**
+ * What Kamailio does with a suspended call: ring these targets (one after another,
+ * or all at once for ring-all), refuse it with a final code, or keep it suspended
+ * with ringback while it waits in line. `media` says rtpengine holds a session
+ * for the call that a refusal must close.
+ */
 export type RoutingDecision =
-  | { action: 'route'; targets: RouteTarget[] }
-  | { action: 'reject'; code: number; reason: string };
+  | { action: 'route'; targets: RouteTarget[]; parallel?: boolean }
+  | { action: 'reject'; code: number; reason: string; media?: boolean }
+  | { action: 'wait' };
+
+const PHRASES: Record<number, string> = {
+  404: 'Not Found',
+  408: 'Request Timeout',
+  480: 'Temporarily Unavailable',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  500: 'Server Internal Error',
+  503: 'Service Unavailable',
+  603: 'Decline',
+};
+
+export function reject(code: number, media = false): RoutingDecision {
+  return { action: 'reject', code, reason: PHRASES[code] ?? 'Rejected', ...(media ? { media } : {}) };
+}

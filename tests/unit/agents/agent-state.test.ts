@@ -1,77 +1,175 @@
 import { describe, expect, it } from 'vitest';
-import { applyAgentEvent, isAvailable, newAgentState, statusAt, type AgentEvent, type AgentState } from '../../../src/core/agents/agent-state.js';
+import {
+  AUTO_PAUSE_REASON,
+  applyAgentEvent,
+  canOffer,
+  countersFor,
+  newAgentState,
+  statusAt,
+  type AgentEvent,
+  type AgentState,
+  type OfferRules,
+} from '../../../src/core/agents/agent-state.js';
 
 const T0 = 1_800_000_000_000;
-const rules = { autoPauseAfterMisses: 3 };
+const one: OfferRules = { maxConcurrentCalls: 1, skipBusy: false };
+const free: AgentState = { ...newAgentState(T0), registered: true };
 
-function run(events: AgentEvent[], start = newAgentState(T0), at = T0): { state: AgentState; autoPaused: boolean[] } {
+/** Applies events one second apart from T0 + 1 s; returns the last state and what each step reported. */
+function run(events: AgentEvent[], start: AgentState = free) {
   let state = start;
-  const autoPaused: boolean[] = [];
-  events.forEach((e, i) => {
-    const t = applyAgentEvent(state, e, at + i * 1000, rules);
+  const steps = events.map((event, i) => {
+    const t = applyAgentEvent(state, event, T0 + (i + 1) * 1000);
     state = t.state;
-    autoPaused.push(t.autoPaused);
+    return { applied: t.applied, autoPaused: t.autoPaused };
   });
-  return { state, autoPaused };
+  return { state, steps };
 }
 
-describe('agent state', () => {
-  it('goes offline -> available -> ringing -> on-call -> wrap-up -> available', () => {
-    const { state } = run([{ type: 'registered' }, { type: 'offered', callId: 'c1' }, { type: 'answered', callId: 'c1' }]);
-    expect(statusAt(state, T0 + 3000)).toBe('on-call');
-    const ended = applyAgentEvent(state, { type: 'call-ended', callId: 'c1', wrapUpMs: 10_000 }, T0 + 60_000, rules).state;
-    expect(statusAt(ended, T0 + 65_000)).toBe('wrap-up');
-    expect(isAvailable(ended, T0 + 65_000)).toBe(false);
-    expect(statusAt(ended, T0 + 70_000)).toBe('available');
-  });
+const reserve = (callId: string, rules = one): AgentEvent => ({ type: 'reserved', callId, rules });
+const miss = (callId: string, autoPauseAfterMisses = 3): AgentEvent => ({ type: 'offer-failed', callId, outcome: 'missed', autoPauseAfterMisses });
+const end = (callId: string, wrapUpMs = 0, talkSeconds = 0, day = '2027-01-15'): AgentEvent => ({ type: 'call-ended', callId, wrapUpMs, talkSeconds, day });
 
-  it('is offline whatever it was doing when the phone is not registered', () => {
+describe('statusAt', () => {
+  it('is offline until the phone registers, then available', () => {
     expect(statusAt(newAgentState(T0), T0)).toBe('offline');
-    const { state } = run([{ type: 'registered' }, { type: 'paused', reason: 'lunch' }, { type: 'unregistered' }]);
-    expect(statusAt(state, T0)).toBe('offline');
-    expect(statusAt(applyAgentEvent(state, { type: 'registered' }, T0, rules).state, T0)).toBe('paused');
+    expect(statusAt(free, T0)).toBe('available');
   });
 
-  it('refuses an offer while ringing, talking, in wrap-up or paused', () => {
-    const ringing = run([{ type: 'registered' }, { type: 'offered', callId: 'c1' }]).state;
-    expect(applyAgentEvent(ringing, { type: 'offered', callId: 'c2' }, T0 + 5000, rules).state.callId).toBe('c1');
-    const paused = run([{ type: 'registered' }, { type: 'paused', reason: 'training' }]).state;
-    expect(applyAgentEvent(paused, { type: 'offered', callId: 'c3' }, T0 + 5000, rules).state.activity).toBe('idle');
+  it('shows ringing and on-call even when the registration has lapsed (the call goes on)', () => {
+    expect(statusAt({ ...newAgentState(T0), ringingFor: 'c1' }, T0)).toBe('ringing');
+    expect(statusAt({ ...newAgentState(T0), calls: ['c1'] }, T0)).toBe('on-call');
   });
 
-  it('ignores events of a call it no longer holds', () => {
-    const { state } = run([{ type: 'registered' }, { type: 'offered', callId: 'new' }, { type: 'offer-failed', callId: 'old', outcome: 'missed' }, { type: 'call-ended', callId: 'old', wrapUpMs: 0 }]);
-    expect(state).toMatchObject({ activity: 'ringing', callId: 'new', consecutiveMisses: 0 });
+  it('ends wrap-up by time, and shows a pause only once wrap-up is over', () => {
+    const state = { ...free, wrapUpUntil: T0 + 10_000, pauseReason: 'lunch' };
+    expect(statusAt(state, T0 + 9_999)).toBe('wrap-up');
+    expect(statusAt(state, T0 + 10_000)).toBe('paused');
+    expect(statusAt({ ...state, pauseReason: null }, T0 + 10_000)).toBe('available');
+  });
+});
+
+describe('canOffer', () => {
+  it('refuses an unregistered, ringing, paused or wrapping-up manager', () => {
+    expect(canOffer(free, T0, one)).toBe(true);
+    expect(canOffer({ ...free, registered: false }, T0, one)).toBe(false);
+    expect(canOffer({ ...free, ringingFor: 'c1' }, T0, one)).toBe(false);
+    expect(canOffer({ ...free, pauseReason: 'lunch' }, T0, one)).toBe(false);
+    expect(canOffer({ ...free, wrapUpUntil: T0 + 1 }, T0, one)).toBe(false);
+    expect(canOffer({ ...free, wrapUpUntil: T0 }, T0, one)).toBe(true);
+  });
+
+  it('offers a manager on a call only without skipBusy and below maxConcurrentCalls', () => {
+    const onOne = { ...free, calls: ['c1'] };
+    expect(canOffer(onOne, T0, { maxConcurrentCalls: 1, skipBusy: false })).toBe(false);
+    expect(canOffer(onOne, T0, { maxConcurrentCalls: 2, skipBusy: false })).toBe(true);
+    expect(canOffer(onOne, T0, { maxConcurrentCalls: 2, skipBusy: true })).toBe(false);
+    expect(canOffer({ ...free, calls: ['c1', 'c2'] }, T0, { maxConcurrentCalls: 2, skipBusy: false })).toBe(false);
+    expect(canOffer(free, T0, { maxConcurrentCalls: 1, skipBusy: true })).toBe(true);
+  });
+});
+
+describe('applyAgentEvent', () => {
+  it('goes available -> ringing -> on-call -> wrap-up -> available, stamping `since` at each step', () => {
+    const { state, steps } = run([reserve('c1'), { type: 'answered', callId: 'c1' }, end('c1', 10_000, 42)]);
+    expect(steps.every((s) => s.applied)).toBe(true);
+    expect(state).toEqual({
+      ...free,
+      since: T0 + 3000,
+      wrapUpUntil: T0 + 13_000,
+      freeSince: T0 + 13_000,
+      day: '2027-01-15',
+      callsToday: 1,
+      talkSecondsToday: 42,
+    });
+    expect(statusAt(state, T0 + 12_999)).toBe('wrap-up');
+    expect(statusAt(state, T0 + 13_000)).toBe('available');
+  });
+
+  it('reserving marks the manager ringing for that call, and a refused reservation changes nothing', () => {
+    const ringing = run([reserve('c1')]).state;
+    expect(ringing).toEqual({ ...free, ringingFor: 'c1', since: T0 + 1000 });
+    const refused = applyAgentEvent(ringing, reserve('c2'), T0 + 5000);
+    expect(refused).toEqual({ state: ringing, applied: false, autoPaused: false });
+  });
+
+  it('an answer clears the misses and any wrap-up, and adds the call to those he is on', () => {
+    const start = { ...free, calls: ['c0'], consecutiveMisses: 2 };
+    const { state } = run([reserve('c1', { maxConcurrentCalls: 2, skipBusy: false }), { type: 'answered', callId: 'c1' }], start);
+    expect(state).toMatchObject({ ringingFor: null, calls: ['c0', 'c1'], consecutiveMisses: 0, wrapUpUntil: null });
+  });
+
+  it('ignores events of a call that does not hold the manager', () => {
+    const ringing = run([reserve('new')]).state;
+    for (const event of [{ type: 'answered', callId: 'old' }, miss('old'), end('old')] satisfies AgentEvent[]) {
+      expect(applyAgentEvent(ringing, event, T0 + 9000)).toEqual({ state: ringing, applied: false, autoPaused: false });
+    }
+  });
+
+  it('a failed offer frees the manager; only a miss counts toward the run of misses', () => {
+    const { state, steps } = run([
+      reserve('a'), miss('a'),
+      reserve('b'), { type: 'offer-failed', callId: 'b', outcome: 'rejected', autoPauseAfterMisses: 3 },
+      reserve('c'), { type: 'offer-failed', callId: 'c', outcome: 'cancelled', autoPauseAfterMisses: 3 },
+    ]);
+    expect(steps.every((s) => s.applied)).toBe(true);
+    expect(state).toMatchObject({ ringingFor: null, consecutiveMisses: 1, pauseReason: null });
   });
 
   it('pauses a manager automatically after N missed offers in a row, once, with reason no-answer', () => {
-    const misses: AgentEvent[] = ['a', 'b', 'c'].flatMap((id) => [
-      { type: 'offered', callId: id },
-      { type: 'offer-failed', callId: id, outcome: 'missed' },
-    ]);
-    const { state, autoPaused } = run([{ type: 'registered' }, ...misses]);
+    const { state, steps } = run(['a', 'b', 'c'].flatMap((id) => [reserve(id), miss(id)]));
+    expect(state).toMatchObject({ pauseReason: AUTO_PAUSE_REASON, consecutiveMisses: 3 });
     expect(statusAt(state, T0 + 60_000)).toBe('paused');
-    expect(state.pauseReason).toBe('no-answer');
-    expect(autoPaused.filter(Boolean)).toHaveLength(1);
-    expect(autoPaused.at(-1)).toBe(true);
+    expect(steps.map((s) => s.autoPaused)).toEqual([false, false, false, false, false, true]);
   });
 
-  it('does not count busy rejections, and an answer resets the count', () => {
-    const events: AgentEvent[] = [
-      { type: 'registered' },
-      { type: 'offered', callId: 'a' }, { type: 'offer-failed', callId: 'a', outcome: 'missed' },
-      { type: 'offered', callId: 'b' }, { type: 'offer-failed', callId: 'b', outcome: 'missed' },
-      { type: 'offered', callId: 'c' }, { type: 'offer-failed', callId: 'c', outcome: 'rejected' },
-      { type: 'offered', callId: 'd' }, { type: 'answered', callId: 'd' },
-    ];
-    expect(run(events).state.consecutiveMisses).toBe(0);
-    expect(run(events.slice(0, 7)).state).toMatchObject({ consecutiveMisses: 2, pauseReason: null });
+  it('rejections do not break nor extend the run of misses toward the auto-pause', () => {
+    const rejected = (id: string): AgentEvent => ({ type: 'offer-failed', callId: id, outcome: 'rejected', autoPauseAfterMisses: 2 });
+    const { state, steps } = run([reserve('a'), miss('a', 2), reserve('b'), rejected('b'), reserve('c'), rejected('c')]);
+    expect(state).toMatchObject({ consecutiveMisses: 1, pauseReason: null });
+    expect(steps.some((s) => s.autoPaused)).toBe(false);
+    expect(run([reserve('d'), miss('d', 2)], state).steps[1]!.autoPaused).toBe(true);
+  });
+
+  it('does not auto-pause, nor overwrite the reason of, a manager already paused (paused while ringing)', () => {
+    const { state, steps } = run([reserve('a'), { type: 'paused', reason: 'lunch' }, miss('a', 1)]);
+    expect(state).toMatchObject({ pauseReason: 'lunch', consecutiveMisses: 1, ringingFor: null });
+    expect(steps[2]!.autoPaused).toBe(false);
   });
 
   it('unpausing makes the manager available and forgets the misses', () => {
-    const paused = { ...newAgentState(T0), registered: true, pauseReason: 'no-answer', consecutiveMisses: 3 };
-    const state = applyAgentEvent(paused, { type: 'unpaused' }, T0, rules).state;
-    expect(statusAt(state, T0)).toBe('available');
-    expect(state.consecutiveMisses).toBe(0);
+    const paused = { ...free, pauseReason: AUTO_PAUSE_REASON, consecutiveMisses: 3 };
+    const { state } = run([{ type: 'unpaused' }], paused);
+    expect(state).toEqual({ ...free, since: T0 + 1000 });
+    expect(statusAt(state, T0 + 1000)).toBe('available');
+  });
+
+  it('a placed call puts him on it and ends any wrap-up; placing the same call twice changes nothing', () => {
+    const { state, steps } = run([{ type: 'placed-call', callId: 'out' }, { type: 'placed-call', callId: 'out' }], { ...free, wrapUpUntil: T0 + 60_000 });
+    expect(steps.map((s) => s.applied)).toEqual([true, false]);
+    expect(state).toMatchObject({ calls: ['out'], wrapUpUntil: null, since: T0 + 1000 });
+  });
+
+  it('ending one of two calls keeps him on the other; freeSince moves only when the last one ends', () => {
+    const start = { ...free, calls: ['c1', 'c2'], freeSince: T0 - 5000 };
+    const first = run([end('c1', 5000)], start).state;
+    expect(first).toMatchObject({ calls: ['c2'], freeSince: T0 - 5000, wrapUpUntil: T0 + 6000 });
+    expect(statusAt(first, T0 + 2000)).toBe('on-call');
+    const second = run([end('c2', 5000)], first).state;
+    expect(second).toMatchObject({ calls: [], freeSince: T0 + 6000, wrapUpUntil: T0 + 6000 });
+  });
+
+  it('counts a call once: a second end of the same call does not apply', () => {
+    const { state, steps } = run([{ type: 'placed-call', callId: 'c1' }, end('c1', 0, 30), end('c1', 0, 30)]);
+    expect(steps.map((s) => s.applied)).toEqual([true, true, false]);
+    expect(state).toMatchObject({ callsToday: 1, talkSecondsToday: 30, since: T0 + 2000 });
+  });
+
+  it("starts today's counters afresh on a new local day", () => {
+    const yesterday = { ...free, calls: ['c1'], day: '2027-01-14', callsToday: 17, talkSecondsToday: 3600 };
+    expect(run([end('c1', 0, 20, '2027-01-14')], yesterday).state).toMatchObject({ day: '2027-01-14', callsToday: 18, talkSecondsToday: 3620 });
+    expect(run([end('c1', 0, 20, '2027-01-15')], yesterday).state).toMatchObject({ day: '2027-01-15', callsToday: 1, talkSecondsToday: 20 });
+    expect(countersFor(yesterday, '2027-01-15')).toEqual({ callsToday: 0, talkSecondsToday: 0 });
+    expect(countersFor(yesterday, '2027-01-14')).toEqual({ callsToday: 17, talkSecondsToday: 3600 });
   });
 });

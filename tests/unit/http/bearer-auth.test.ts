@@ -1,19 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientOf, requireRole } from '../../../src/adapters/http/api-client.js';
 import { buildApp } from '../../../src/adapters/http/app.js';
 import { InMemoryCallStore } from '../../../src/adapters/postgres/in-memory-call-store.js';
-import { OTHER_TOKEN, TEST_TOKEN, testConfig } from '../../helpers/http-app.js';
+import { ANNA_TOKEN, OTHER_TOKEN, SUPERVISOR_TOKEN, TEST_TOKEN, bearer, testConfig } from '../../helpers/http-app.js';
 
 describe('bearer auth on /api', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = buildApp({ config: testConfig(), callStore: new InMemoryCallStore(), health: [] });
-    // A probe route that shows which client the plugin recognised.
-    app.get(
-      '/api/whoami',
-      { schema: { response: { 200: { type: 'object', properties: { client: { type: 'string' } } } } } },
-      async (request) => ({ client: request.apiClient }),
-    );
+    // Probe routes: which client the plugin recognised, a role-restricted route, and a
+    // route outside /api that wrongly asks for a client.
+    app.get('/api/whoami', async (request) => ({ client: request.apiClient }));
+    app.get('/api/floor-only', { preHandler: requireRole('admin', 'supervisor') }, async () => ({ ok: true }));
+    app.get('/open/whoami', async (request) => ({ client: clientOf(request) }));
     await app.ready();
   });
   afterAll(async () => {
@@ -39,11 +39,12 @@ describe('bearer auth on /api', () => {
     expect(res.json().error.code).toBe(code);
   });
 
-  it('accepts every configured token and names its client in request.apiClient', async () => {
-    const as = async (token: string) =>
-      (await app.inject({ method: 'GET', url: '/api/whoami', headers: { authorization: `Bearer ${token}` } })).json();
-    expect(await as(TEST_TOKEN)).toEqual({ client: 'crm' });
-    expect(await as(OTHER_TOKEN)).toEqual({ client: 'reports' });
+  it('accepts every configured token and puts its name, role and extension in request.apiClient', async () => {
+    const as = async (token: string) => (await app.inject({ method: 'GET', url: '/api/whoami', headers: bearer(token) })).json();
+    expect(await as(TEST_TOKEN)).toEqual({ client: { name: 'crm', role: 'admin', extension: null } });
+    expect(await as(OTHER_TOKEN)).toEqual({ client: { name: 'reports', role: 'admin', extension: null } });
+    expect(await as(SUPERVISOR_TOKEN)).toEqual({ client: { name: 'floor', role: 'supervisor', extension: null } });
+    expect(await as(ANNA_TOKEN)).toEqual({ client: { name: 'anna-phone', role: 'manager', extension: '101' } });
     const list = await app.inject({ method: 'GET', url: '/api/calls', headers: { authorization: `bearer ${TEST_TOKEN}` } });
     expect(list.statusCode).toBe(200);
   });
@@ -57,5 +58,30 @@ describe('bearer auth on /api', () => {
   it('leaves /healthz and /docs open', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
+  });
+
+  it('requireRole lets the listed roles through and answers 403 AUTH.FORBIDDEN to the others, saying why', async () => {
+    const as = (token: string) => app.inject({ method: 'GET', url: '/api/floor-only', headers: bearer(token) });
+    expect((await as(TEST_TOKEN)).statusCode).toBe(200);
+    expect((await as(SUPERVISOR_TOKEN)).statusCode).toBe(200);
+    const res = await as(ANNA_TOKEN);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'AUTH.FORBIDDEN',
+        message: 'GET /api/floor-only needs an admin or supervisor token; token "anna-phone" has the role manager.',
+      },
+    });
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('requireRole still answers 401 first without a token', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/floor-only' })).statusCode).toBe(401);
+  });
+
+  it('treats a route outside /api that asks for the client as a bug (500), not as unauthenticated', async () => {
+    const res = await app.inject({ method: 'GET', url: '/open/whoami', headers: bearer(TEST_TOKEN) });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().error.code).toBe('INTERNAL');
   });
 });

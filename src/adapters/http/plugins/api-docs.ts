@@ -13,13 +13,16 @@ export const apiDocsPlugin = fp(
         openapi: '3.0.3',
         info: {
           title: 'Leadline API',
-          description: 'Call history and health of the Leadline virtual PBX.',
+          description: 'Call history, live routing and health of the Leadline virtual PBX.',
           version: '0.1.0',
         },
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
         },
       },
+      // Shared schemas keep their $id (CallRecord, ManagerView ...) as their name in
+      // components/schemas, rather than def-0, def-1, which say nothing to a client's code generator.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   },

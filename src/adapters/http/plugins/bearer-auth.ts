@@ -3,11 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../../config/config-schema.js';
 import { AppError } from '../../../core/errors/app-error.js';
+import { apiClientOf, type ApiClient } from '../api-client.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Name of the API token the request used (config api.tokens[].name); null off /api. */
-    apiClient: string | null;
+    /** The API token the request used, with its role (config api.tokens[]); null off /api. */
+    apiClient: ApiClient | null;
   }
 }
 
@@ -22,7 +23,7 @@ export interface BearerAuthOptions {
  */
 export const bearerAuthPlugin = fp<BearerAuthOptions>(
   async (app, { tokens }) => {
-    const known = tokens.map((t) => ({ name: t.name, digest: digest(t.token) }));
+    const known = tokens.map((t) => ({ client: apiClientOf(t), digest: digest(t.token) }));
 
     app.decorateRequest('apiClient', null);
 
@@ -35,8 +36,8 @@ export const bearerAuthPlugin = fp<BearerAuthOptions>(
       }
       const presented = digest(match[1]!);
       // Compare against every token, without stopping early, so timing does not say which matched.
-      let client: string | null = null;
-      for (const t of known) if (timingSafeEqual(presented, t.digest)) client = t.name;
+      let client: ApiClient | null = null;
+      for (const t of known) if (timingSafeEqual(presented, t.digest)) client = t.client;
       if (client === null) throw new AppError('AUTH.INVALID', 'The bearer token is not valid.', 401);
       request.apiClient = client;
     });

@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import type { ApiRole, ApiTokenConfig } from '../../config/config-schema.js';
+import { AppError } from '../../core/errors/app-error.js';
+
+/**
+ * Who is calling the API: the token's name and role. Only a manager token names a
+ * manager, so code that scopes by `extension` cannot forget to check the role first.
+ */
+export type ApiClient =
+  | { name: string; role: 'admin' | 'supervisor'; extension: null }
+  | { name: string; role: 'manager'; extension: string };
+
+export function apiClientOf(token: ApiTokenConfig): ApiClient {
+  if (token.role !== 'manager') return { name: token.name, role: token.role, extension: null };
+  // The config schema refuses a manager token without an extension; this guards hand-built configs.
+  if (token.extension === undefined) throw new AppError('CONFIG.INVALID', `API token "${token.name}" is a manager token without an extension`);
+  return { name: token.name, role: 'manager', extension: token.extension };
+}
+
+/** The client of a request under /api, where the bearer-auth hook has either set it or answered 401. */
+export function clientOf(request: FastifyRequest): ApiClient {
+  if (request.apiClient === null) {
+    throw new AppError('INTERNAL', `${request.method} ${request.routeOptions.url} asks for an API client but is not under /api`);
+  }
+  return request.apiClient;
+}
+
+export function forbidden(sentence: string): AppError {
+  return new AppError('AUTH.FORBIDDEN', sentence, 403);
+}
+
+/** A preHandler that lets only tokens of these roles through. */
+export function requireRole(...roles: readonly ApiRole[]): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    const client = clientOf(request);
+    if (roles.includes(client.role)) return;
+    throw forbidden(
+      `${request.method} ${request.routeOptions.url} needs ${listRoles(roles)} token; token "${client.name}" has the role ${client.role}.`,
+    );
+  };
+}
+
+/** Admin and supervisor tokens cover every manager; a manager token only its own manager. */
+export function coversManager(client: ApiClient, extension: string | null): boolean {
+  return client.role !== 'manager' || client.extension === extension;
+}
+
+/** "an admin or supervisor", for the sentences of 403 replies and the route descriptions. */
+export function listRoles(roles: readonly ApiRole[]): string {
+  const article = /^[aeiou]/.test(roles[0] ?? '') ? 'an' : 'a';
+  return `${article} ${roles.join(' or ')}`;
+}

@@ -1,0 +1,51 @@
+import type { CallbackTask, CallbackTaskStore } from '../../core/calls/missed-call.js';
+import { digitsOf } from '../../core/phone/phone-number.js';
+import type { Database } from './database.js';
+
+export class PostgresCallbackTaskStore implements CallbackTaskStore {
+  constructor(private readonly db: Database) {}
+
+  async add(task: CallbackTask): Promise<void> {
+    await this.db
+      .insertInto('callback_tasks')
+      .values({
+        call_id: task.callId,
+        scenario: task.scenario,
+        client_number: digitsOf(task.clientNumber),
+        company_number: task.companyNumber,
+        manager: task.manager,
+        reason: task.reason,
+        created_at: task.createdAt,
+      })
+      // A retried write after a lost acknowledgement must not fail on its own first copy.
+      .onConflict((oc) => oc.column('call_id').doNothing())
+      .execute();
+  }
+
+  async closeFor(clientNumber: string, byCallId: string, at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('callback_tasks')
+      .set({ done_at: at, done_call_id: byCallId })
+      .where('client_number', '=', digitsOf(clientNumber))
+      .where('done_at', 'is', null)
+      .where('created_at', '<=', at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Open tasks, oldest first (the API and the board read this). */
+  async open(manager?: string): Promise<CallbackTask[]> {
+    let query = this.db.selectFrom('callback_tasks').selectAll().where('done_at', 'is', null);
+    if (manager) query = query.where('manager', '=', manager);
+    const rows = await query.orderBy('created_at', 'asc').limit(500).execute();
+    return rows.map((r) => ({
+      callId: r.call_id,
+      scenario: r.scenario,
+      clientNumber: r.client_number,
+      companyNumber: r.company_number,
+      manager: r.manager,
+      reason: r.reason,
+      createdAt: r.created_at,
+    }));
+  }
+}

@@ -1,0 +1,24 @@
+/** A call nobody answered, and the task of calling the client back. Pure data and ports. */
+
+export interface CallbackTask {
+  callId: string;
+  scenario: string;
+  clientNumber: string;
+  companyNumber: string;
+  /** The manager who owes the callback; null when the group has nobody to give it to. */
+  manager: string | null;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface CallbackTaskStore {
+  add(task: CallbackTask): Promise<void>;
+  /** A manager called the client back: closes the client's open tasks; returns how many. */
+  closeFor(clientNumber: string, byCallId: string, at: Date): Promise<number>;
+}
+
+/** The client's last manager, for sticky routing ("who last talked to this number"). */
+export interface ClientHistory {
+  lastManager(clientNumber: string): Promise<{ manager: string; at: number } | null>;
+  remember(clientNumber: string, manager: string, at: number): Promise<void>;
+}

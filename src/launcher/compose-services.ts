@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-schema.js';
+import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { LiveCall } from '../core/calls/live-call.js';
+import type { LiveCallStore } from '../core/calls/live-call-store.js';
+import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
+import type { RoutingDecision } from '../core/calls/routing-decision.js';
+import type { LoadedScenario } from '../core/scenarios/parse-scenario.js';
+import { CallEvents } from '../services/call-events.js';
+import { CallLedger } from '../services/call-ledger.js';
+import type { CallRecordSink } from '../services/call-record-sink.js';
+import { CallRouter } from '../services/call-router.js';
+import { DomainEvents } from '../services/domain-events.js';
+import { InboundDistributor, type ScenarioSource } from '../services/inbound-distributor.js';
+import { KeyedQueue } from '../services/keyed-queue.js';
+import { MissedCalls } from '../services/missed-calls.js';
+import { Registrations } from '../services/registrations.js';
+import { RoutingConsoleService } from '../services/routing-console-service.js';
+import { trunkRoute } from '../services/trunk-route.js';
+
+/** The stores the services run on: Redis and PostgreSQL in production, memory in unit tests. */
+export interface ServiceStores {
+  registrations: RegistrationStore;
+  agents: AgentStateStore;
+  scores: AnswerScoreStore;
+  rotation: RotationCounter;
+  liveCalls: LiveCallStore;
+  clients: ClientHistory;
+  callbacks: CallbackTaskStore;
+  records: CallRecordSink;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  stores: ServiceStores;
+  scenarios: ScenarioSource & { active(): LoadedScenario[]; errors(): { file: string; message: string }[] };
+  log: Logger;
+  random?: () => number;
+  clock?: () => number;
+}
+
+/**
+ * Wires the services together, the same way for the launcher, the bench and the
+ * unit tests. `resume` is late-bound: the Kamailio bridge that sends decisions
+ * is built after the services it calls.
+ */
+export function composeServices({ config, stores, scenarios, log, random, clock }: ServiceOptions) {
+  const queue = new KeyedQueue();
+  const events = new DomainEvents();
+  const calls = new CallLedger(stores.liveCalls, stores.records);
+  let resume: (call: LiveCall, decision: RoutingDecision) => void = () => {
+    throw new Error('no Kamailio bridge is connected to resume waiting calls');
+  };
+  const missed = new MissedCalls({ agents: stores.agents, rotation: stores.rotation, tasks: stores.callbacks, events, log, random });
+  const distributor = new InboundDistributor({
+    scenarios,
+    registrations: stores.registrations,
+    agents: stores.agents,
+    scores: stores.scores,
+    rotation: stores.rotation,
+    calls,
+    clients: stores.clients,
+    trunkRoute: (number) => trunkRoute(config, number, false),
+    missed,
+    queue,
+    autoPauseAfterMisses: config.routing.autoPauseAfterMisses,
+    maxCallWaitMs: config.routing.maxCallWaitSeconds * 1000,
+    resume: (call, decision) => resume(call, decision),
+    log,
+    random,
+    clock,
+  });
+  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, distributor, queue, log });
+  const callEvents = new CallEvents({
+    agents: stores.agents,
+    calls,
+    distributor,
+    scenarios,
+    clients: stores.clients,
+    callbacks: stores.callbacks,
+    events,
+    queue,
+    wrapUpMs: config.routing.wrapUpSeconds * 1000,
+    timezone: config.routing.timezone,
+    log,
+  });
+  const extensions = new Set(config.managers.map((m) => m.extension));
+  const registrations = new Registrations(stores.registrations, extensions, log, () => distributor.dispatchSoon());
+  const console = new RoutingConsoleService({ config, agents: stores.agents, scores: stores.scores, calls, distributor, scenarios, clock });
+  return {
+    router,
+    callEvents,
+    distributor,
+    registrations,
+    console,
+    events,
+    missed,
+    calls,
+    setResume(fn: (call: LiveCall, decision: RoutingDecision) => void) {
+      resume = fn;
+    },
+    stop() {
+      distributor.stop();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof composeServices>;

@@ -1,0 +1,24 @@
+import { finishCall, type LiveCall } from '../core/calls/live-call.js';
+import type { LiveCallStore } from '../core/calls/live-call-store.js';
+import type { CallRecordSink } from './call-record-sink.js';
+
+/** Live calls while they last, and their record once they end: the one place a call is closed. */
+export class CallLedger {
+  constructor(
+    readonly live: LiveCallStore,
+    private readonly records: CallRecordSink,
+  ) {}
+
+  get(callId: string): Promise<LiveCall | null> {
+    return this.live.get(callId);
+  }
+
+  put(call: LiveCall): Promise<void> {
+    return this.live.put(call);
+  }
+
+  async close(call: LiveCall, at: number): Promise<void> {
+    await this.live.remove(call.callId);
+    this.records.write(finishCall(call, at));
+  }
+}

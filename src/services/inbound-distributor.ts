@@ -1,0 +1,308 @@
+import type { Logger } from 'pino';
+import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { OfferOutcome } from '../core/agents/agent-state.js';
+import { addAttempts, missedLiveCall, type LiveCall } from '../core/calls/live-call.js';
+import type { ClientHistory } from '../core/calls/missed-call.js';
+import { reject, type RoutingDecision, type RouteTarget } from '../core/calls/routing-decision.js';
+import { digitsOf } from '../core/phone/phone-number.js';
+import { markOffered, markSuspended, nextStep, planStep, startProgress, type CallProgress } from '../core/routing/call-progress.js';
+import { chooseOffer } from '../core/routing/choose-offer.js';
+import { recordOffer, initialScore } from '../core/routing/answer-score.js';
+import { openStateAt } from '../core/scenarios/business-hours.js';
+import type { GroupStep, Scenario, Step } from '../core/scenarios/scenario-schema.js';
+import type { CallLedger } from './call-ledger.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import type { MissedCalls } from './missed-calls.js';
+import { WaitingLine } from './waiting-line.js';
+
+export interface ScenarioSource {
+  scenarioFor(dialled: string): Scenario | undefined;
+  byName(name: string): Scenario | undefined;
+}
+
+export interface InboundDistributorDeps {
+  scenarios: ScenarioSource;
+  registrations: RegistrationStore;
+  agents: AgentStateStore;
+  scores: AnswerScoreStore;
+  rotation: RotationCounter;
+  calls: CallLedger;
+  clients: ClientHistory;
+  /** The route of a call forwarded out through the trunk (after hours). */
+  trunkRoute: (number: string) => RouteTarget;
+  missed: MissedCalls;
+  /** Per-call queue shared with CallEvents: one call's events never interleave. */
+  queue: KeyedQueue;
+  autoPauseAfterMisses: number;
+  /** Kamailio gives up on a suspended call after this long (its fr timer): never wait past it. */
+  maxCallWaitMs: number;
+  /** Resumes a call Kamailio holds suspended (after waiting in line). */
+  resume: (call: LiveCall, decision: RoutingDecision) => void;
+  log: Logger;
+  random?: () => number;
+  clock?: () => number;
+}
+
+/** How often waiting calls are re-offered even without a "manager freed" signal (other instances, wrap-up ends). */
+const DISPATCH_INTERVAL_MS = 1000;
+
+/**
+ * Runs inbound calls through their scenario: after-hours, then each step in turn
+ * (sticky manager, groups by strategy), reserving managers atomically, waiting in
+ * line with ringback while everyone is busy, and handing unanswered calls to
+ * MissedCalls. Every decision about one call runs in that call's queue.
+ */
+export class InboundDistributor {
+  readonly waiting = new WaitingLine();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private dispatching: Promise<void> | null = null;
+  private dispatchAgain = false;
+  private readonly ticker: NodeJS.Timeout;
+  private readonly random: () => number;
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: InboundDistributorDeps) {
+    this.random = deps.random ?? Math.random;
+    this.clock = deps.clock ?? Date.now;
+    this.ticker = setInterval(() => {
+      if (this.waiting.size > 0) this.dispatchSoon();
+    }, DISPATCH_INTERVAL_MS);
+    this.ticker.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.ticker);
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** A new inbound call on a line this scenario serves. The caller holds the call's queue. */
+  async start(call: LiveCall, scenario: Scenario): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    const now = call.startedAt;
+    const open = openStateAt(scenario, new Date(now));
+    if (!open.open) return this.afterHours(call, scenario, open.reason === 'holiday' ? 'a holiday' : 'outside business hours');
+    const sticky = await this.stickyManagerFor(scenario, call.callerNumber, now);
+    const started = { ...call, progress: startProgress(scenario, now, sticky) };
+    return this.advance(started, scenario, now, false);
+  }
+
+  /**
+   * The ringing branches ended without an answer (not cancelled by the caller):
+   * record the misses and decide what the caller gets next. The caller holds the call's queue.
+   */
+  async afterFailedOffer(call: LiveCall, now: number): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    const scenario = call.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
+    if (!scenario) return this.settled(call, reject(480, true), now);
+    return this.advance(call, scenario, now, false);
+  }
+
+  /** Feedback for the answer score and the auto-pause rule; frees the manager for waiting calls. */
+  async offerFailed(call: LiveCall, manager: string, outcome: OfferOutcome, now: number): Promise<boolean> {
+    const { released, autoPaused } = await this.deps.agents.offerFailed(manager, call.callId, outcome, now, this.deps.autoPauseAfterMisses);
+    if (outcome !== 'cancelled') this.updateScore(manager, outcome === 'missed' ? { kind: 'missed' } : { kind: 'rejected' }, now);
+    if (released) this.dispatchSoon();
+    return autoPaused;
+  }
+
+  updateScore(manager: string, outcome: Parameters<typeof recordOffer>[1], now: number): void {
+    // Read-modify-write is safe here: a manager is offered one call at a time (the reservation).
+    void (async () => {
+      const current = (await this.deps.scores.read([manager])).get(manager) ?? initialScore(now);
+      await this.deps.scores.write(manager, recordOffer(current, outcome, now));
+    })().catch((err: unknown) => this.deps.log.warn({ err, manager }, 'answer score not updated'));
+  }
+
+  /** The call left the line: answered elsewhere, or the caller hung up while waiting. */
+  leaveLine(callId: string): boolean {
+    this.clearTimer(callId);
+    return this.waiting.remove(callId) !== undefined;
+  }
+
+  /** Someone may have become free: offer waiting calls again, one dispatch at a time. */
+  dispatchSoon(): void {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = this.dispatch()
+      .catch((err: unknown) => this.deps.log.error({ err }, 'dispatching waiting calls failed'))
+      .finally(() => {
+        this.dispatching = null;
+        if (this.dispatchAgain) {
+          this.dispatchAgain = false;
+          this.dispatchSoon();
+        }
+      });
+  }
+
+  /** Re-offer once this manager's wrap-up is over. */
+  dispatchAt(at: number): void {
+    const delay = Math.max(0, at - this.clock()) + 5;
+    setTimeout(() => this.dispatchSoon(), delay).unref();
+  }
+
+  private async dispatch(): Promise<void> {
+    for (const [, line] of this.waiting.byScenario()) {
+      // Once a call of a step found nobody free, the later calls of that step would not either.
+      const stuck = new Set<number>();
+      for (const entry of line) {
+        await this.deps.queue.run(entry.callId, async () => {
+          if (!this.waiting.get(entry.callId)) return;
+          const call = await this.deps.calls.get(entry.callId);
+          const scenario = call?.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
+          if (!call || !scenario || stuck.has(call.progress!.step)) return;
+          const result = await this.advance(call, scenario, this.clock(), true);
+          if (result.decision.action === 'wait') {
+            stuck.add(result.call.progress!.step);
+            return;
+          }
+          this.leaveLine(call.callId);
+          this.deps.resume(result.call, result.decision);
+        });
+      }
+    }
+  }
+
+  private async onWaitDeadline(callId: string): Promise<void> {
+    await this.deps.queue.run(callId, async () => {
+      this.timers.delete(callId);
+      if (!this.waiting.get(callId)) return;
+      const call = await this.deps.calls.get(callId);
+      const scenario = call?.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
+      if (!call || !scenario) {
+        this.leaveLine(callId);
+        return;
+      }
+      const result = await this.advance(call, scenario, this.clock(), true);
+      if (result.decision.action === 'wait') return;
+      this.leaveLine(callId);
+      this.deps.resume(result.call, result.decision);
+    });
+  }
+
+  /**
+   * Walks the steps from where the call is until one rings someone, the call
+   * must wait, or no step is left (missed). `inLine` is true when the call is
+   * already waiting (suspended): then waiting on costs no new suspension.
+   */
+  private async advance(call: LiveCall, scenario: Scenario, now: number, inLine: boolean): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    let progress = call.progress!;
+    const log = this.deps.log.child({ callId: call.callId });
+    for (let guard = 0; guard <= scenario.steps.length + 1; guard++) {
+      if (now - call.startedAt >= this.deps.maxCallWaitMs) return this.miss(call, progress, scenario, 'waited the longest time Kamailio holds a call', now);
+      const plan = planStep(scenario, progress, now);
+      if (plan.kind === 'missed') {
+        const reason = call.attempts.length === 0 ? `nobody in ${scenario.name} was signed in and free` : plan.reason;
+        return this.miss(call, progress, scenario, reason, now);
+      }
+      if (plan.kind === 'next-step') {
+        progress = nextStep(progress, now);
+        continue;
+      }
+      const { step } = plan;
+      const mustQueue = !inLine && step.kind === 'group' && this.waiting.hasAhead(scenario.name, progress.priority);
+      const { offer, anyoneSignedIn } = mustQueue ? { offer: null, anyoneSignedIn: true } : await this.reserve(call.callId, scenario, step, plan.candidates, now);
+      if (offer && offer.targets.length > 0) {
+        log.info({ scenario: scenario.name, step: progress.step, managers: offer.managers }, 'call offered');
+        const offered = addAttempts({ ...call, progress: markOffered(progress, offer.managers) }, offer.attempts, now);
+        return this.settled(offered, { action: 'route', targets: offer.targets, parallel: offer.parallel }, now);
+      }
+      if (step.kind === 'sticky' || !anyoneSignedIn) {
+        // The client's own manager is busy or away, or nobody of the group is signed in
+        // (no point waiting for phones that are off): on to the next step.
+        progress = nextStep(progress, now);
+        continue;
+      }
+      const deadline = Math.min(plan.deadline, call.startedAt + this.deps.maxCallWaitMs);
+      return this.wait({ ...call, progress }, deadline, inLine, now, log);
+    }
+    return this.miss(call, progress, scenario, 'no step could take the call', now);
+  }
+
+  private async reserve(callId: string, scenario: Scenario, step: Step, candidates: string[], now: number) {
+    const strategy = step.kind === 'group' ? step.strategy : null;
+    const [states, scores, sequence] = await Promise.all([
+      this.deps.agents.read(candidates, now),
+      strategy === 'performance-weighted' ? this.deps.scores.read(candidates) : new Map(),
+      strategy === 'round-robin' ? this.deps.rotation.next(`${scenario.name}:${(step as GroupStep).group}`) : 0,
+    ]);
+    const anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
+    const day = openStateAt(scenario, new Date(now)).localDate;
+    const choice = chooseOffer(step, candidates, { states, scores, sequence, random: this.random, now, day });
+    if (choice.order.length === 0) return { offer: null, anyoneSignedIn };
+    const parallel = choice.mode === 'parallel';
+    const rules = { maxConcurrentCalls: step.maxConcurrentCalls, skipBusy: step.skipBusy };
+    const managers = await this.deps.agents.reserve(callId, choice.order, parallel ? choice.order.length : 1, rules, now);
+    if (managers.length === 0) return { offer: null, anyoneSignedIn };
+    const registered = await this.deps.registrations.registered(managers);
+    const attempts = managers.flatMap((manager) => {
+      const reg = registered.get(manager);
+      return reg ? [{ manager, target: reg.contact, nextHop: reg.source }] : [];
+    });
+    // A phone that unregistered since the snapshot: give its reservation back.
+    const gone = managers.filter((m) => !registered.has(m));
+    await Promise.all(gone.map((m) => this.deps.agents.offerFailed(m, callId, 'cancelled', now, this.deps.autoPauseAfterMisses)));
+    const targets: RouteTarget[] = attempts.map((a) => ({ uri: a.target, nextHop: a.nextHop, ringTimeoutMs: step.ringTimeout * 1000 }));
+    return { offer: { managers: attempts.map((a) => a.manager), attempts, targets, parallel }, anyoneSignedIn };
+  }
+
+  private async wait(call: LiveCall, deadline: number, inLine: boolean, now: number, log: Logger): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    const progress: CallProgress = inLine ? call.progress! : markSuspended(call.progress!);
+    const waiting = { ...call, progress };
+    const entry = this.waiting.get(call.callId);
+    this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: entry?.since ?? this.clock(), deadline });
+    this.clearTimer(call.callId);
+    const timer = setTimeout(() => void this.onWaitDeadline(call.callId), Math.max(0, deadline - this.clock()));
+    timer.unref();
+    this.timers.set(call.callId, timer);
+    if (!inLine) log.info({ scenario: progress.scenario, step: progress.step, waiting: this.waiting.size }, 'every manager is busy: the call waits in line');
+    return this.settled(waiting, { action: 'wait' }, now);
+  }
+
+  private async miss(call: LiveCall, progress: CallProgress, scenario: Scenario, reason: string, now: number) {
+    const missed = missedLiveCall({ ...call, progress }, reason);
+    this.deps.missed.report(missed, scenario);
+    return this.settled(missed, reject(missed.missed!.code, missed.attempts.length > 0), now);
+  }
+
+  private afterHours(call: LiveCall, scenario: Scenario, why: string): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    const action = scenario.afterHours;
+    const now = call.startedAt;
+    this.deps.log.info({ callId: call.callId, scenario: scenario.name, action: action.action, why }, 'line closed: after-hours action');
+    switch (action.action) {
+      case 'forward': {
+        const target = this.deps.trunkRoute(action.to);
+        const forwarded = addAttempts(call, [{ manager: null, target: target.uri }], now);
+        return this.settled(forwarded, { action: 'route', targets: [target] }, now);
+      }
+      case 'hangup':
+        return this.settled({ ...call, rejected: { code: 480, reason: `closed: ${why}` } }, reject(480), now);
+      case 'voicemail': {
+        // No voicemail box yet: the nearest real thing is a callback task for the morning.
+        const missed = missedLiveCall(call, `closed: ${why}; a callback task was created`);
+        this.deps.missed.report(missed, scenario);
+        return this.settled(missed, reject(480), now);
+      }
+    }
+  }
+
+  private async stickyManagerFor(scenario: Scenario, caller: string, now: number): Promise<string | null> {
+    const sticky = scenario.steps.find((s) => s.kind === 'sticky');
+    if (!sticky || sticky.kind !== 'sticky' || !digitsOf(caller)) return null;
+    const last = await this.deps.clients.lastManager(caller);
+    if (!last || now - last.at > sticky.days * 86_400_000) return null;
+    return last.manager;
+  }
+
+  /** Stores the call, or closes it (record written) when the decision ends it. */
+  private async settled(call: LiveCall, decision: RoutingDecision, now: number): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    if (decision.action === 'reject') await this.deps.calls.close(call, now);
+    else await this.deps.calls.put(call);
+    return { call, decision };
+  }
+
+  private clearTimer(callId: string): void {
+    clearTimeout(this.timers.get(callId));
+    this.timers.delete(callId);
+  }
+}

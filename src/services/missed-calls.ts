@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import type { AgentStateStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { LiveCall } from '../core/calls/live-call.js';
+import type { CallbackTaskStore } from '../core/calls/missed-call.js';
+import { orderByStrategy } from '../core/routing/strategies.js';
+import type { Scenario } from '../core/scenarios/scenario-schema.js';
+import type { DomainEvents } from './domain-events.js';
+
+export interface MissedCallsDeps {
+  agents: AgentStateStore;
+  rotation: RotationCounter;
+  tasks: CallbackTaskStore;
+  events: DomainEvents;
+  log: Logger;
+  random?: () => number;
+}
+
+/** Retries of a task write that failed (PostgreSQL down): 1 s, 2 s, 4 s ... capped at a minute, never given up. */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
+/**
+ * A call nobody answered: a callback task for the client's own manager, or for
+ * one of the callback group chosen by its strategy, and a `call.missed` event.
+ */
+export class MissedCalls {
+  private pending = 0;
+
+  constructor(private readonly deps: MissedCallsDeps) {}
+
+  /** Not awaited by routing: the caller's answer does not wait for the task's write. */
+  report(call: LiveCall, scenario: Scenario): void {
+    void this.handle(call, scenario).catch((err: unknown) => this.deps.log.error({ err, callId: call.callId }, 'missed call not handled'));
+  }
+
+  /** Task writes still being retried (for health and tests). */
+  get backlog(): number {
+    return this.pending;
+  }
+
+  private async handle(call: LiveCall, scenario: Scenario): Promise<void> {
+    const now = Date.now();
+    const reason = call.missed?.reason ?? 'missed';
+    const callback = scenario.missed.callback;
+    const manager = callback ? await this.chooseManager(scenario, call, callback) : null;
+    if (callback) {
+      await this.persist({
+        callId: call.callId,
+        scenario: scenario.name,
+        clientNumber: call.callerNumber,
+        companyNumber: call.companyNumber ?? call.calleeNumber,
+        manager,
+        reason,
+        createdAt: new Date(now),
+      });
+    }
+    this.deps.log.info({ callId: call.callId, scenario: scenario.name, reason, callbackManager: manager }, 'call missed');
+    if (scenario.missed.event) {
+      this.deps.events.emit('call.missed', {
+        callId: call.callId,
+        scenario: scenario.name,
+        callerNumber: call.callerNumber,
+        companyNumber: call.companyNumber ?? call.calleeNumber,
+        reason,
+        callbackManager: manager,
+        at: new Date(now).toISOString(),
+      });
+    }
+  }
+
+  private async chooseManager(scenario: Scenario, call: LiveCall, callback: NonNullable<Scenario['missed']['callback']>): Promise<string | null> {
+    const sticky = call.progress?.stickyManager ?? null;
+    if (callback.sticky && sticky) return sticky;
+    const members = scenario.groups[callback.group] ?? [];
+    const states = await this.deps.agents.read(members, Date.now());
+    // Whoever is signed in (registered, not paused) can call back; if nobody is, the whole group.
+    const present = members.filter((m) => states.get(m)?.registered && states.get(m)?.pauseReason === null);
+    const pool = (present.length > 0 ? present : members).map((extension) => {
+      const s = states.get(extension);
+      return { extension, freeSince: s?.freeSince ?? null, callsToday: s?.callsToday ?? 0, talkSecondsToday: s?.talkSecondsToday ?? 0, weight: 1 };
+    });
+    const sequence = callback.strategy === 'round-robin' ? await this.deps.rotation.next(`${scenario.name}:callbacks`) : 0;
+    return orderByStrategy(callback.strategy, { agents: pool, sequence, random: this.deps.random ?? Math.random }).order[0] ?? null;
+  }
+
+  private async persist(task: Parameters<CallbackTaskStore['add']>[0]): Promise<void> {
+    this.pending++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.deps.tasks.add(task);
+          return;
+        } catch (err) {
+          const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
+          this.deps.log.warn({ err, callId: task.callId, retryInMs: delay }, 'callback task not saved yet: retrying');
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    } finally {
+      this.pending--;
+    }
+  }
+}

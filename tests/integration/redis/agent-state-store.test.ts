@@ -311,7 +311,7 @@ describe('redis agent state store: two instances reserving concurrently', () => 
     const atomic: Reserve = (store, _redis, _keys, ...args) => store.reserve(...args);
     const { reservations, overlaps, ended, finalStates } = await race(atomic, 2000);
     expect(overlaps).toEqual([]);
-    expect(reservations.length).toBeGreaterThan(1000); // the race really happened
+    expect(reservations.length).toBeGreaterThan(500); // the race really happened (about 1,300 are granted)
     expect([...finalStates.values()].filter((s) => s.ringingFor !== null || s.calls.length > 0)).toEqual([]);
     // Counters grew once per ended call, whichever instance ended it.
     expect([...finalStates.values()].reduce((sum, s) => sum + s.callsToday, 0)).toBe(ended);

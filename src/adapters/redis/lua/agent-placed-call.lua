@@ -13,7 +13,7 @@
 ]]
 local call_id, now = ARGV[1], ARGV[2]
 local calls = calls_of(KEYS[1])
-
+if has_call(calls, call_id) then return 0 end
 calls[#calls + 1] = call_id
 save(KEYS[1], now, { calls = calls, wrapUpUntil = false })
 return 1

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../../src/core/errors/app-error.js';
 import { startLeadline } from '../../src/launcher/start-leadline.js';
-import { testConfig } from '../helpers/test-pbx.js';
+import { testConfig, writeDialplans } from '../helpers/test-pbx.js';
 
 /** Start-up refuses to run half-configured, and says in one sentence what to do. */
 const silent = pino({ level: 'silent' });
@@ -103,6 +103,7 @@ describe('start-up errors', () => {
   it('runs as `npm start` does and leaves no kamailio or rtpengine behind after SIGTERM', async () => {
     const runDir = join(work, 'lifecycle');
     const config = testConfig({ name: 'lifecycle', basePort: 43000 }, runDir);
+    writeDialplans(config);
     const file = join(work, 'lifecycle.yaml');
     writeFileSync(file, stringify(config));
     const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file, LOG_LEVEL: 'warn' }, stdio: 'ignore' });

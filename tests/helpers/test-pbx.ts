@@ -96,12 +96,17 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
   });
 }
 
+/** Writes the dial plan files a test config points to (the default test line when none are given). */
+export function writeDialplans(config: Config, dialplans?: Record<string, string>): void {
+  const files = dialplans ?? { 'test-line.yaml': defaultDialplan(config.managers.map((m) => m.extension), config.routing.ringTimeoutSeconds) };
+  mkdirSync(config.routing.dialplansDir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(config.routing.dialplansDir, name), text);
+}
+
 export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
   const workDir = mkdtempSync(join(tmpdir(), `leadline-${opts.name}-`));
   const config = testConfig(opts, workDir);
-  const dialplans = opts.dialplans ?? { 'test-line.yaml': defaultDialplan(config.managers.map((m) => m.extension), config.routing.ringTimeoutSeconds) };
-  mkdirSync(config.routing.dialplansDir, { recursive: true });
-  for (const [name, text] of Object.entries(dialplans)) writeFileSync(join(config.routing.dialplansDir, name), text);
+  writeDialplans(config, opts.dialplans);
   mkdirSync('tests/artifacts', { recursive: true });
   const logFile = `tests/artifacts/${opts.name}.log`;
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));

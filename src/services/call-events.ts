@@ -4,7 +4,7 @@ import type { OfferOutcome } from '../core/agents/agent-state.js';
 import { answeringManager, applyAnswer, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision } from '../core/calls/routing-decision.js';
-import { openStateAt } from '../core/scenarios/business-hours.js';
+import { localDate } from '../core/scenarios/business-hours.js';
 import type { CallLedger } from './call-ledger.js';
 import type { DomainEvents } from './domain-events.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
@@ -140,7 +140,7 @@ export class CallEvents {
     const scenario = call.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
     const step = scenario?.steps[call.progress!.step];
     const wrapUpMs = step ? step.wrapUp * 1000 : this.deps.wrapUpMs;
-    const day = openStateAt({ timezone: scenario?.timezone ?? this.deps.timezone, hours: null, holidays: [] }, new Date(at)).localDate;
+    const day = localDate(scenario?.timezone ?? this.deps.timezone, new Date(at));
     return { wrapUpMs, day };
   }
 

@@ -8,7 +8,7 @@ import { digitsOf } from '../core/phone/phone-number.js';
 import { markOffered, markSuspended, nextStep, planStep, startProgress, type CallProgress } from '../core/routing/call-progress.js';
 import { chooseOffer } from '../core/routing/choose-offer.js';
 import { recordOffer, initialScore } from '../core/routing/answer-score.js';
-import { openStateAt } from '../core/scenarios/business-hours.js';
+import { localDate, openStateAt } from '../core/scenarios/business-hours.js';
 import type { GroupStep, Scenario, Step } from '../core/scenarios/scenario-schema.js';
 import type { CallLedger } from './call-ledger.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -227,7 +227,7 @@ export class InboundDistributor {
       strategy === 'round-robin' ? this.deps.rotation.next(`${scenario.name}:${(step as GroupStep).group}`) : 0,
     ]);
     const anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
-    const day = openStateAt(scenario, new Date(now)).localDate;
+    const day = localDate(scenario.timezone, new Date(now));
     const choice = chooseOffer(step, candidates, { states, scores, sequence, random: this.random, now, day });
     if (choice.order.length === 0) return { offer: null, anyoneSignedIn };
     const parallel = choice.mode === 'parallel';
@@ -250,7 +250,8 @@ export class InboundDistributor {
     const progress: CallProgress = inLine ? call.progress! : markSuspended(call.progress!);
     const waiting = { ...call, progress };
     const entry = this.waiting.get(call.callId);
-    this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: entry?.since ?? this.clock(), deadline });
+    if (entry) entry.deadline = deadline; // already in line: it keeps its place (add() would move it to the back)
+    else this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: this.clock(), deadline });
     this.clearTimer(call.callId);
     const timer = setTimeout(() => void this.onWaitDeadline(call.callId), Math.max(0, deadline - this.clock()));
     timer.unref();

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config-schema.js';
 import type { AgentStateStore, AnswerScoreStore } from '../core/agents/agent-ports.js';
-import { statusAt, type AgentState } from '../core/agents/agent-state.js';
+import { countersFor, statusAt, type AgentState } from '../core/agents/agent-state.js';
 import { NotFoundError } from '../core/errors/app-error.js';
 import { initialScore, routingWeight, type AnswerScore } from '../core/routing/answer-score.js';
-import { isOpen } from '../core/scenarios/business-hours.js';
+import { isOpen, localDate } from '../core/scenarios/business-hours.js';
 import type { LoadedScenario } from '../core/scenarios/parse-scenario.js';
 import type { CallLedger } from './call-ledger.js';
 import type { InboundDistributor } from './inbound-distributor.js';
@@ -85,11 +85,13 @@ export class RoutingConsoleService implements RoutingConsole {
   private async views(extensions: string[]): Promise<ManagerView[]> {
     const now = this.clock();
     const [states, scores] = await Promise.all([this.deps.agents.read(extensions, now), this.deps.scores.read(extensions)]);
-    return extensions.map((extension) => toView(extension, this.names.get(extension) ?? extension, states.get(extension)!, scores.get(extension), now));
+    const today = localDate(this.deps.config.routing.timezone, new Date(now));
+    return extensions.map((extension) => toView(extension, this.names.get(extension) ?? extension, states.get(extension)!, scores.get(extension), now, today));
   }
 }
 
-function toView(extension: string, name: string, state: AgentState, score: AnswerScore | undefined, now: number): ManagerView {
+function toView(extension: string, name: string, state: AgentState, score: AnswerScore | undefined, now: number, today: string): ManagerView {
+  const counters = countersFor(state, today);
   return {
     extension,
     name,
@@ -98,8 +100,8 @@ function toView(extension: string, name: string, state: AgentState, score: Answe
     pauseReason: state.pauseReason,
     callIds: [...(state.ringingFor ? [state.ringingFor] : []), ...state.calls],
     consecutiveMisses: state.consecutiveMisses,
-    callsToday: state.callsToday,
-    talkSecondsToday: Math.round(state.talkSecondsToday),
+    callsToday: counters.callsToday,
+    talkSecondsToday: Math.round(counters.talkSecondsToday),
     answerScore: Math.round(routingWeight(score ?? initialScore(now), now) * 1000) / 1000,
   };
 }

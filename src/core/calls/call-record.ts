@@ -3,7 +3,8 @@
 export type Direction = 'inbound' | 'outbound' | 'internal';
 
 /** Why the call ended, from the caller's point of view. */
-export type Disposition = 'answered' | 'busy' | 'no-answer' | 'missed' | 'failed' | 'cancelled';
+export const DISPOSITIONS = ['answered', 'busy', 'no-answer', 'missed', 'failed', 'cancelled'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** How one ring attempt (one serial-fork branch) ended. */
 export type AttemptResult = 'answered' | 'busy' | 'no-answer' | 'rejected' | 'unreachable' | 'cancelled';

@@ -170,7 +170,7 @@ function reasonOf(call: LiveCall, disposition: Disposition): string {
   const who = call.direction === 'inbound' ? `${tried} manager${tried === 1 ? '' : 's'}` : 'the callee';
   switch (disposition) {
     case 'cancelled':
-      return call.attempts.length === 0 ? 'the caller hung up while waiting' : 'the caller hung up while ringing';
+      return call.attempts.some((a) => a.result === 'cancelled' || a.endedAt === null) ? 'the caller hung up while ringing' : 'the caller hung up while waiting';
     case 'busy':
       return call.direction === 'inbound' ? `all ${who} busy` : 'the callee was busy';
     case 'no-answer':

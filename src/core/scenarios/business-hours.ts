@@ -62,6 +62,11 @@ export function openStateAt(calendar: Calendar, at: Date): OpenState {
   return { open, reason: open ? 'within-hours' : 'outside-hours', ...base };
 }
 
+/** The local date (YYYY-MM-DD) in a time zone: managers' "today" counters belong to it. */
+export function localDate(timeZone: string, at: Date): string {
+  return localParts(timeZone, at).date;
+}
+
 export function isOpen(calendar: Calendar, at: Date): boolean {
   return openStateAt(calendar, at).open;
 }

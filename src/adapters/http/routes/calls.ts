@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Direction, Disposition } from '../../../core/calls/call-record.js';
+import { DISPOSITIONS, type Direction, type Disposition } from '../../../core/calls/call-record.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type CallStore } from '../../../core/calls/call-store.port.js';
 import { AppError, NotFoundError } from '../../../core/errors/app-error.js';
 import { clientOf, coversManager, forbidden, type ApiClient } from '../api-client.js';
@@ -30,7 +30,7 @@ const listQuerySchema = {
     from: { type: 'string', format: 'date-time', description: 'Calls started at or after this instant' },
     to: { type: 'string', format: 'date-time', description: 'Calls started before this instant' },
     direction: { type: 'string', enum: ['inbound', 'outbound', 'internal'] },
-    disposition: { type: 'string', enum: ['answered', 'busy', 'no-answer', 'failed', 'cancelled'] },
+    disposition: { type: 'string', enum: [...DISPOSITIONS] },
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
     offset: { type: 'integer', minimum: 0, default: 0 },
   },

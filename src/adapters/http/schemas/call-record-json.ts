@@ -1,4 +1,4 @@
-import type { CallRecord, RingAttempt } from '../../../core/calls/call-record.js';
+import { DISPOSITIONS, type CallRecord, type RingAttempt } from '../../../core/calls/call-record.js';
 
 /** JSON shape of a CallRecord: the same fields, dates as ISO 8601 strings. */
 
@@ -39,7 +39,7 @@ export const callRecordJsonSchema = {
     endedAt: { type: 'string', format: 'date-time' },
     ringSeconds: { type: 'number' },
     talkSeconds: { type: 'number' },
-    disposition: { type: 'string', enum: ['answered', 'busy', 'no-answer', 'failed', 'cancelled'] },
+    disposition: { type: 'string', enum: [...DISPOSITIONS] },
     sipCode: nullableInteger,
     reason: nullableString,
     attempts: { type: 'array', items: ringAttemptJsonSchema },

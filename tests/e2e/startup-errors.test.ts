@@ -90,6 +90,14 @@ describe('start-up errors', () => {
     );
   });
 
+  it('names the missing dial plan directory and the setting that points to it', async () => {
+    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
+    config.routing.dialplansDir = join(work, 'no-such-dialplans');
+    await expect(startLeadline(config, silent)).rejects.toThrow(
+      `The dial plan directory ${config.routing.dialplansDir} does not exist: create it with at least one scenario (see dialplans/README.md) or set routing.dialplansDir.`,
+    );
+  });
+
   it('refuses a broken configuration file with the file and line', () => {
     const file = join(work, 'broken.yaml');
     writeFileSync(file, 'api:\n  tokens:\n    - name: x\n      token: short\nmanagers: []\n');

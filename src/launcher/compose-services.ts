@@ -16,6 +16,7 @@ import { KeyedQueue } from '../services/keyed-queue.js';
 import { MissedCalls } from '../services/missed-calls.js';
 import { Registrations } from '../services/registrations.js';
 import { RoutingConsoleService } from '../services/routing-console-service.js';
+import { StaleHolds } from '../services/stale-holds.js';
 import { trunkRoute } from '../services/trunk-route.js';
 
 /** The stores the services run on: Redis and PostgreSQL in production, memory in unit tests. */
@@ -86,20 +87,27 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
   });
   const extensions = new Set(config.managers.map((m) => m.extension));
   const registrations = new Registrations(stores.registrations, extensions, log, () => distributor.dispatchSoon());
-  const console = new RoutingConsoleService({ config, agents: stores.agents, scores: stores.scores, calls, distributor, scenarios, clock });
+  const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
+  const routingConsole = new RoutingConsoleService({ config, agents: stores.agents, scores: stores.scores, calls, distributor, scenarios, clock });
   return {
     router,
     callEvents,
     distributor,
     registrations,
-    console,
+    console: routingConsole,
     events,
     missed,
     calls,
+    staleHolds,
     setResume(fn: (call: LiveCall, decision: RoutingDecision) => void) {
       resume = fn;
     },
+    /** Timers that run while the service does: stale-hold sweep, waiting-line dispatch. */
+    start() {
+      staleHolds.start();
+    },
     stop() {
+      staleHolds.stop();
       distributor.stop();
     },
   };

@@ -119,6 +119,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
         records: writer,
       },
     });
+    services.start();
     cleanup.push(async () => services.stop());
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });

@@ -46,8 +46,11 @@ export class CallRouter {
 
   private async decideIntent(request: NewCallRequest, intent: CallIntent): Promise<RoutingDecision> {
     switch (intent.kind) {
-      case 'reject':
-        return this.refuse(this.newCall(request, 'inbound', null, null), intent.code, intent.reason);
+      case 'reject': {
+        // A manager's misdial is his own (outbound) call, so he sees it in his list.
+        const fromPhone = request.source === 'phone';
+        return this.refuse(this.newCall(request, fromPhone ? 'outbound' : 'inbound', null, fromPhone ? request.fromUser : null), intent.code, intent.reason);
+      }
       case 'inbound':
         return this.routeInbound(request, intent.companyNumber);
       case 'internal':
@@ -69,6 +72,8 @@ export class CallRouter {
     const now = request.receivedAt;
     const reserved = await this.deps.agents.reserve(request.callId, [extension], 1, INTERNAL_RULES, now);
     const reg = reserved.length > 0 ? (await this.deps.registrations.registered([extension])).get(extension) : undefined;
+    // Reserved but his registration just vanished: give the reservation back before refusing.
+    if (reserved.length > 0 && !reg) await this.deps.agents.offerFailed(extension, request.callId, 'cancelled', now, Number.MAX_SAFE_INTEGER);
     if (!reg) {
       const state = (await this.deps.agents.read([extension], now)).get(extension);
       return state?.registered ? this.refuse(base, 486, `extension ${extension} is busy`) : this.refuse(base, 480, `extension ${extension} is not registered`);

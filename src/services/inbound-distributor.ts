@@ -9,7 +9,7 @@ import { markOffered, markSuspended, nextStep, planStep, startProgress, type Cal
 import { chooseOffer } from '../core/routing/choose-offer.js';
 import { recordOffer, initialScore } from '../core/routing/answer-score.js';
 import { localDate, openStateAt } from '../core/scenarios/business-hours.js';
-import type { GroupStep, Scenario, Step } from '../core/scenarios/scenario-schema.js';
+import type { GroupStep, Scenario, Step, StickyStep } from '../core/scenarios/scenario-schema.js';
 import type { CallLedger } from './call-ledger.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { MissedCalls } from './missed-calls.js';
@@ -42,6 +42,9 @@ export interface InboundDistributorDeps {
   random?: () => number;
   clock?: () => number;
 }
+
+/** How long a client stays "known" to his last manager when the scenario has no sticky step. */
+const DEFAULT_STICKY_DAYS = 30;
 
 /** How often waiting calls are re-offered even without a "manager freed" signal (other instances, wrap-up ends). */
 const DISPATCH_INTERVAL_MS = 1000;
@@ -79,10 +82,10 @@ export class InboundDistributor {
   /** A new inbound call on a line this scenario serves. The caller holds the call's queue. */
   async start(call: LiveCall, scenario: Scenario): Promise<{ call: LiveCall; decision: RoutingDecision }> {
     const now = call.startedAt;
-    const open = openStateAt(scenario, new Date(now));
-    if (!open.open) return this.afterHours(call, scenario, open.reason === 'holiday' ? 'a holiday' : 'outside business hours');
-    const sticky = await this.stickyManagerFor(scenario, call.callerNumber, now);
+    const sticky = await this.clientManagerFor(scenario, call.callerNumber, now);
     const started = { ...call, progress: startProgress(scenario, now, sticky) };
+    const open = openStateAt(scenario, new Date(now));
+    if (!open.open) return this.afterHours(started, scenario, open.reason === 'holiday' ? 'a holiday' : 'outside business hours');
     return this.advance(started, scenario, now, false);
   }
 
@@ -153,7 +156,7 @@ export class InboundDistributor {
           if (!call || !scenario || stuck.has(call.progress!.step)) return;
           const result = await this.advance(call, scenario, this.clock(), true);
           if (result.decision.action === 'wait') {
-            stuck.add(result.call.progress!.step);
+            if (result.call.progress!.tried.length === 0) stuck.add(result.call.progress!.step); // one who tried someone already may leave others free
             return;
           }
           this.leaveLine(call.callId);
@@ -251,7 +254,7 @@ export class InboundDistributor {
     const waiting = { ...call, progress };
     const entry = this.waiting.get(call.callId);
     if (entry) entry.deadline = deadline; // already in line: it keeps its place (add() would move it to the back)
-    else this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: this.clock(), deadline });
+    else this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: call.startedAt, deadline });
     this.clearTimer(call.callId);
     const timer = setTimeout(() => void this.onWaitDeadline(call.callId), Math.max(0, deadline - this.clock()));
     timer.unref();
@@ -280,18 +283,24 @@ export class InboundDistributor {
         return this.settled({ ...call, rejected: { code: 480, reason: `closed: ${why}` } }, reject(480), now);
       case 'voicemail': {
         // No voicemail box yet: the nearest real thing is a callback task for the morning.
-        const missed = missedLiveCall(call, `closed: ${why}; a callback task was created`);
+        const missed = missedLiveCall(call, `closed: ${why}${scenario.missed.callback ? '; a callback task was created' : ''}`);
         this.deps.missed.report(missed, scenario);
         return this.settled(missed, reject(480), now);
       }
     }
   }
 
-  private async stickyManagerFor(scenario: Scenario, caller: string, now: number): Promise<string | null> {
-    const sticky = scenario.steps.find((s) => s.kind === 'sticky');
-    if (!sticky || sticky.kind !== 'sticky' || !digitsOf(caller)) return null;
+  /**
+   * The client's own manager: rung by a sticky step, and the one who gets the
+   * callback if the call is missed. A scenario without a sticky step still
+   * knows him (for callbacks) within the default sticky window.
+   */
+  private async clientManagerFor(scenario: Scenario, caller: string, now: number): Promise<string | null> {
+    const sticky = scenario.steps.find((s): s is StickyStep => s.kind === 'sticky');
+    const days = sticky?.days ?? DEFAULT_STICKY_DAYS;
+    if (!digitsOf(caller)) return null;
     const last = await this.deps.clients.lastManager(caller);
-    if (!last || now - last.at > sticky.days * 86_400_000) return null;
+    if (!last || now - last.at > days * 86_400_000) return null;
     return last.manager;
   }
 

@@ -13,6 +13,7 @@ export interface MissedCallsDeps {
   events: DomainEvents;
   log: Logger;
   random?: () => number;
+  clock?: () => number;
 }
 
 /** Retries of a task write that failed (PostgreSQL down): 1 s, 2 s, 4 s ... capped at a minute, never given up. */
@@ -39,7 +40,7 @@ export class MissedCalls {
   }
 
   private async handle(call: LiveCall, scenario: Scenario): Promise<void> {
-    const now = Date.now();
+    const now = (this.deps.clock ?? Date.now)();
     const reason = call.missed?.reason ?? 'missed';
     const callback = scenario.missed.callback;
     const manager = callback ? await this.chooseManager(scenario, call, callback) : null;
@@ -72,7 +73,7 @@ export class MissedCalls {
     const sticky = call.progress?.stickyManager ?? null;
     if (callback.sticky && sticky) return sticky;
     const members = scenario.groups[callback.group] ?? [];
-    const states = await this.deps.agents.read(members, Date.now());
+    const states = await this.deps.agents.read(members, (this.deps.clock ?? Date.now)());
     // Whoever is signed in (registered, not paused) can call back; if nobody is, the whole group.
     const present = members.filter((m) => states.get(m)?.registered && states.get(m)?.pauseReason === null);
     const pool = (present.length > 0 ? present : members).map((extension) => {

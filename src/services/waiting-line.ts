@@ -8,6 +8,7 @@ export interface WaitingEntry {
   callId: string;
   scenario: string;
   priority: boolean;
+  /** When the call started: its place in line. */
   since: number;
   /** When the current step gives up waiting. */
   deadline: number;
@@ -20,8 +21,9 @@ export class WaitingLine {
   add(entry: WaitingEntry): void {
     this.remove(entry.callId);
     const line = this.lines.get(entry.scenario) ?? [];
-    // Insert after everyone with the same or higher priority: FIFO within a priority.
-    const at = line.findIndex((e) => !e.priority && entry.priority);
+    // Known clients first, then by when the call started: a caller back from an
+    // unanswered ring keeps his place ahead of those who came after him.
+    const at = line.findIndex((e) => (entry.priority && !e.priority) || (e.priority === entry.priority && e.since > entry.since));
     if (at === -1) line.push(entry);
     else line.splice(at, 0, entry);
     this.lines.set(entry.scenario, line);

@@ -34,7 +34,7 @@ describe('cached live call store', () => {
   it('serves its own calls from memory and others from the shared store', async () => {
     const shared = new MemoryLiveCallStore();
     const cache = new CachedLiveCallStore(shared);
-    const call = startLiveCall({ callId: 'a', direction: 'inbound', callerNumber: '1', calleeNumber: '2', companyNumber: null, placedBy: null, startedAt: 0, targets: [] });
+    const call = startLiveCall({ callId: 'a', direction: 'inbound', callerNumber: '1', calleeNumber: '2', companyNumber: null, placedBy: null, startedAt: 0 });
     await cache.put(call);
     shared.entries.clear(); // proves the read came from memory
     expect(await cache.get('a')).toEqual(call);

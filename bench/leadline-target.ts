@@ -1,7 +1,9 @@
 // The full Leadline path as a bench target: Kamailio asks the service over evapi,
 // the service routes with Redis, rtpengine anchors the media, call records go to
 // PostgreSQL. 150 managers register for real (digest auth) from the address of one
-// sipp UAS that then answers all their calls.
+// sipp UAS that then answers all their calls. Inbound calls to 2000 are distributed by
+// one dial plan written to the run's work dir (routing.dialplansDir): every bench
+// manager in one group, round-robin, no wrap-up, always open.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,8 @@ import type { RunningTarget, Target } from './call-path.js';
 const MANAGERS = 150;
 const SIP = { ip: '127.0.0.1', port: 26060 };
 const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
+/** The company number the bench caller dials (sipp -s). */
+const BENCH_NUMBER = '2000';
 
 export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number } = {}): Target {
   return {
@@ -27,6 +31,7 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
       const config = benchConfig(caller, work, opts.maxCallsPerSecond);
+      writeDialplan(config);
       const pbx = await startService(config, work);
       let phone: SippRun | null = null;
       const stop = async () => {
@@ -50,7 +55,7 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
         await stop();
         throw err;
       }
-      const running: RunningTarget = { proxy: `${SIP.ip}:${SIP.port}`, callee: '2000', stop };
+      const running: RunningTarget = { proxy: `${SIP.ip}:${SIP.port}`, callee: BENCH_NUMBER, stop };
       return running;
     },
   };
@@ -66,12 +71,25 @@ function benchConfig(caller: { localIp: string; localPort: number }, work: strin
     postgres: { url: process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline', schema: `bench_${run}` },
     rtpengine: { ngPort: 26023, portMin: 30000, portMax: 39999 },
     kamailio: { evapiPort: 26048, children: 4, sharedMemoryMb: 1024, ...(maxCallsPerSecond ? { maxCallsPerSecond } : {}) },
-    routing: { ringTimeoutSeconds: 15 },
+    routing: { ringTimeoutSeconds: 15, dialplansDir: join(work, 'dialplans') },
     paths: { runDir: join(work, 'run'), spoolDir: join(work, 'spool') },
     managers: Array.from({ length: MANAGERS }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
     trunks: [{ name: 'bench-caller', address: caller.localIp, port: caller.localPort, callerId: '+74951234567' }],
-    companyNumbers: ['2000'],
   });
+}
+
+/** The scenario serving the number the bench caller dials (format: dialplans/README.md). */
+function writeDialplan(config: Config): void {
+  const scenario = {
+    name: 'bench-line',
+    numbers: [BENCH_NUMBER],
+    timezone: 'UTC', // no hours: always open
+    groups: { bench: config.managers.map((m) => m.extension) },
+    steps: [{ group: 'bench', strategy: 'round-robin', ring_timeout: 15, max_wait: 60, wrap_up: 0, max_concurrent: 1 }],
+  };
+  mkdirSync(config.routing.dialplansDir, { recursive: true });
+  // yaml quotes strings that would read as numbers ("2000", "1000"), as the dial plan format asks
+  writeFileSync(join(config.routing.dialplansDir, 'bench-line.yaml'), stringify(scenario));
 }
 
 /** Every manager REGISTERs with digest auth, Contact = the UAS address (one sipp each: sipp 3.6 cannot inject credentials). */

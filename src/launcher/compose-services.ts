@@ -52,7 +52,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
   let resume: (call: LiveCall, decision: RoutingDecision) => void = () => {
     throw new Error('no Kamailio bridge is connected to resume waiting calls');
   };
-  const missed = new MissedCalls({ agents: stores.agents, rotation: stores.rotation, tasks: stores.callbacks, events, log, random, clock });
+  const missed = new MissedCalls({ agents: stores.agents, rotation: stores.rotation, tasks: stores.callbacks, clients: stores.clients, events, log, random, clock });
   const distributor = new InboundDistributor({
     scenarios,
     registrations: stores.registrations,

@@ -18,19 +18,12 @@ import { ensureDatabase } from '../adapters/postgres/ensure-database.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { describeConnectionError } from '../adapters/postgres/postgres-errors.js';
 import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/create-redis.js';
-import { RedisAgentStateStore, RedisAnswerScoreStore } from '../adapters/redis/redis-agent-state-store.js';
-import { RedisRegistrationStore } from '../adapters/redis/redis-registration-store.js';
-import { RedisRotationCounter } from '../adapters/redis/redis-rotation-counter.js';
-import { RedisClientHistory } from '../adapters/redis/redis-client-history.js';
 import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-store.js';
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
-import { RedisKeys } from '../adapters/redis/redis-keys.js';
-import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
-import { CachedLiveCallStore } from '../adapters/memory/cached-live-call-store.js';
-import { CachedRegistrationStore } from '../adapters/memory/cached-registration-store.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { composeServices } from './compose-services.js';
+import { openSharedStores } from './shared-stores.js';
 import { Daemon } from './daemon.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
@@ -100,25 +93,10 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     const writer = new BatchedCallWriter(callStore, log.child({ component: 'call-writer' }));
     cleanup.push(() => writer.close());
 
-    const keys = new RedisKeys(config.redis.keyPrefix);
-    const registrations = new CachedRegistrationStore(new RedisRegistrationStore(redis, keys));
-    await registrations.load(config.managers.map((m) => m.extension));
     const serviceLog = log.child({ component: 'calls' });
-    const services = composeServices({
-      config,
-      scenarios,
-      log: serviceLog,
-      stores: {
-        registrations,
-        agents: new RedisAgentStateStore(redis, keys),
-        scores: new RedisAnswerScoreStore(redis, keys),
-        rotation: new RedisRotationCounter(redis, keys),
-        liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
-        clients: new RedisClientHistory(redis, keys),
-        callbacks: new PostgresCallbackTaskStore(db),
-        records: writer,
-      },
-    });
+    const shared = await openSharedStores({ config, redis, callbacks: new PostgresCallbackTaskStore(db), records: writer, log: serviceLog });
+    cleanup.push(async () => shared.stop());
+    const services = composeServices({ config, scenarios, log: serviceLog, stores: shared.stores });
     services.start();
     cleanup.push(async () => services.stop());
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));

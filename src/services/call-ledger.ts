@@ -17,6 +17,15 @@ export class CallLedger {
     return this.live.put(call);
   }
 
+  /**
+   * Stores the call without waiting for the shared store: this instance reads it
+   * from memory, and the write is queued on the connection before anything that
+   * follows. A failed write is logged (only another instance or a restart would miss it).
+   */
+  store(call: LiveCall, onError: (err: unknown) => void): void {
+    this.live.put(call).catch(onError);
+  }
+
   async close(call: LiveCall, at: number): Promise<void> {
     await this.live.remove(call.callId);
     this.records.write(finishCall(call, at));

@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
-import type { OfferOutcome } from '../core/agents/agent-state.js';
+import type { OfferOutcome, OfferRules } from '../core/agents/agent-state.js';
 import { addAttempts, missedLiveCall, type LiveCall } from '../core/calls/live-call.js';
-import type { ClientHistory } from '../core/calls/missed-call.js';
+import { lastManagerWithin, type ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision, type RouteTarget } from '../core/calls/routing-decision.js';
-import { digitsOf } from '../core/phone/phone-number.js';
 import { markOffered, markSuspended, nextStep, planStep, startProgress, type CallProgress } from '../core/routing/call-progress.js';
-import { chooseOffer } from '../core/routing/choose-offer.js';
+import { chooseOffer, type OfferContext } from '../core/routing/choose-offer.js';
 import { recordOffer, initialScore } from '../core/routing/answer-score.js';
 import { localDate, openStateAt } from '../core/scenarios/business-hours.js';
 import type { GroupStep, Scenario, Step, StickyStep } from '../core/scenarios/scenario-schema.js';
@@ -43,8 +42,10 @@ export interface InboundDistributorDeps {
   clock?: () => number;
 }
 
-/** How long a client stays "known" to his last manager when the scenario has no sticky step. */
-const DEFAULT_STICKY_DAYS = 30;
+/** Candidates per reservation attempt of a serial step (each costs the script two keys). */
+const RESERVE_SLICE = 4;
+/** Fresh looks at the managers before a caller is made to wait because others took them first. */
+const RESERVE_ATTEMPTS = 3;
 
 /** How often waiting calls are re-offered even without a "manager freed" signal (other instances, wrap-up ends). */
 const DISPATCH_INTERVAL_MS = 1000;
@@ -217,6 +218,8 @@ export class InboundDistributor {
         continue;
       }
       const deadline = Math.min(plan.deadline, call.startedAt + this.deps.maxCallWaitMs);
+      // Queued behind others while a manager may be free: the line is served in order at once.
+      if (mustQueue) this.dispatchSoon();
       return this.wait({ ...call, progress }, deadline, inLine, now, log);
     }
     return this.miss(call, progress, scenario, 'no step could take the call', now);
@@ -224,18 +227,31 @@ export class InboundDistributor {
 
   private async reserve(callId: string, scenario: Scenario, step: Step, candidates: string[], now: number) {
     const strategy = step.kind === 'group' ? step.strategy : null;
-    const [states, scores, sequence] = await Promise.all([
-      this.deps.agents.read(candidates, now),
-      strategy === 'performance-weighted' ? this.deps.scores.read(candidates) : new Map(),
-      strategy === 'round-robin' ? this.deps.rotation.next(`${scenario.name}:${(step as GroupStep).group}`) : 0,
-    ]);
-    const anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
-    const day = localDate(scenario.timezone, new Date(now));
-    const choice = chooseOffer(step, candidates, { states, scores, sequence, random: this.random, now, day });
-    if (choice.order.length === 0) return { offer: null, anyoneSignedIn };
-    const parallel = choice.mode === 'parallel';
     const rules = { maxConcurrentCalls: step.maxConcurrentCalls, skipBusy: step.skipBusy };
-    const managers = await this.deps.agents.reserve(callId, choice.order, parallel ? choice.order.length : 1, rules, now);
+    const day = localDate(scenario.timezone, new Date(now));
+    let sequence: number | null = null;
+    let anyoneSignedIn = false;
+    let managers: string[] = [];
+    let parallel = false;
+    // Calls routed at the same moment may take the managers this snapshot saw free:
+    // look again (the snapshot is refreshed by then) before making the caller wait.
+    for (let attempt = 0; attempt < RESERVE_ATTEMPTS && managers.length === 0; attempt++) {
+      const [states, scores] = await Promise.all([
+        this.deps.agents.read(candidates, now),
+        strategy === 'performance-weighted' ? this.deps.scores.read(candidates) : new Map(),
+      ]);
+      anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
+      const context: OfferContext = { states, scores, sequence: sequence ?? 0, random: this.random, now, day };
+      // The rotation moves only when someone can take the call, so retries while
+      // everyone is busy do not skip managers' turns.
+      if (strategy === 'round-robin' && sequence === null && chooseOffer(step, candidates, context).order.length > 0) {
+        sequence = context.sequence = await this.deps.rotation.next(`${scenario.name}:${(step as GroupStep).group}`);
+      }
+      const choice = chooseOffer(step, candidates, context);
+      if (choice.order.length === 0) break;
+      parallel = choice.mode === 'parallel';
+      managers = parallel ? await this.deps.agents.reserve(callId, choice.order, choice.order.length, rules, now) : await this.reserveOne(callId, choice.order, rules, now);
+    }
     if (managers.length === 0) return { offer: null, anyoneSignedIn };
     const registered = await this.deps.registrations.registered(managers);
     const attempts = managers.flatMap((manager) => {
@@ -247,6 +263,18 @@ export class InboundDistributor {
     await Promise.all(gone.map((m) => this.deps.agents.offerFailed(m, callId, 'cancelled', now, this.deps.autoPauseAfterMisses)));
     const targets: RouteTarget[] = attempts.map((a) => ({ uri: a.target, nextHop: a.nextHop, ringTimeoutMs: step.ringTimeout * 1000 }));
     return { offer: { managers: attempts.map((a) => a.manager), attempts, targets, parallel }, anyoneSignedIn };
+  }
+
+  /**
+   * Serial strategies reserve one manager: offer the script the first few in the
+   * strategy's order (another call may just have taken one), not the whole group.
+   */
+  private async reserveOne(callId: string, order: readonly string[], rules: OfferRules, now: number): Promise<string[]> {
+    for (let i = 0; i < order.length; i += RESERVE_SLICE) {
+      const reserved = await this.deps.agents.reserve(callId, order.slice(i, i + RESERVE_SLICE), 1, rules, now);
+      if (reserved.length > 0) return reserved;
+    }
+    return [];
   }
 
   private async wait(call: LiveCall, deadline: number, inLine: boolean, now: number, log: Logger): Promise<{ call: LiveCall; decision: RoutingDecision }> {
@@ -290,24 +318,16 @@ export class InboundDistributor {
     }
   }
 
-  /**
-   * The client's own manager: rung by a sticky step, and the one who gets the
-   * callback if the call is missed. A scenario without a sticky step still
-   * knows him (for callbacks) within the default sticky window.
-   */
+  /** The client's own manager, for a sticky step (MissedCalls looks him up itself for callbacks). */
   private async clientManagerFor(scenario: Scenario, caller: string, now: number): Promise<string | null> {
     const sticky = scenario.steps.find((s): s is StickyStep => s.kind === 'sticky');
-    const days = sticky?.days ?? DEFAULT_STICKY_DAYS;
-    if (!digitsOf(caller)) return null;
-    const last = await this.deps.clients.lastManager(caller);
-    if (!last || now - last.at > days * 86_400_000) return null;
-    return last.manager;
+    return sticky ? lastManagerWithin(this.deps.clients, caller, sticky.days, now) : null;
   }
 
   /** Stores the call, or closes it (record written) when the decision ends it. */
   private async settled(call: LiveCall, decision: RoutingDecision, now: number): Promise<{ call: LiveCall; decision: RoutingDecision }> {
     if (decision.action === 'reject') await this.deps.calls.close(call, now);
-    else await this.deps.calls.put(call);
+    else this.deps.calls.store(call, (err) => this.deps.log.error({ err, callId: call.callId }, 'live call not stored in the shared store'));
     return { call, decision };
   }
 

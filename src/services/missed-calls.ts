@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore, RotationCounter } from '../core/agents/agent-ports.js';
 import type { LiveCall } from '../core/calls/live-call.js';
-import type { CallbackTaskStore } from '../core/calls/missed-call.js';
+import { lastManagerWithin, type CallbackTaskStore, type ClientHistory } from '../core/calls/missed-call.js';
 import { orderByStrategy } from '../core/routing/strategies.js';
 import type { Scenario } from '../core/scenarios/scenario-schema.js';
 import type { DomainEvents } from './domain-events.js';
@@ -10,11 +10,15 @@ export interface MissedCallsDeps {
   agents: AgentStateStore;
   rotation: RotationCounter;
   tasks: CallbackTaskStore;
+  clients: ClientHistory;
   events: DomainEvents;
   log: Logger;
   random?: () => number;
   clock?: () => number;
 }
+
+/** How long a client stays his last manager's for callbacks, when no sticky step says otherwise. */
+const CALLBACK_STICKY_DAYS = 30;
 
 /** Retries of a task write that failed (PostgreSQL down): 1 s, 2 s, 4 s ... capped at a minute, never given up. */
 const RETRY_BASE_MS = 1000;
@@ -70,8 +74,10 @@ export class MissedCalls {
   }
 
   private async chooseManager(scenario: Scenario, call: LiveCall, callback: NonNullable<Scenario['missed']['callback']>): Promise<string | null> {
-    const sticky = call.progress?.stickyManager ?? null;
-    if (callback.sticky && sticky) return sticky;
+    if (callback.sticky) {
+      const own = call.progress?.stickyManager ?? (await lastManagerWithin(this.deps.clients, call.callerNumber, CALLBACK_STICKY_DAYS, (this.deps.clock ?? Date.now)()));
+      if (own) return own;
+    }
     const members = scenario.groups[callback.group] ?? [];
     const states = await this.deps.agents.read(members, (this.deps.clock ?? Date.now)());
     // Whoever is signed in (registered, not paused) can call back; if nobody is, the whole group.

@@ -31,6 +31,12 @@ export class CachedRegistrationStore implements RegistrationStore {
     return this.shared.setUnregistered(extension);
   }
 
+  /** Synchronous check for the agent-state mirror. */
+  isRegistered(extension: string): boolean {
+    const entry = this.memory.get(extension);
+    return entry !== undefined && entry.expiresAt > this.now();
+  }
+
   async registered(extensions: readonly string[]): Promise<Map<string, Registration>> {
     const now = this.now();
     const out = new Map<string, Registration>();

@@ -22,3 +22,10 @@ export interface ClientHistory {
   lastManager(clientNumber: string): Promise<{ manager: string; at: number } | null>;
   remember(clientNumber: string, manager: string, at: number): Promise<void>;
 }
+
+/** The manager who last talked to this client within `days`, if any. */
+export async function lastManagerWithin(history: ClientHistory, clientNumber: string, days: number, now: number): Promise<string | null> {
+  if (!/\d/.test(clientNumber)) return null;
+  const last = await history.lastManager(clientNumber);
+  return last && now - last.at <= days * 86_400_000 ? last.manager : null;
+}

@@ -40,7 +40,25 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localParts(timeZone: string, at: Date) {
+type LocalParts = ReturnType<typeof computeLocalParts>;
+
+// Every call asks several times (open?, today's date); a minute's answer is the same
+// for everyone, and formatToParts is the most expensive thing a routing decision does.
+const recentParts = new Map<string, LocalParts>();
+const RECENT_PARTS_LIMIT = 256;
+
+function localParts(timeZone: string, at: Date): LocalParts {
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
+  let parts = recentParts.get(key);
+  if (!parts) {
+    if (recentParts.size >= RECENT_PARTS_LIMIT) recentParts.clear();
+    parts = computeLocalParts(timeZone, at);
+    recentParts.set(key, parts);
+  }
+  return parts;
+}
+
+function computeLocalParts(timeZone: string, at: Date) {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timeZone).formatToParts(at)) parts[p.type] = p.value;
   const weekday = parts.weekday!.toLowerCase().slice(0, 3) as Weekday;

@@ -267,14 +267,13 @@ export class InboundDistributor {
 
   /**
    * Serial strategies reserve one manager: offer the script the first few in the
-   * strategy's order (another call may just have taken one), not the whole group.
+   * strategy's order (usually one of them is still free), and only if another call
+   * just took them all, the rest of the list in one go.
    */
   private async reserveOne(callId: string, order: readonly string[], rules: OfferRules, now: number): Promise<string[]> {
-    for (let i = 0; i < order.length; i += RESERVE_SLICE) {
-      const reserved = await this.deps.agents.reserve(callId, order.slice(i, i + RESERVE_SLICE), 1, rules, now);
-      if (reserved.length > 0) return reserved;
-    }
-    return [];
+    const first = await this.deps.agents.reserve(callId, order.slice(0, RESERVE_SLICE), 1, rules, now);
+    if (first.length > 0 || order.length <= RESERVE_SLICE) return first;
+    return this.deps.agents.reserve(callId, order.slice(RESERVE_SLICE), 1, rules, now);
   }
 
   private async wait(call: LiveCall, deadline: number, inLine: boolean, now: number, log: Logger): Promise<{ call: LiveCall; decision: RoutingDecision }> {

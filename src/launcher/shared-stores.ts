@@ -5,6 +5,7 @@ import { CachedAgentStateStore } from '../adapters/memory/cached-agent-state-sto
 import { CachedAnswerScoreStore } from '../adapters/memory/cached-answer-score-store.js';
 import { CachedLiveCallStore } from '../adapters/memory/cached-live-call-store.js';
 import { CachedRegistrationStore } from '../adapters/memory/cached-registration-store.js';
+import { CachedRotationCounter } from '../adapters/memory/cached-rotation-counter.js';
 import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
 import { RedisAgentStateStore, RedisAnswerScoreStore } from '../adapters/redis/redis-agent-state-store.js';
 import { RedisClientHistory } from '../adapters/redis/redis-client-history.js';
@@ -18,7 +19,7 @@ import type { ServiceStores } from './compose-services.js';
 /**
  * The stores of a running service: Redis as the shared truth, with in-memory
  * mirrors in front of what every call reads (registrations, managers' states,
- * answer scores, the calls this instance routes). Loaded before the first call.
+ * answer scores, round-robin turns, the calls this instance routes). Loaded before the first call.
  */
 export async function openSharedStores(opts: {
   config: Config;
@@ -41,7 +42,7 @@ export async function openSharedStores(opts: {
       registrations,
       agents,
       scores,
-      rotation: new RedisRotationCounter(redis, keys),
+      rotation: new CachedRotationCounter(new RedisRotationCounter(redis, keys), (err) => opts.log.warn({ err }, 'rotation counter not saved')),
       liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
       clients: new RedisClientHistory(redis, keys),
       callbacks: opts.callbacks,

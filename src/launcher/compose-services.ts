@@ -48,7 +48,7 @@ export interface ServiceOptions {
 export function composeServices({ config, stores, scenarios, log, random, clock }: ServiceOptions) {
   const queue = new KeyedQueue();
   const events = new DomainEvents();
-  const calls = new CallLedger(stores.liveCalls, stores.records);
+  const calls = new CallLedger(stores.liveCalls, stores.records, events);
   let resume: (call: LiveCall, decision: RoutingDecision) => void = () => {
     throw new Error('no Kamailio bridge is connected to resume waiting calls');
   };
@@ -71,7 +71,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     random,
     clock,
   });
-  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, distributor, queue, log });
+  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, distributor, queue, events, log });
   const callEvents = new CallEvents({
     agents: stores.agents,
     calls,

@@ -8,6 +8,7 @@ import { localDate } from '../core/scenarios/business-hours.js';
 import type { CallLedger } from './call-ledger.js';
 import type { DomainEvents } from './domain-events.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
+import { callParties } from './call-parties.js';
 import type { KeyedQueue } from './keyed-queue.js';
 
 export interface CallEventsDeps {
@@ -76,6 +77,7 @@ export class CallEvents {
       if (!call) return this.unknown(callId, 'answered');
       const { call: answered, answeredBy } = applyAnswer(call, at, answeredFrom);
       this.deps.log.info({ callId, manager: answeredBy?.manager ?? null }, 'call answered');
+      this.deps.events.emit('call.answered', { ...callParties(answered), at: new Date(at).toISOString() });
       const others = ringingAttempts(call).filter((a) => a.manager && a.manager !== answeredBy?.manager);
       await Promise.all([
         answeredBy?.manager ? this.deps.agents.answered(answeredBy.manager, callId, at) : undefined,

@@ -1,12 +1,15 @@
+import { toCallRecordJson } from '../core/calls/call-record.js';
 import { finishCall, type LiveCall } from '../core/calls/live-call.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import type { CallRecordSink } from './call-record-sink.js';
+import type { DomainEvents } from './domain-events.js';
 
 /** Live calls while they last, and their record once they end: the one place a call is closed. */
 export class CallLedger {
   constructor(
     readonly live: LiveCallStore,
     private readonly records: CallRecordSink,
+    private readonly events: DomainEvents,
   ) {}
 
   get(callId: string): Promise<LiveCall | null> {
@@ -28,6 +31,8 @@ export class CallLedger {
 
   async close(call: LiveCall, at: number): Promise<void> {
     await this.live.remove(call.callId);
-    this.records.write(finishCall(call, at));
+    const record = finishCall(call, at);
+    this.records.write(record);
+    this.events.emit('call.ended', { record: toCallRecordJson(record) });
   }
 }

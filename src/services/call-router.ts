@@ -7,6 +7,8 @@ import { addAttempts, rejectedLiveCall, startLiveCall, type LiveCall, type NewLi
 import { reject, type NewCallRequest, type RouteTarget, type RoutingDecision } from '../core/calls/routing-decision.js';
 import type { CallLedger } from './call-ledger.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
+import { callParties } from './call-parties.js';
+import type { DomainEvents } from './domain-events.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { trunkRoute } from './trunk-route.js';
 
@@ -21,6 +23,7 @@ export interface CallRouterDeps {
   calls: CallLedger;
   distributor: InboundDistributor;
   queue: KeyedQueue;
+  events: DomainEvents;
   log: Logger;
 }
 
@@ -36,12 +39,20 @@ export class CallRouter {
     const startedAt = performance.now();
     const intent = classifyCall({ source: request.source, fromUser: request.fromUser, dialled: request.dialled }, { extensions: this.extensions });
     const decision = await this.deps.queue.run(request.callId, () => this.decideIntent(request, intent));
+    if (decision.action !== 'reject') this.announce(request.callId);
     const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
     this.deps.log.info(
       { callId: request.callId, intent: intent.kind, action: decision.action, decisionMs, ...(decision.action === 'reject' ? { code: decision.code } : {}) },
       'call routed',
     );
     return decision;
+  }
+
+  /** call.started, with the parties as the live call has them (after the first decision). */
+  private announce(callId: string): void {
+    void this.deps.calls.get(callId).then((call) => {
+      if (call) this.deps.events.emit('call.started', { ...callParties(call), at: new Date(call.startedAt).toISOString() });
+    });
   }
 
   private async decideIntent(request: NewCallRequest, intent: CallIntent): Promise<RoutingDecision> {

@@ -161,7 +161,7 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
   } satisfies ServiceStores;
   const services = composeServices({ config, stores, scenarios, log: pino({ level: 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
   services.setResume((call, decision) => void resumed.push({ callId: call.callId, call, decision }));
-  for (const name of ['call.missed', 'manager.auto_paused'] as const) {
+  for (const name of ['call.started', 'call.answered', 'call.ended', 'call.missed', 'manager.auto_paused'] as const) {
     services.events.on(name, (payload) => void domainEvents.push({ name, payload }));
   }
   services.start(); // as the launcher does: the stale-hold sweep runs on the fake timers too

@@ -42,3 +42,26 @@ export interface CallRecord {
   reason: string | null;
   attempts: RingAttempt[];
 }
+
+/** The record as JSON (API responses, events): dates as ISO 8601 strings. */
+export type RingAttemptJson = Omit<RingAttempt, 'startedAt' | 'endedAt'> & { startedAt: string; endedAt: string | null };
+export type CallRecordJson = Omit<CallRecord, 'startedAt' | 'answeredAt' | 'endedAt' | 'attempts'> & {
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string;
+  attempts: RingAttemptJson[];
+};
+
+export function toCallRecordJson(r: CallRecord): CallRecordJson {
+  return {
+    ...r,
+    startedAt: r.startedAt.toISOString(),
+    answeredAt: r.answeredAt?.toISOString() ?? null,
+    endedAt: r.endedAt.toISOString(),
+    attempts: r.attempts.map((a) => ({
+      ...a,
+      startedAt: a.startedAt.toISOString(),
+      endedAt: a.endedAt?.toISOString() ?? null,
+    })),
+  };
+}

@@ -1,4 +1,4 @@
-import { DISPOSITIONS, type CallRecord, type RingAttempt } from '../../../core/calls/call-record.js';
+import { DISPOSITIONS } from '../../../core/calls/call-record.js';
 
 /** JSON shape of a CallRecord: the same fields, dates as ISO 8601 strings. */
 
@@ -48,24 +48,5 @@ export const callRecordJsonSchema = {
 
 export const callRecordRef = { $ref: 'CallRecord#' } as const;
 
-export type RingAttemptJson = Omit<RingAttempt, 'startedAt' | 'endedAt'> & { startedAt: string; endedAt: string | null };
-export type CallRecordJson = Omit<CallRecord, 'startedAt' | 'answeredAt' | 'endedAt' | 'attempts'> & {
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string;
-  attempts: RingAttemptJson[];
-};
-
-export function toCallRecordJson(r: CallRecord): CallRecordJson {
-  return {
-    ...r,
-    startedAt: r.startedAt.toISOString(),
-    answeredAt: r.answeredAt?.toISOString() ?? null,
-    endedAt: r.endedAt.toISOString(),
-    attempts: r.attempts.map((a) => ({
-      ...a,
-      startedAt: a.startedAt.toISOString(),
-      endedAt: a.endedAt?.toISOString() ?? null,
-    })),
-  };
-}
+// The JSON form itself is part of the core: events carry it too.
+export { toCallRecordJson, type CallRecordJson, type RingAttemptJson } from '../../../core/calls/call-record.js';

@@ -40,7 +40,7 @@ describe('after hours', () => {
       expect(s.recordOf('a')).toMatchObject({ disposition: 'failed', sipCode: 480, reason: 'closed: outside business hours', attempts: [] });
       expect((await s.state('101')).ringingFor).toBeNull();
       expect(s.stores.callbacks.tasks).toEqual([]);
-      expect(s.domainEvents).toEqual([]);
+      expect(s.eventsNamed('call.missed')).toEqual([]);
       s.stop();
     }
   });

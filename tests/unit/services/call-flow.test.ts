@@ -190,7 +190,7 @@ describe('failover', () => {
     await s.flush();
     expect(s.recordOf('a')?.disposition).toBe('missed');
     expect(s.stores.callbacks.tasks).toEqual([]);
-    expect(s.domainEvents).toEqual([]);
+    expect(s.eventsNamed('call.missed')).toEqual([]);
   });
 
   it('stops ringing and writes a cancelled call when the caller hangs up while a phone rings', async () => {

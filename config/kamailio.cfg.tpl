@@ -22,6 +22,9 @@
 
 #!define FLT_TRUNK 1
 #!define FLT_PHONE 2
+# Requests Kamailio sends itself: the first leg of a click-to-call (dlg_bridge).
+#!define FLT_CONTROLLER 3
+#!define SELF_URI "sip:{{SIP_LISTEN}}:{{SIP_PORT}}"
 
 ####### Global parameters #########
 debug=2
@@ -105,6 +108,9 @@ modparam("pipelimit", "reply_code", 503)
 modparam("pipelimit", "reply_reason", "Overloaded")
 modparam("dialog", "enable_stats", 1)
 modparam("dialog", "default_timeout", 14400)
+# Click-to-call: the manager's phone sees this caller, then is REFERred to the client.
+modparam("dialog", "bridge_controller", "sip:click-to-call@{{SIP_DOMAIN}}")
+modparam("dialog", "bridge_contact", "sip:click-to-call@{{SIP_LISTEN}}:{{SIP_PORT}}")
 modparam("rtpengine", "rtpengine_sock", RTPENGINE_SOCK)
 modparam("rtpengine", "rtpengine_tout_ms", 1000)
 modparam("evapi", "bind_addr", EVAPI_ADDR)
@@ -138,6 +144,8 @@ request_route {
 route[REQINIT] {
 	if ($sht(trunks=>$si) != $null) {
 		setflag(FLT_TRUNK);
+	} else if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}}) {
+		setflag(FLT_CONTROLLER);
 	} else if (!pike_check_req()) {
 		xlog("L_WARN", "flood from $si:$sp blocked\n");
 		exit;
@@ -170,6 +178,12 @@ route[CANCEL] {
 # ACK, BYE and re-INVITEs follow the Record-Route set of their dialog.
 route[WITHINDLG] {
 	if (!has_totag()) return;
+	# The click-to-call controller (dlg_bridge) keeps no dialog of its own: the
+	# phone's NOTIFYs about the transfer, and its BYE, end here.
+	if ($rU == "click-to-call" && uri == myself) {
+		sl_send_reply("200", "OK");
+		exit;
+	}
 	if (!loose_route()) {
 		if (is_method("ACK") && t_check_trans()) {
 			route(RELAY);
@@ -200,6 +214,7 @@ route[RETRANS] {
 # Trunk peers are trusted by address; everyone else proves who they are.
 route[AUTH] {
 	if (isflagset(FLT_TRUNK) && is_method("INVITE")) return;
+	if (isflagset(FLT_CONTROLLER) && is_method("INVITE")) return;
 	if (!is_method("REGISTER|INVITE")) {
 		sl_send_reply("405", "Method Not Allowed");
 		exit;
@@ -273,6 +288,8 @@ route[ASK_SERVICE] {
 	t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
 	if (isflagset(FLT_TRUNK)) {
 		$var(source) = "trunk";
+	} else if (isflagset(FLT_CONTROLLER)) {
+		$var(source) = "controller";
 	} else {
 		$var(source) = "phone";
 	}
@@ -366,6 +383,15 @@ failure_route[FAILOVER] {
 	exit;
 }
 
+# Click-to-call (asked by the service): call the manager's phone (the INVITE
+# comes back here and is routed like any call), then REFER it to the client:
+# the phone places that call itself, so it is an ordinary, recorded outbound call.
+route[CLICK_TO_CALL] {
+	if (!dlg_bridge("$var(from)", "$var(to)", SELF_URI)) {
+		xlog("L_ERR", "click-to-call from $var(from) to $var(to) could not start\n");
+	}
+}
+
 ####### Events #########
 
 event_route[htable:mod-init] {
@@ -394,6 +420,10 @@ event_route[evapi:message-received] {
 		jansson_get("tindex", "$evapi(msg)", "$var(tindex)");
 		jansson_get("tlabel", "$evapi(msg)", "$var(tlabel)");
 		t_continue("$var(tindex)", "$var(tlabel)", "RESUME");
+	} else if ($var(type) == "bridge") {
+		jansson_get("from", "$evapi(msg)", "$var(from)");
+		jansson_get("to", "$evapi(msg)", "$var(to)");
+		route(CLICK_TO_CALL);
 	} else if ($var(type) == "credential") {
 		jansson_get("user", "$evapi(msg)", "$var(user)");
 		jansson_get("ha1", "$evapi(msg)", "$var(ha1)");

@@ -22,6 +22,7 @@ import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-st
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
+import { ClickToCall } from '../services/click-to-call.js';
 import { composeServices } from './compose-services.js';
 import { openSharedStores } from './shared-stores.js';
 import { Daemon } from './daemon.js';
@@ -113,6 +114,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       config,
       callStore,
       routing: services.console,
+      clickToCall: new ClickToCall({ config, agents: shared.stores.agents, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
-import type { AgentStateStore, RegistrationStore } from '../core/agents/agent-ports.js';
+import type { AgentStateStore, Registration, RegistrationStore } from '../core/agents/agent-ports.js';
 import { classifyCall, type CallIntent } from '../core/calls/dial-plan.js';
 import { addAttempts, rejectedLiveCall, startLiveCall, type LiveCall, type NewLiveCall } from '../core/calls/live-call.js';
 import { reject, type NewCallRequest, type RouteTarget, type RoutingDecision } from '../core/calls/routing-decision.js';
@@ -11,6 +11,9 @@ import { callParties } from './call-parties.js';
 import type { DomainEvents } from './domain-events.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { trunkRoute } from './trunk-route.js';
+
+/** The auto-answer hints phones honour (Polycom/Yealink Alert-Info, Snom/Grandstream Call-Info). */
+const AUTO_ANSWER_HEADERS = 'Alert-Info: <http://www.notused.com>;info=alert-autoanswer\r\nCall-Info: <sip:leadline>;answer-after=0\r\n';
 
 /** A colleague's phone is a single ring attempt: it may be busy, never "waiting in line". */
 const INTERNAL_RULES = { maxConcurrentCalls: 1, skipBusy: true };
@@ -68,7 +71,24 @@ export class CallRouter {
         return this.routeInternal(request, intent.fromExtension, intent.extension);
       case 'outbound':
         return this.routeOutbound(request, intent.fromExtension, intent.number);
+      case 'click-to-call':
+        return this.routeClickToCall(request, intent.extension);
     }
+  }
+
+  /**
+   * The first leg of a click-to-call: Kamailio calls the manager's phone, with an
+   * auto-answer hint; once he answers it REFERs him to the client, and his phone
+   * places that call itself (an ordinary outbound call: recorded, counted as a dial).
+   */
+  private async routeClickToCall(request: NewCallRequest, extension: string): Promise<RoutingDecision> {
+    const base = { ...this.newCall(request, 'internal', null, null), callerNumber: 'click-to-call' };
+    const now = request.receivedAt;
+    const reg = await this.reserveExtension(request.callId, extension, now);
+    if (!reg) return this.refuse(base, 486, `click-to-call: extension ${extension} is busy or offline`);
+    await this.deps.calls.put(addAttempts(startLiveCall(base), [{ manager: extension, target: reg.contact, nextHop: reg.source }], now));
+    const ringTimeoutMs = this.deps.config.routing.ringTimeoutSeconds * 1000;
+    return { action: 'route', targets: [{ uri: reg.contact, nextHop: reg.source, ringTimeoutMs, extraHeaders: AUTO_ANSWER_HEADERS }] };
   }
 
   private async routeInbound(request: NewCallRequest, dialled: string): Promise<RoutingDecision> {
@@ -81,16 +101,23 @@ export class CallRouter {
   private async routeInternal(request: NewCallRequest, from: string, extension: string): Promise<RoutingDecision> {
     const base = this.newCall(request, 'internal', null, from);
     const now = request.receivedAt;
-    const reserved = await this.deps.agents.reserve(request.callId, [extension], 1, INTERNAL_RULES, now);
-    const reg = reserved.length > 0 ? (await this.deps.registrations.registered([extension])).get(extension) : undefined;
-    // Reserved but his registration just vanished: give the reservation back before refusing.
-    if (reserved.length > 0 && !reg) await this.deps.agents.offerFailed(extension, request.callId, 'cancelled', now, Number.MAX_SAFE_INTEGER);
+    const reg = await this.reserveExtension(request.callId, extension, now);
     if (!reg) {
       const state = (await this.deps.agents.read([extension], now)).get(extension);
       return state?.registered ? this.refuse(base, 486, `extension ${extension} is busy`) : this.refuse(base, 480, `extension ${extension} is not registered`);
     }
     const route = { uri: reg.contact, nextHop: reg.source, ringTimeoutMs: this.deps.config.routing.ringTimeoutSeconds * 1000 };
     return this.open(addAttempts(startLiveCall(base), [{ manager: extension, target: reg.contact, nextHop: reg.source }], now), from, route);
+  }
+
+  /** Reserves one manager's phone for a call; null when he is busy or offline (nothing stays reserved). */
+  private async reserveExtension(callId: string, extension: string, now: number): Promise<Registration | null> {
+    const reserved = await this.deps.agents.reserve(callId, [extension], 1, INTERNAL_RULES, now);
+    if (reserved.length === 0) return null;
+    const reg = (await this.deps.registrations.registered([extension])).get(extension);
+    // Reserved but his registration just vanished: give the reservation back.
+    if (!reg) await this.deps.agents.offerFailed(extension, callId, 'cancelled', now, Number.MAX_SAFE_INTEGER);
+    return reg ?? null;
   }
 
   private async routeOutbound(request: NewCallRequest, from: string, number: string): Promise<RoutingDecision> {

@@ -102,4 +102,49 @@ describe('manager phones', () => {
     expect(wrong.exitCode).toBe(1);
     expect(wrong.stdout + wrong.errors).toMatch(/403/);
   });
+
+  it('click-to-call: the manager\'s phone answers, is referred to the client, and the client (on the trunk) answers; the call is recorded', async () => {
+    const keys = new RedisKeys(pbx.config.redis.keyPrefix);
+    const phone = startBaresip({
+      extension: '101',
+      password: pbx.passwordOf('101'),
+      port: phones.portOf('101'),
+      proxy: `127.0.0.1:${pbx.ports.sip}`,
+      domain: pbx.config.sip.domain,
+    });
+    const client = '+79167654321';
+    const trunk = await phones.trunkAnswers(1);
+    try {
+      await waitUntil('baresip is registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1);
+      const res = await pbx.api('/api/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manager: '101', phone: client }) });
+      expect(res.status, await res.clone().text()).toBe(202);
+      expect(await res.json()).toEqual({ manager: '101', phone: client, status: 'ringing-manager' });
+      // The client's leg is the manager's own outbound call: let it talk, then the manager hangs up.
+      await waitUntil('the manager is talking to the client', async () => {
+        const managers = (await (await pbx.api('/api/managers')).json()) as { managers: { extension: string; status: string; callIds: string[] }[] };
+        const m = managers.managers.find((x) => x.extension === '101');
+        return m?.status === 'on-call' && m.callIds.some((id) => !id.includes('@127.0.0.1'));
+      }, 15_000);
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      await phone.stop();
+      await trunk.stop();
+    }
+    let list: { items: (Record<string, unknown> & { callId: string })[] } = { items: [] };
+    await waitUntil('the outbound call is recorded', async () => {
+      list = (await (await pbx.api('/api/calls?direction=outbound&limit=5')).json()) as typeof list;
+      return list.items.some((c) => String(c.calleeNumber).endsWith('79167654321'));
+    });
+    const record = list.items.find((c) => String(c.calleeNumber).endsWith('79167654321'));
+    expect(record, `${phone.output()}\n${JSON.stringify(list.items)}`).toMatchObject({ direction: 'outbound', manager: '101', disposition: 'answered' });
+    const pcaps = readdirSync(join(pbx.spoolDir, 'pcaps'));
+    expect(pcaps.some((f) => decodeURIComponent(f).startsWith(record!.callId)), pcaps.join(', ')).toBe(true);
+    await phones.unregisterAll();
+  });
+
+  it('click-to-call refuses at once when the manager is offline, with the reason', async () => {
+    const res = await pbx.api('/api/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manager: '102', phone: '+79167654321' }) });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: 'CALL.MANAGER_OFFLINE', message: 'Manager 102 is offline: his phone is not registered.' } });
+  });
 });

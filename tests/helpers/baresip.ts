@@ -35,6 +35,8 @@ export function startBaresip(opts: { extension: string; password: string; port: 
       'module sndfile.so',
       'module uuid.so',
       'module_app account.so',
+      // menu carries out a REFER (click-to-call): it dials the Refer-To target.
+      'module_app menu.so',
       '',
     ].join('\n'),
   );

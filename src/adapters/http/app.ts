@@ -11,6 +11,7 @@ import { bearerAuthPlugin } from './plugins/bearer-auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { callsRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
+import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
 import { routingRoutes } from './routes/routing.js';
 
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   health: HealthCheck[];
   /** Live routing (managers, pauses, waiting calls, scenarios); without it those routes do not exist. */
   routing?: RoutingConsole;
+  /** Click-to-call (POST /api/calls); without it the route does not exist. */
+  clickToCall?: ClickToCallPort;
   logger?: Logger;
   /** Requests per minute per client IP on everything but /healthz. */
   rateLimitPerMinute?: number;
@@ -48,5 +51,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
+  if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
   return app;
 }

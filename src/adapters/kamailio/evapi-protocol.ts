@@ -12,7 +12,8 @@ export const routeRequestSchema = z.object({
   tindex: z.number().int(),
   tlabel: z.number().int(),
   callid: z.string().min(1),
-  source: z.enum(['trunk', 'phone']),
+  // controller: the first leg of a click-to-call, sent by Kamailio itself (dlg_bridge).
+  source: z.enum(['trunk', 'phone', 'controller']),
   from_user: z.string(),
   from_uri: z.string(),
   to_user: z.string(),
@@ -85,9 +86,16 @@ export interface CredentialMessage {
   ha1: string;
 }
 
+/** Starts a click-to-call: Kamailio rings `from` (the manager) and REFERs him to `to` (the client). */
+export interface BridgeMessage {
+  type: 'bridge';
+  from: string;
+  to: string;
+}
+
 /** Carries the TCP acknowledgement of events that get no other reply (see EvapiClient). */
 export interface AckMessage {
   type: 'ack';
 }
 
-export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | AckMessage;
+export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | BridgeMessage | AckMessage;

@@ -47,6 +47,11 @@ export class KamailioBridge {
     this.send(call.callId, call.transaction, decision);
   }
 
+  /** Asks Kamailio to ring the manager and REFER him to the client (click-to-call). False when disconnected. */
+  bridge(managerUri: string, clientUri: string): boolean {
+    return this.deps.evapi.send({ type: 'bridge', from: managerUri, to: clientUri });
+  }
+
   private pushCredentials(): void {
     const realm = this.deps.config.sip.domain;
     for (const m of this.deps.config.managers) {
@@ -133,7 +138,7 @@ function toMessage({ tindex, tlabel }: Transaction, decision: RoutingDecision): 
             ...(t.nextHop ? { dst_uri: t.nextHop } : {}),
             fr_inv_timer: t.ringTimeoutMs,
             fr_timer: 4000,
-            ...(t.fromUri ? { headers: { from: { uri: t.fromUri } } } : {}),
+            ...(t.fromUri || t.extraHeaders ? { headers: { ...(t.fromUri ? { from: { uri: t.fromUri } } : {}), ...(t.extraHeaders ? { extra: t.extraHeaders } : {}) } } : {}),
           })),
         },
       };

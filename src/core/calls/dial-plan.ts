@@ -5,11 +5,12 @@ export type CallIntent =
   | { kind: 'inbound'; companyNumber: string; callerNumber: string }
   | { kind: 'internal'; fromExtension: string; extension: string }
   | { kind: 'outbound'; fromExtension: string; number: string }
+  | { kind: 'click-to-call'; extension: string }
   | { kind: 'reject'; code: number; reason: string };
 
 export interface DialPlanInput {
-  /** 'trunk' when the INVITE came from a trunk address, 'phone' when a manager authenticated. */
-  source: 'trunk' | 'phone';
+  /** 'trunk' when the INVITE came from a trunk address, 'phone' when a manager authenticated, 'controller' for click-to-call's first leg. */
+  source: 'trunk' | 'phone' | 'controller';
   fromUser: string;
   dialled: string;
 }
@@ -24,6 +25,9 @@ const MIN_EXTERNAL_DIGITS = 5;
 export function classifyCall(input: DialPlanInput, ctx: DialPlanContext): CallIntent {
   // Which company line (and scenario) serves the dialled number is the scenarios' business.
   if (input.source === 'trunk') return { kind: 'inbound', companyNumber: input.dialled, callerNumber: input.fromUser };
+  if (input.source === 'controller') {
+    return ctx.extensions.has(input.dialled) ? { kind: 'click-to-call', extension: input.dialled } : { kind: 'reject', code: 404, reason: 'Unknown Extension' };
+  }
   if (ctx.extensions.has(input.dialled)) {
     if (input.dialled === input.fromUser) return { kind: 'reject', code: 486, reason: 'Cannot Call Yourself' };
     return { kind: 'internal', fromExtension: input.fromUser, extension: input.dialled };

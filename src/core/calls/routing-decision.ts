@@ -1,7 +1,7 @@
 /** A new call as the service sees it when Kamailio asks where it goes. */
 export interface NewCallRequest {
   callId: string;
-  source: 'trunk' | 'phone';
+  source: 'trunk' | 'phone' | 'controller';
   fromUser: string;
   dialled: string;
   /** Epoch ms, from Kamailio's clock. */
@@ -18,6 +18,8 @@ export interface RouteTarget {
   ringTimeoutMs: number;
   /** Replaces the From URI (the company line's caller ID on outbound calls). */
   fromUri?: string;
+  /** Header lines added to the INVITE (CRLF-terminated), e.g. an auto-answer hint. */
+  extraHeaders?: string;
 }
 
 /**

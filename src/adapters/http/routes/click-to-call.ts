@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ClickToCallStarted } from '../../../services/click-to-call.js';
+import { clientOf, forbidden } from '../api-client.js';
+import { authErrors, bearerSecurity } from '../schemas/api-route.js';
+import { errorRef } from '../schemas/error-response.js';
+import { extensionJsonSchema } from '../schemas/manager-json.js';
+
+export interface ClickToCallPort {
+  start(extension: string, phone: string): Promise<ClickToCallStarted>;
+}
+
+/** POST /api/calls: the CRM card's "call" button. */
+export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPort }> = async (app, { clickToCall }) => {
+  app.post<{ Body: { manager: string; phone: string } }>(
+    '/api/calls',
+    {
+      schema: {
+        summary: 'Click-to-call: ring the manager, then connect him to the client',
+        description:
+          "The manager's phone rings first (with an auto-answer hint); when he answers, his phone is referred to the client and calls out through the trunk: " +
+          'an ordinary outbound call, recorded and counted as a dial. 202 means the manager is being rung. A manager token may only call as himself.',
+        tags: ['calls'],
+        security: bearerSecurity,
+        body: {
+          type: 'object',
+          required: ['manager', 'phone'],
+          additionalProperties: false,
+          properties: {
+            manager: extensionJsonSchema,
+            phone: { type: 'string', minLength: 3, maxLength: 40, description: 'The client\'s number, any format ("8 (495) 123-45-67", "+74951234567")' },
+          },
+        },
+        response: {
+          202: {
+            type: 'object',
+            required: ['manager', 'phone', 'status'],
+            properties: { manager: { type: 'string' }, phone: { type: 'string' }, status: { type: 'string', enum: ['ringing-manager'] } },
+          },
+          400: errorRef,
+          404: errorRef,
+          409: errorRef,
+          503: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const client = clientOf(request);
+      if (client.role === 'manager' && client.extension !== request.body.manager) {
+        throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may place calls only as himself.`);
+      }
+      reply.code(202);
+      return clickToCall.start(request.body.manager, request.body.phone);
+    },
+  );
+};

@@ -4,6 +4,7 @@ import type { HealthCheck } from '../../src/adapters/http/health-check.js';
 import { InMemoryCallStore } from '../../src/adapters/postgres/in-memory-call-store.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { CallStore } from '../../src/core/calls/call-store.port.js';
+import type { ClickToCallPort } from '../../src/adapters/http/routes/click-to-call.js';
 import type { RoutingConsole } from '../../src/services/routing-console.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -42,6 +43,7 @@ export async function buildTestApp(
     callStore?: CallStore;
     health?: HealthCheck[];
     routing?: RoutingConsole;
+    clickToCall?: ClickToCallPort;
     rateLimitPerMinute?: number;
     healthCheckTimeoutMs?: number;
   } = {},
@@ -52,6 +54,7 @@ export async function buildTestApp(
     callStore,
     health: overrides.health ?? [],
     routing: overrides.routing,
+    clickToCall: overrides.clickToCall,
     rateLimitPerMinute: overrides.rateLimitPerMinute,
     healthCheckTimeoutMs: overrides.healthCheckTimeoutMs,
   });

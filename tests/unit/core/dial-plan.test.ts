@@ -42,4 +42,10 @@ describe('classifyCall', () => {
       expect(classifyCall({ source: 'phone', fromUser: '101', dialled }, ctx)).toMatchObject({ kind: 'reject', code: 404 });
     }
   });
+
+  it('sends the click-to-call controller leg to the manager, and only to a known extension', () => {
+    const ctx2 = { extensions: new Set(['101', '102']) };
+    expect(classifyCall({ source: 'controller', fromUser: 'click-to-call', dialled: '101' }, ctx2)).toEqual({ kind: 'click-to-call', extension: '101' });
+    expect(classifyCall({ source: 'controller', fromUser: 'click-to-call', dialled: '+79161234567' }, ctx2)).toMatchObject({ kind: 'reject', code: 404 });
+  });
 });

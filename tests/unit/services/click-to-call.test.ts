@@ -1,0 +1,40 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { MemoryAgentStateStore } from '../../../src/adapters/memory/memory-agent-state-store.js';
+import { ClickToCall } from '../../../src/services/click-to-call.js';
+import { fakeConfig } from '../../helpers/fake-services.js';
+
+const T0 = 1_800_000_000_000;
+
+function setup(registered: string[], bridgeUp = true) {
+  const agents = new MemoryAgentStateStore((e) => registered.includes(e));
+  const bridged: [string, string][] = [];
+  const service = new ClickToCall({
+    config: fakeConfig(),
+    agents,
+    bridge: (m, c) => (bridgeUp ? (bridged.push([m, c]), true) : false),
+    log: pino({ level: 'silent' }),
+    clock: () => T0,
+  });
+  return { agents, bridged, service };
+}
+
+describe('click-to-call', () => {
+  it('asks Kamailio to ring the manager and refer him to the client, number cleaned of its formatting', async () => {
+    const s = setup(['101']);
+    expect(await s.service.start('101', '+7 (916) 765-43-21')).toEqual({ manager: '101', phone: '+79167654321', status: 'ringing-manager' });
+    expect(await s.service.start('101', '8 916 765 43 21')).toMatchObject({ phone: '89167654321' });
+    expect(s.bridged[0]).toEqual(['sip:101@leadline.local', 'sip:+79167654321@leadline.local']);
+  });
+
+  it('refuses with the reason: unknown manager, offline, busy, a number that is not one, Kamailio away', async () => {
+    const s = setup(['101']);
+    await expect(s.service.start('199', '+79167654321')).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    await expect(s.service.start('102', '+79167654321')).rejects.toMatchObject({ code: 'CALL.MANAGER_OFFLINE', status: 409 });
+    await s.agents.reserve('other-call', ['101'], 1, { maxConcurrentCalls: 1, skipBusy: true }, T0);
+    await expect(s.service.start('101', '+79167654321')).rejects.toMatchObject({ code: 'CALL.MANAGER_BUSY', message: 'Manager 101 cannot take a call now (ringing).' });
+    await expect(setup(['101']).service.start('101', '12')).rejects.toMatchObject({ code: 'CALL.BAD_NUMBER', status: 400 });
+    await expect(setup(['101'], false).service.start('101', '+79167654321')).rejects.toMatchObject({ code: 'CALL.SIP_UNAVAILABLE', status: 503 });
+    expect(s.bridged).toEqual([]);
+  });
+});

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { crmSchema } from './crm-config-schema.js';
+import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address such as 127.0.0.1');
@@ -8,6 +10,8 @@ export const managerSchema = z.object({
   extension: z.string().regex(/^\d{2,6}$/, 'an extension is 2 to 6 digits'),
   name: z.string().min(1),
   password: z.string().min(6, 'a SIP password needs at least 6 characters'),
+  /** His user id in the CRM (Bitrix24 USER_ID, Kommo responsible_user_id); sent with his calls' events. */
+  crmUserId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
 });
 
 export const trunkSchema = z.object({
@@ -101,8 +105,33 @@ export const configSchema = z.object({
     /** rtpengine writes one pcap per call here. */
     spoolDir: z.string().default('var/spool'),
   }).prefault({}),
+  phone: z.object({
+    /** Region of numbers written without a country code ("8 (495) 123-45-67" is Russian under RU). */
+    defaultRegion: z.string().refine(isRegion, {
+      message: 'must be a two-letter region code in capitals that libphonenumber knows, e.g. RU, KZ, US',
+    }).default('RU'),
+  }).prefault({}),
+  leads: z.object({
+    /**
+     * Shared with the CRM to sign POST /crm/leads (X-Leadline-Signature). Without it that
+     * endpoint does not exist, and the CRM posts to /api/leads with an admin or supervisor token.
+     */
+    secret: z.string().min(32, 'leads.secret needs at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    /** How old a signed request may be (X-Leadline-Timestamp), either way: a replay window, and clock skew. */
+    signatureToleranceSeconds: z.number().int().min(10).max(3600).default(300),
+    /** Minutes a lead may wait for its first dial before lead.sla_breached is raised. */
+    slaMinutes: z.number().int().min(1).max(10080).default(15),
+    /** Per scenario name (the lead's `scenario` field); a lead's own slaMinutes wins over both. */
+    slaMinutesByScenario: z.record(z.string(), z.number().int().min(1).max(10080)).default({}),
+    /** How often leads are checked against their SLA: a breach is raised at most this late. */
+    checkIntervalSeconds: z.number().int().min(1).max(3600).default(30),
+    /** On a breach, give the lead to the registered manager with the fewest undialled leads. */
+    reassignOnBreach: z.boolean().default(false),
+  }).prefault({}),
   managers: z.array(managerSchema).min(1),
   trunks: z.array(trunkSchema).min(1),
+  /** Webhook delivery to CRMs (see crm-config-schema.ts); none by default. */
+  crm: crmSchema,
 }).superRefine(checkApiTokens);
 
 /**

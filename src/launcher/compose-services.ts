@@ -6,6 +6,8 @@ import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import type { RoutingDecision } from '../core/calls/routing-decision.js';
 import type { LoadedScenario } from '../core/scenarios/parse-scenario.js';
+import type { CallStore } from '../core/calls/call-store.port.js';
+import type { LeadStore } from '../core/leads/lead-store.port.js';
 import { CallEvents } from '../services/call-events.js';
 import { CallLedger } from '../services/call-ledger.js';
 import type { CallRecordSink } from '../services/call-record-sink.js';
@@ -13,6 +15,7 @@ import { CallRouter } from '../services/call-router.js';
 import { DomainEvents } from '../services/domain-events.js';
 import { InboundDistributor, type ScenarioSource } from '../services/inbound-distributor.js';
 import { KeyedQueue } from '../services/keyed-queue.js';
+import { LeadTracker } from '../services/lead-tracker.js';
 import { MissedCalls } from '../services/missed-calls.js';
 import { Registrations } from '../services/registrations.js';
 import { RoutingConsoleService } from '../services/routing-console-service.js';
@@ -21,6 +24,10 @@ import { trunkRoute } from '../services/trunk-route.js';
 
 /** The stores the services run on: Redis and PostgreSQL in production, memory in unit tests. */
 export interface ServiceStores {
+  /** Leads from the CRM (PostgreSQL); without it no lead is tracked and the leads API is off. */
+  leads?: LeadStore;
+  /** Finished calls, searched when a lead arrives later than it was created. */
+  callHistory?: Pick<CallStore, 'listCalls'>;
   registrations: RegistrationStore;
   agents: AgentStateStore;
   scores: AnswerScoreStore;
@@ -88,6 +95,9 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
   const extensions = new Set(config.managers.map((m) => m.extension));
   const registrations = new Registrations(stores.registrations, extensions, log, () => distributor.dispatchSoon());
   const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
+  const leads = stores.leads
+    ? new LeadTracker({ store: stores.leads, events, config, registrations: stores.registrations, callStore: stores.callHistory, log: log.child({ component: 'leads' }), clock })
+    : null;
   const routingConsole = new RoutingConsoleService({ config, agents: stores.agents, scores: stores.scores, calls, distributor, scenarios, clock });
   return {
     router,
@@ -99,16 +109,21 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     missed,
     calls,
     staleHolds,
+    leads,
     setResume(fn: (call: LiveCall, decision: RoutingDecision) => void) {
       resume = fn;
     },
     /** Timers that run while the service does: stale-hold sweep, waiting-line dispatch. */
     start() {
       staleHolds.start();
+      leads?.start();
     },
-    stop() {
+    /** Stops the timers, then lets work already started by events finish. */
+    async stop() {
       staleHolds.stop();
       distributor.stop();
+      leads?.stop();
+      await leads?.idle();
     },
   };
 }

@@ -19,11 +19,15 @@ import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { describeConnectionError } from '../adapters/postgres/postgres-errors.js';
 import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/create-redis.js';
 import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-store.js';
+import { PostgresLeadStore } from '../adapters/postgres/lead-store.js';
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { ClickToCall } from '../services/click-to-call.js';
 import { composeServices } from './compose-services.js';
+import { createWebhookDelivery } from '../adapters/webhooks/create-webhook-delivery.js';
+import type { DomainEvents } from '../services/domain-events.js';
+import { WebhookDispatcher } from '../services/webhook-dispatcher.js';
 import { openSharedStores } from './shared-stores.js';
 import { Daemon } from './daemon.js';
 import { requireBinary, requirePortFree } from './preflight.js';
@@ -97,9 +101,12 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     const serviceLog = log.child({ component: 'calls' });
     const shared = await openSharedStores({ config, redis, callbacks: new PostgresCallbackTaskStore(db), records: writer, log: serviceLog });
     cleanup.push(async () => shared.stop());
-    const services = composeServices({ config, scenarios, log: serviceLog, stores: shared.stores });
+    const leadStore = new PostgresLeadStore(db);
+    const services = composeServices({ config, scenarios, log: serviceLog, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
     services.start();
-    cleanup.push(async () => services.stop());
+    cleanup.push(() => services.stop());
+    // Subscribed before the Kamailio channel opens, so no call event is missed.
+    const webhooks = await startWebhooks(config, db, services.events, log.child({ component: 'webhooks' }), cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
@@ -114,13 +121,16 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       config,
       callStore,
       routing: services.console,
-      clickToCall: new ClickToCall({ config, agents: shared.stores.agents, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
+      leads: services.leads ?? undefined,
+      webhooks: webhooks?.outbox,
+      clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },
         { name: 'postgres', check: () => checkPostgres(db) },
         { name: 'kamailio', check: async () => kamailioHealth(kamailio, evapi) },
         { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
+        ...(webhooks ? [webhooks.health] : []),
       ],
     });
     cleanup.push(() => app.close());
@@ -163,6 +173,23 @@ async function openDatabase(config: Config): Promise<Database> {
     const sentence = describeConnectionError(err, url);
     throw new StartupError('POSTGRES_UNREACHABLE', sentence ?? `PostgreSQL could not be prepared: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * CRM webhooks, when endpoints are configured: the delivery worker first, then the
+ * dispatcher that feeds it from the domain events. Stopped in reverse order (cleanup
+ * is last in, first out): no new events, then what was taken is written, then the
+ * requests in flight finish.
+ */
+async function startWebhooks(config: Config, db: Database, events: DomainEvents, log: Logger, cleanup: (() => Promise<void>)[]) {
+  if (config.crm.webhooks.length === 0) return null;
+  const webhooks = createWebhookDelivery({ config, db, logger: log });
+  await webhooks.start();
+  cleanup.push(() => webhooks.stop());
+  const dispatcher = new WebhookDispatcher({ config, events, sink: webhooks.outbox, log });
+  dispatcher.start();
+  cleanup.push(async () => dispatcher.stop());
+  return webhooks;
 }
 
 /** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */

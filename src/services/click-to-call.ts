@@ -3,13 +3,16 @@ import type { Config } from '../config/config-schema.js';
 import type { AgentStateStore } from '../core/agents/agent-ports.js';
 import { canOffer, statusAt } from '../core/agents/agent-state.js';
 import { AppError, NotFoundError } from '../core/errors/app-error.js';
-import { digitsOf } from '../core/phone/phone-number.js';
+import type { Lead } from '../core/leads/lead.js';
+import { toE164 } from '../core/phone/e164.js';
 
 export interface ClickToCallDeps {
   config: Config;
   agents: AgentStateStore;
   /** Asks Kamailio to ring the manager and REFER him to the client; false when it is not connected. */
   bridge: (managerUri: string, clientUri: string) => boolean;
+  /** Resolves a CRM lead id to its number; without it only numbers are accepted. */
+  leads?: { get(id: string): Promise<Lead | null> };
   log: Logger;
   clock?: () => number;
 }
@@ -19,9 +22,6 @@ export interface ClickToCallStarted {
   phone: string;
   status: 'ringing-manager';
 }
-
-/** External numbers need at least this many digits, as the dial plan says for a manager's own dialling. */
-const MIN_DIGITS = 5;
 
 /**
  * Click-to-call from the CRM card: the manager's phone rings first (auto-answer
@@ -35,10 +35,10 @@ export class ClickToCall {
     this.extensions = new Set(deps.config.managers.map((m) => m.extension));
   }
 
-  async start(extension: string, phone: string): Promise<ClickToCallStarted> {
+  /** Calls `target`: a phone number in any format, or `{ leadId }` of a lead the CRM sent. */
+  async start(extension: string, target: string | { leadId: string }): Promise<ClickToCallStarted> {
     if (!this.extensions.has(extension)) throw new NotFoundError(`Manager ${extension}`);
-    const number = phone.trim().startsWith('+') ? `+${digitsOf(phone)}` : digitsOf(phone);
-    if (digitsOf(number).length < MIN_DIGITS) throw new AppError('CALL.BAD_NUMBER', `"${phone}" is not a phone number to call.`, 400);
+    const number = await this.numberOf(target);
     const now = (this.deps.clock ?? Date.now)();
     const state = (await this.deps.agents.read([extension], now)).get(extension)!;
     if (!state.registered) throw new AppError('CALL.MANAGER_OFFLINE', `Manager ${extension} is offline: his phone is not registered.`, 409);
@@ -51,5 +51,16 @@ export class ClickToCall {
     }
     this.deps.log.info({ manager: extension, phone: number }, 'click-to-call started: ringing the manager');
     return { manager: extension, phone: number, status: 'ringing-manager' };
+  }
+
+  private async numberOf(target: string | { leadId: string }): Promise<string> {
+    if (typeof target !== 'string') {
+      const lead = this.deps.leads ? await this.deps.leads.get(target.leadId) : null;
+      if (!lead) throw new NotFoundError(`Lead ${target.leadId}`);
+      return lead.phone;
+    }
+    const number = toE164(target, this.deps.config.phone.defaultRegion);
+    if (!number) throw new AppError('CALL.BAD_NUMBER', `"${target}" is not a phone number to call.`, 400);
+    return number;
   }
 }

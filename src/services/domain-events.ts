@@ -33,6 +33,13 @@ export interface DomainEventMap {
     at: string;
   };
   'manager.auto_paused': { extension: string; consecutiveMisses: number; callId: string; at: string };
+  /**
+   * A lead's first dial, with the seconds from its creation. Raised again, with the
+   * earlier call, in the rare case an earlier dial is learnt after a later one.
+   */
+  'lead.first_dial': { leadId: string; callId: string; manager: string | null; seconds: number; at: string };
+  /** A lead nobody dialled within its SLA; reassignedTo is the new owner when leads.reassignOnBreach moved it. */
+  'lead.sla_breached': { leadId: string; phone: string; ownerManager: string | null; minutes: number; at: string; reassignedTo: string | null };
 }
 
 export type DomainEventName = keyof DomainEventMap;

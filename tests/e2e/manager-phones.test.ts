@@ -3,21 +3,30 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/redis-keys.js';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { startBaresip } from '../helpers/baresip.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /** Managers' phones against the real PBX: a real softphone, outbound calls, and who gets refused. */
 let pbx: TestPbx;
 let phones: Phones;
+/** The CRM stand-in: records the signed webhooks the PBX posts. */
+const crm = new WebhookReceiver();
+const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'phones', basePort: 44000, managers: 2, ringTimeoutSeconds: 5 });
+  await crm.start();
+  const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/leadline'), secret: CRM_SECRET, events: ['call.*'] }] };
+  pbx = await startTestPbx({ name: 'phones', basePort: 44000, managers: 2, ringTimeoutSeconds: 5, crm: crmConfig });
   phones = new Phones(pbx);
 });
 
 afterAll(async () => {
   await pbx?.destroy();
+  await crm.stop();
 });
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -139,6 +148,17 @@ describe('manager phones', () => {
     expect(record, `${phone.output()}\n${JSON.stringify(list.items)}`).toMatchObject({ direction: 'outbound', manager: '101', disposition: 'answered' });
     const pcaps = readdirSync(join(pbx.spoolDir, 'pcaps'));
     expect(pcaps.some((f) => decodeURIComponent(f).startsWith(record!.callId)), pcaps.join(', ')).toBe(true);
+
+    // The CRM got the client call as signed webhooks, in order, each verifiable by the spec's own library.
+    const verifier = new Webhook(CRM_SECRET);
+    let events: { type: string; data: Record<string, unknown> }[] = [];
+    await waitUntil('the CRM received call.ended', async () => {
+      events = crm.requests
+        .map((r) => verifier.verify(r.body, r.headers) as { type: string; data: Record<string, unknown> })
+        .filter((e) => JSON.stringify(e.data).includes(record!.callId));
+      return events.some((e) => e.type === 'call.ended');
+    });
+    expect(events.map((e) => e.type)).toEqual(['call.started', 'call.answered', 'call.ended']);
     await phones.unregisterAll();
   });
 

@@ -37,6 +37,8 @@ export interface TestPbxOptions {
   ringTimeoutSeconds?: number;
   maxCallsPerSecond?: number;
   autoPauseAfterMisses?: number;
+  /** The `crm` section (webhook endpoints), as in the YAML. */
+  crm?: unknown;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   name: string;
@@ -93,6 +95,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
     managers,
     trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
+    ...(opts.crm ? { crm: opts.crm } : {}),
   });
 }
 

@@ -4,15 +4,19 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config-schema.js';
 import type { CallStore } from '../../core/calls/call-store.port.js';
+import type { LeadDesk } from '../../services/lead-tracker.js';
 import type { RoutingConsole } from '../../services/routing-console.js';
+import type { WebhookAdmin } from '../../core/webhooks/webhook-admin.port.js';
 import type { HealthCheck } from './health-check.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
 import { bearerAuthPlugin } from './plugins/bearer-auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { callsRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
+import { leadsRoutes } from './routes/leads.js';
 import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
 import { routingRoutes } from './routes/routing.js';
+import { webhooksRoutes } from './routes/webhooks.js';
 
 export interface AppDeps {
   config: Config;
@@ -22,6 +26,10 @@ export interface AppDeps {
   routing?: RoutingConsole;
   /** Click-to-call (POST /api/calls); without it the route does not exist. */
   clickToCall?: ClickToCallPort;
+  /** Leads and first-dial figures (/api/leads, and /crm/leads when leads.secret is set); without it those routes do not exist. */
+  leads?: LeadDesk;
+  /** Webhook deliveries and endpoints (dead letters, replay, enable); without it those routes do not exist. */
+  webhooks?: WebhookAdmin;
   logger?: Logger;
   /** Requests per minute per client IP on everything but /healthz. */
   rateLimitPerMinute?: number;
@@ -52,5 +60,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
+  if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
+  if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   return app;
 }

@@ -48,8 +48,70 @@ export interface CallbackTasksTable {
   done_call_id: string | null;
 }
 
+/** Nullable timestamptz: read as Date or null, written as a Date, an ISO string or null. */
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+
+export interface LeadsTable {
+  id: string;
+  phone_e164: string;
+  phone_raw: string;
+  created_at: Timestamp;
+  owner_manager: string | null;
+  scenario: string | null;
+  sla_minutes: number;
+  first_dial_at: NullableTimestamp;
+  first_dial_call_id: string | null;
+  first_dial_manager: string | null;
+  first_dial_seconds: ColumnType<string | null, number | string | null, number | string | null>;
+  first_connected_at: NullableTimestamp;
+  first_connected_call_id: string | null;
+  first_inbound_at: NullableTimestamp;
+  first_inbound_call_id: string | null;
+  sla_breached_at: NullableTimestamp;
+  reassigned_from: string | null;
+  received_at: Timestamp;
+}
+
+type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
+
+/** The webhook delivery log (migration 0003): one row per event and endpoint. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  seq: Generated<string>;
+  endpoint: string;
+  event: string;
+  call_id: string | null;
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  created_at: Generated<Date>;
+  delivered_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+/** An endpoint disabled by a 410 (a row with disabled_at null is enabled). */
+export interface WebhookEndpointStateTable {
+  endpoint: string;
+  disabled_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  reason: string | null;
+}
+
+/** The CRM's id of a call per endpoint (Bitrix24 CALL_ID). */
+export interface WebhookCrmCallsTable {
+  endpoint: string;
+  call_id: string;
+  crm_call_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface DatabaseSchema {
   calls: CallsTable;
   call_attempts: CallAttemptsTable;
   callback_tasks: CallbackTasksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_endpoint_state: WebhookEndpointStateTable;
+  webhook_crm_calls: WebhookCrmCallsTable;
+  leads: LeadsTable;
 }

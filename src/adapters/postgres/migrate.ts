@@ -2,6 +2,8 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { AppError } from '../../core/errors/app-error.js';
 import { migration0001Calls } from './migrations/0001-calls.js';
 import { migration0002MissedCalls } from './migrations/0002-missed-calls.js';
+import { migration0003Webhooks } from './migrations/0003-webhooks.js';
+import { migration0004Leads } from './migrations/0004-leads.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -10,6 +12,8 @@ import { migration0002MissedCalls } from './migrations/0002-missed-calls.js';
 export const migrations: Record<string, Migration> = {
   '0001-calls': migration0001Calls,
   '0002-missed-calls': migration0002MissedCalls,
+  '0003-webhooks': migration0003Webhooks,
+  '0004-leads': migration0004Leads,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

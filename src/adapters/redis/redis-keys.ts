@@ -29,4 +29,9 @@ export class RedisKeys {
   rotation(line: string): string {
     return `${this.prefix}rotation:${line}`;
   }
+
+  /** BullMQ's own prefix: its queues' keys are `<this>:<queue name>:...` (webhook delivery). */
+  queuePrefix(): string {
+    return `${this.prefix}bull`;
+  }
 }

@@ -20,7 +20,10 @@ describe('migrateToLatest', () => {
 
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(db);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['call_attempts', 'callback_tasks', 'calls', 'kysely_migration', 'kysely_migration_lock']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'call_attempts', 'callback_tasks', 'calls', 'kysely_migration', 'kysely_migration_lock', 'leads',
+      'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
+    ]);
   });
 
   it('creates the indexes the API filters use', async () => {

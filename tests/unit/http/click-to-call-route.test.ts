@@ -10,12 +10,12 @@ afterEach(async () => {
 });
 
 function started() {
-  const calls: [string, string][] = [];
+  const calls: [string, string | { leadId: string }][] = [];
   const clickToCall = {
-    async start(manager: string, phone: string) {
+    async start(manager: string, phone: string | { leadId: string }) {
       if (manager === '102') throw new AppError('CALL.MANAGER_BUSY', 'Manager 102 cannot take a call now (on-call).', 409);
       calls.push([manager, phone]);
-      return { manager, phone, status: 'ringing-manager' as const };
+      return { manager, phone: typeof phone === 'string' ? phone : '+79160000000', status: 'ringing-manager' as const };
     },
   };
   return { calls, clickToCall };
@@ -30,7 +30,10 @@ describe('POST /api/calls (click-to-call)', () => {
     const res = await app.inject(post({ manager: '101', phone: '+79167654321' }));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ manager: '101', phone: '+79167654321', status: 'ringing-manager' });
-    expect(s.calls).toEqual([['101', '+79167654321']]);
+    expect((await app.inject(post({ manager: '101', leadId: 'L-7' }))).statusCode).toBe(202);
+    expect(s.calls).toEqual([['101', '+79167654321'], ['101', { leadId: 'L-7' }]]);
+    // A number or a lead, not both.
+    expect((await app.inject(post({ manager: '101', leadId: 'L-7', phone: '+79167654321' }))).statusCode).toBe(400);
   });
 
   it('passes the service\'s refusal on with its code, refuses a bad body, and lets a manager call only as himself', async () => {

@@ -6,6 +6,8 @@ import { fakeConfig } from '../../helpers/fake-services.js';
 
 const T0 = 1_800_000_000_000;
 
+const lead = { id: 'L-1', phone: '+79165550011' } as never;
+
 function setup(registered: string[], bridgeUp = true) {
   const agents = new MemoryAgentStateStore((e) => registered.includes(e));
   const bridged: [string, string][] = [];
@@ -13,6 +15,7 @@ function setup(registered: string[], bridgeUp = true) {
     config: fakeConfig(),
     agents,
     bridge: (m, c) => (bridgeUp ? (bridged.push([m, c]), true) : false),
+    leads: { get: async (id: string) => (id === 'L-1' ? lead : null) },
     log: pino({ level: 'silent' }),
     clock: () => T0,
   });
@@ -23,8 +26,9 @@ describe('click-to-call', () => {
   it('asks Kamailio to ring the manager and refer him to the client, number cleaned of its formatting', async () => {
     const s = setup(['101']);
     expect(await s.service.start('101', '+7 (916) 765-43-21')).toEqual({ manager: '101', phone: '+79167654321', status: 'ringing-manager' });
-    expect(await s.service.start('101', '8 916 765 43 21')).toMatchObject({ phone: '89167654321' });
+    expect(await s.service.start('101', '8 916 765 43 21')).toMatchObject({ phone: '+79167654321' });
     expect(s.bridged[0]).toEqual(['sip:101@leadline.local', 'sip:+79167654321@leadline.local']);
+    expect(await s.service.start('101', { leadId: 'L-1' })).toMatchObject({ phone: '+79165550011' });
   });
 
   it('refuses with the reason: unknown manager, offline, busy, a number that is not one, Kamailio away', async () => {
@@ -34,6 +38,7 @@ describe('click-to-call', () => {
     await s.agents.reserve('other-call', ['101'], 1, { maxConcurrentCalls: 1, skipBusy: true }, T0);
     await expect(s.service.start('101', '+79167654321')).rejects.toMatchObject({ code: 'CALL.MANAGER_BUSY', message: 'Manager 101 cannot take a call now (ringing).' });
     await expect(setup(['101']).service.start('101', '12')).rejects.toMatchObject({ code: 'CALL.BAD_NUMBER', status: 400 });
+    await expect(setup(['101']).service.start('101', { leadId: 'L-404' })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
     await expect(setup(['101'], false).service.start('101', '+79167654321')).rejects.toMatchObject({ code: 'CALL.SIP_UNAVAILABLE', status: 503 });
     expect(s.bridged).toEqual([]);
   });

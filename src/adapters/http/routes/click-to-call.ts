@@ -6,12 +6,12 @@ import { errorRef } from '../schemas/error-response.js';
 import { extensionJsonSchema } from '../schemas/manager-json.js';
 
 export interface ClickToCallPort {
-  start(extension: string, phone: string): Promise<ClickToCallStarted>;
+  start(extension: string, target: string | { leadId: string }): Promise<ClickToCallStarted>;
 }
 
 /** POST /api/calls: the CRM card's "call" button. */
 export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPort }> = async (app, { clickToCall }) => {
-  app.post<{ Body: { manager: string; phone: string } }>(
+  app.post<{ Body: { manager: string; phone?: string; leadId?: string } }>(
     '/api/calls',
     {
       schema: {
@@ -23,11 +23,14 @@ export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPor
         security: bearerSecurity,
         body: {
           type: 'object',
-          required: ['manager', 'phone'],
+          required: ['manager'],
           additionalProperties: false,
+          // Exactly one of them: the number, or the CRM lead whose number it is.
+          oneOf: [{ required: ['phone'] }, { required: ['leadId'] }],
           properties: {
             manager: extensionJsonSchema,
             phone: { type: 'string', minLength: 3, maxLength: 40, description: 'The client\'s number, any format ("8 (495) 123-45-67", "+74951234567")' },
+            leadId: { type: 'string', minLength: 1, maxLength: 128, description: 'A lead the CRM sent (POST /api/leads): its number is called' },
           },
         },
         response: {
@@ -50,7 +53,8 @@ export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPor
         throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may place calls only as himself.`);
       }
       reply.code(202);
-      return clickToCall.start(request.body.manager, request.body.phone);
+      const { manager, phone, leadId } = request.body;
+      return clickToCall.start(manager, leadId !== undefined ? { leadId } : phone!);
     },
   );
 };

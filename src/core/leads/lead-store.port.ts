@@ -1,0 +1,56 @@
+import type { CallFact, ContactKind } from './first-dial.js';
+import type { StatsLead } from './first-dial-stats.js';
+import type { Lead, LeadStatus, NewLead } from './lead.js';
+
+/** Which leads to list. `from` inclusive and `to` exclusive, both on createdAt. */
+export interface LeadFilter {
+  from?: Date;
+  to?: Date;
+  ownerManager?: string;
+  status?: LeadStatus;
+}
+
+export interface LeadPage {
+  /** Newest first (createdAt descending, then id). */
+  items: Lead[];
+  total: number;
+}
+
+/** A lead whose first of this kind the call just became. */
+export interface LeadContact {
+  lead: Lead;
+  kind: ContactKind;
+}
+
+/**
+ * Where leads are kept. Implemented by PostgresLeadStore and MemoryLeadStore; every
+ * change is one atomic step, so several service instances can share the store.
+ */
+export interface LeadStore {
+  /**
+   * Adds the lead, or updates phone, owner, scenario and SLA of a lead the CRM sends
+   * again. The creation time, the receipt and the recorded firsts stay as they were.
+   */
+  upsert(lead: NewLead): Promise<{ lead: Lead; created: boolean }>;
+  get(id: string): Promise<Lead | null>;
+  /**
+   * Applies a call to every lead with its number created at or before the call started
+   * (rules: core/leads/first-dial.ts); an earlier call replaces a later one.
+   */
+  recordCall(call: CallFact): Promise<LeadContact[]>;
+  /**
+   * Marks, at `at`, every lead not dialled and not yet marked whose deadline
+   * (createdAt + slaMinutes) is at or before `dueBy`; returns them. Each lead is returned once.
+   */
+  markBreached(dueBy: Date, at: Date): Promise<Lead[]>;
+  /** Gives the lead to `to` if `from` still owns it; null otherwise. */
+  reassign(id: string, from: string | null, to: string): Promise<Lead | null>;
+  /** Undialled leads per owner among these managers (a manager with none is absent). */
+  openLeadCounts(managers: readonly string[]): Promise<Map<string, number>>;
+  list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage>;
+  /** Every lead created in [from, to), optionally of one owner, as the statistics need them. */
+  statsLeads(from: Date, to: Date, ownerManager?: string): Promise<StatsLead[]>;
+}
+
+export const DEFAULT_LEAD_PAGE = 50;
+export const MAX_LEAD_PAGE = 500;

@@ -1,0 +1,29 @@
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/**
+ * One client, one key: a phone number in E.164 ("+74951234567"), however a CRM, a
+ * manager's phone or a trunk wrote it. Uses libphonenumber's metadata, so "8 (495)
+ * 123-45-67" in Russia is +7 495..., and a number that cannot be a subscriber's
+ * (an extension "101", a short code "112") has no E.164 form.
+ *
+ * Order of attempts, for a number written without "+" or an international prefix:
+ * first as a national number of `defaultRegion`, then, if that is not a valid number,
+ * as digits that start with a country code ("74951234567" from a US CRM). Where both
+ * read validly, the national reading wins: it is how a person in that region dials.
+ * An extension after the number ("ext. 12") is dropped: the client is the line.
+ */
+export function toE164(raw: string, defaultRegion: string): string | null {
+  if (!isRegion(defaultRegion)) return null;
+  const text = raw.trim();
+  if (text === '') return null;
+  const national = parsePhoneNumberFromString(text, defaultRegion);
+  if (national?.isValid()) return national.number;
+  if (/^\+/.test(text)) return null;
+  const international = parsePhoneNumberFromString(`+${text.replace(/\D/g, '')}`);
+  return international?.isValid() ? international.number : null;
+}
+
+/** A two-letter region libphonenumber has metadata for (ISO 3166-1 alpha-2, upper case). */
+export function isRegion(code: string): code is CountryCode {
+  return /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
+}

@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LeadStore } from '../../src/core/leads/lead-store.port.js';
+import { at, dial, inbound, makeNewLead } from './leads.js';
+
+/**
+ * Behaviour every LeadStore must have. Run against PostgresLeadStore (integration) and
+ * MemoryLeadStore (unit), so tests on the fake hold for the real store.
+ * `fresh` must return an empty store.
+ */
+export function leadStoreContract(name: string, fresh: () => Promise<LeadStore>): void {
+  describe(`${name} (LeadStore contract)`, () => {
+    let store: LeadStore;
+    beforeEach(async () => {
+      store = await fresh();
+    });
+
+    it('adds a lead once; a resend updates phone, owner and SLA but keeps its creation and firsts', async () => {
+      const first = await store.upsert(makeNewLead());
+      expect(first.created).toBe(true);
+      expect(first.lead).toMatchObject({ id: 'lead-1', phone: '+74951234567', createdAt: at(0), firstDial: null, slaBreachedAt: null });
+      await store.recordCall(dial('c1', 60));
+
+      const again = await store.upsert(makeNewLead({ ownerManager: '102', slaMinutes: 30, createdAt: at(50), receivedAt: at(200), phoneRaw: '+7 495 123 45 67' }));
+      expect(again.created).toBe(false);
+      expect(again.lead).toMatchObject({ ownerManager: '102', slaMinutes: 30, phoneRaw: '+7 495 123 45 67', createdAt: at(0), receivedAt: at(0) });
+      expect(again.lead.firstDial?.callId).toBe('c1');
+      expect(await store.get('lead-1')).toEqual(again.lead);
+      expect(await store.get('nope')).toBeNull();
+    });
+
+    it('records the first dial once: a later call changes nothing', async () => {
+      await store.upsert(makeNewLead());
+      const firstContacts = await store.recordCall(dial('c1', 60.25));
+      expect(firstContacts.map((c) => [c.lead.id, c.kind])).toEqual([['lead-1', 'dial']]);
+      expect(firstContacts[0]!.lead.firstDial).toEqual({ callId: 'c1', at: at(60.25), manager: '101', seconds: 60.25 });
+      expect(await store.recordCall(dial('c2', 120, { manager: '102' }))).toEqual([]);
+      expect(await store.recordCall(dial('c1', 60.25))).toEqual([]);
+      expect((await store.get('lead-1'))?.firstDial?.callId).toBe('c1');
+    });
+
+    it('does not count a dial that started before the lead was created', async () => {
+      await store.upsert(makeNewLead({ createdAt: at(100) }));
+      expect(await store.recordCall(dial('early', 99, { answeredAfter: 5 }))).toEqual([]);
+      expect((await store.get('lead-1'))?.firstDial).toBeNull();
+      expect((await store.recordCall(dial('after', 100)))[0]?.lead.firstDial?.seconds).toBe(0);
+    });
+
+    it('lets an earlier dial learnt late replace a later one', async () => {
+      await store.upsert(makeNewLead());
+      await store.recordCall(dial('later', 300));
+      const contacts = await store.recordCall(dial('earlier', 200, { manager: '102' }));
+      expect(contacts[0]?.lead.firstDial).toEqual({ callId: 'earlier', at: at(200), manager: '102', seconds: 200 });
+    });
+
+    it('records the first connected call at its answer and the first inbound call, answered or not', async () => {
+      await store.upsert(makeNewLead());
+      await store.recordCall(dial('missed', 10));
+      const connected = await store.recordCall(dial('talk', 40, { answeredAfter: 7 }));
+      expect(connected.map((c) => c.kind)).toEqual(['connected']);
+      expect(connected[0]!.lead.firstConnected).toEqual({ callId: 'talk', at: at(47) });
+      const inbound1 = await store.recordCall(inbound('in-1', 500));
+      expect(inbound1.map((c) => c.kind)).toEqual(['inbound']);
+      expect(inbound1[0]!.lead.firstInbound).toEqual({ callId: 'in-1', at: at(500) });
+      expect(inbound1[0]!.lead.firstDial?.callId).toBe('missed');
+    });
+
+    it('applies a call to every lead with the number that existed when it started', async () => {
+      await store.upsert(makeNewLead({ id: 'old', createdAt: at(0) }));
+      await store.upsert(makeNewLead({ id: 'new', createdAt: at(100) }));
+      await store.upsert(makeNewLead({ id: 'other', phone: '+79161112233' }));
+      const contacts = await store.recordCall(dial('c', 50));
+      expect(contacts.map((c) => c.lead.id)).toEqual(['old']);
+      expect((await store.recordCall(dial('c2', 150))).map((c) => c.lead.id)).toEqual(['new']);
+      expect(await store.recordCall(dial('none', 10, { clientPhone: null }))).toEqual([]);
+    });
+
+    it('marks each overdue undialled lead once, at the given time', async () => {
+      await store.upsert(makeNewLead({ id: 'due', createdAt: at(0), slaMinutes: 15 }));
+      await store.upsert(makeNewLead({ id: 'not-yet', createdAt: at(0), slaMinutes: 16 }));
+      await store.upsert(makeNewLead({ id: 'dialled', createdAt: at(0), slaMinutes: 1, phone: '+79161112233' }));
+      await store.recordCall(dial('c', 30, { clientPhone: '+79161112233' }));
+
+      expect(await store.markBreached(at(899), at(905))).toEqual([]);
+      const breached = await store.markBreached(at(900), at(905));
+      expect(breached.map((l) => [l.id, l.slaBreachedAt])).toEqual([['due', at(905)]]);
+      expect(await store.markBreached(at(910), at(915))).toEqual([]);
+      expect((await store.list({ status: 'breached' }, { limit: 10, offset: 0 })).items.map((l) => l.id)).toEqual(['due']);
+    });
+
+    it('reassigns only from the owner it expects, remembering the former owner', async () => {
+      await store.upsert(makeNewLead({ ownerManager: '101' }));
+      expect(await store.reassign('lead-1', '102', '103')).toBeNull();
+      expect(await store.reassign('lead-1', '101', '103')).toMatchObject({ ownerManager: '103', reassignedFrom: '101' });
+      await store.upsert(makeNewLead({ id: 'nobody', ownerManager: null }));
+      expect(await store.reassign('nobody', null, '102')).toMatchObject({ ownerManager: '102', reassignedFrom: null });
+    });
+
+    it('counts undialled leads per owner among the managers asked about', async () => {
+      await store.upsert(makeNewLead({ id: 'a1', ownerManager: '101' }));
+      await store.upsert(makeNewLead({ id: 'a2', ownerManager: '101' }));
+      await store.upsert(makeNewLead({ id: 'b1', ownerManager: '102', phone: '+79161112233' }));
+      await store.upsert(makeNewLead({ id: 'c1', ownerManager: '103' }));
+      await store.recordCall(dial('c', 10, { clientPhone: '+79161112233' }));
+      expect(await store.openLeadCounts(['101', '102'])).toEqual(new Map([['101', 2]]));
+      expect(await store.openLeadCounts([])).toEqual(new Map());
+    });
+
+    it('lists newest first with filters, a page and the total', async () => {
+      await store.upsert(makeNewLead({ id: 'l1', createdAt: at(0), ownerManager: '101' }));
+      await store.upsert(makeNewLead({ id: 'l2', createdAt: at(60), ownerManager: '102', phone: '+79161112233' }));
+      await store.upsert(makeNewLead({ id: 'l3', createdAt: at(120), ownerManager: '101', phone: '+79162223344' }));
+      await store.recordCall(dial('c', 130, { clientPhone: '+79162223344' }));
+      const ids = async (filter: Parameters<LeadStore['list']>[0], limit = 10, offset = 0) => {
+        const page = await store.list(filter, { limit, offset });
+        return [page.items.map((l) => l.id), page.total];
+      };
+      expect(await ids({})).toEqual([['l3', 'l2', 'l1'], 3]);
+      expect(await ids({}, 1, 1)).toEqual([['l2'], 3]);
+      expect(await ids({ ownerManager: '101' })).toEqual([['l3', 'l1'], 2]);
+      expect(await ids({ from: at(60), to: at(120) })).toEqual([['l2'], 1]);
+      expect(await ids({ status: 'dialled' })).toEqual([['l3'], 1]);
+      expect(await ids({ status: 'undialled', ownerManager: '101' })).toEqual([['l1'], 1]);
+    });
+
+    it('gives the statistics the leads created in the period', async () => {
+      await store.upsert(makeNewLead({ id: 'in', createdAt: at(0), ownerManager: '101' }));
+      await store.upsert(makeNewLead({ id: 'out', createdAt: at(3600), ownerManager: '101', phone: '+79161112233' }));
+      await store.recordCall(dial('c', 42.5));
+      expect(await store.statsLeads(at(0), at(3600))).toEqual([{ ownerManager: '101', createdAt: at(0), slaMinutes: 15, firstDialSeconds: 42.5 }]);
+      expect(await store.statsLeads(at(0), at(3601), '102')).toEqual([]);
+    });
+  });
+}

@@ -85,6 +85,32 @@ describe('manager phones', () => {
     await phones.unregisterAll();
   });
 
+  it('records a lead\'s first dial when a manager dials its number written another way, with the seconds since the lead was created', async () => {
+    const createdAt = new Date(Date.now() - 90_000).toISOString();
+    const lead = await pbx.api('/api/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'lead-e2e-1', phone: '+7 (916) 555-00-11', createdAt, ownerManager: '101' }),
+    });
+    expect(lead.status, await lead.clone().text()).toBeLessThan(300);
+    expect((await phones.register('101')).exitCode).toBe(0);
+    const trunk = await phones.trunkAnswers();
+    const caller = phones.callFromPhone('101', '89165550011', { talkMs: 500 });
+    expect((await caller.done).exitCode).toBe(0);
+    await trunk.stop();
+    const callId = callIdOf(caller, '127.0.0.1');
+    let body: { firstDial: { callId: string; seconds: number; manager: string | null } | null } = { firstDial: null };
+    await waitUntil('the first dial is recorded', async () => {
+      body = (await (await pbx.api('/api/leads/lead-e2e-1')).json()) as typeof body;
+      return body.firstDial !== null;
+    });
+    expect(body.firstDial).toMatchObject({ callId, manager: '101' });
+    // Created 90 s before the dial; the call set-up takes well under 5 s here.
+    expect(body.firstDial!.seconds).toBeGreaterThanOrEqual(90);
+    expect(body.firstDial!.seconds).toBeLessThan(95);
+    await phones.unregisterAll();
+  });
+
   it('connects one manager to another by extension', async () => {
     await phones.register('101');
     await phones.register('102');

@@ -13,13 +13,16 @@
 //       - delivery: the N events recorded first (log and queue, no worker running), then a
 //         worker started: deliveries/s from its start to the last arrival;
 //       - end to end: the N events raised at once with the worker running: from the first
-//         event to the last arrival (recording and sending compete for the same cores).
+//         event to the last arrival (recording and sending compete for the same cores);
+//       - baseline, same run: the same signed bodies POSTed straight to the receiver at the
+//         same concurrency, no log, queue or retry; the delivery rate is given as a ratio of it.
 //   (b) latency: rounds of 20 calls ending together; per call, the time from raising
 //       call.ended to its webhook arriving at the receiver. Median and p95 over the rounds.
 // Targets (printed, not asserted): >= 2,000 deliveries/s; hangup -> delivered p95 <= 250 ms.
 // Options: --quick, --deliveries 10000, --concurrency 64,128,256, --rounds 25, --pool 16
 // Environment: LEADLINE_REDIS_URL, LEADLINE_POSTGRES_URL (defaults: the local services).
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
@@ -30,12 +33,15 @@ import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { createWebhookDelivery } from '../src/adapters/webhooks/create-webhook-delivery.js';
 import { crmSchema } from '../src/config/crm-config-schema.js';
+import { signingKey, signWebhook } from '../src/core/webhooks/standard-webhook-signature.js';
 import { DomainEvents } from '../src/services/domain-events.js';
 import { WebhookDispatcher } from '../src/services/webhook-dispatcher.js';
 
 const REDIS_URL = process.env.LEADLINE_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const POSTGRES_URL = process.env.LEADLINE_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+// The baseline signs with the pipeline's own signer, so both do the same HMAC work.
+const SIGNING_KEY = signingKey(SECRET)!;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -167,6 +173,40 @@ async function deliveryRate(db: Database, keyPrefix: string, receiver: Receiver,
   }, { queueName, runWorker: true, onStarting: () => (start = now()) });
 }
 
+/**
+ * Baseline, same run: the same signed bodies POSTed straight to the receiver by
+ * `concurrency` loops over keep-alive connections, with no log, queue or retry:
+ * what the wire and the receiver allow on this machine.
+ */
+async function plainPostRate(receiver: Receiver, concurrency: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const calls = Array.from({ length: opts.deliveries }, (_, i) => `plain-${concurrency}-${i}`);
+  let next = 0;
+  const started = now();
+  const post = (callId: string) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ type: 'call.ended', timestamp: new Date().toISOString(), data: callEnded(callId).record });
+      const id = `msg_${callId}`;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const signature = signWebhook(id, timestamp, body, SIGNING_KEY);
+      const req = http.request(
+        { host: '127.0.0.1', port: receiver.port, method: 'POST', path: '/plain', agent, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < calls.length) await post(calls[next++]!);
+  }));
+  await waitForArrivals(receiver, calls, 60_000);
+  agent.destroy();
+  return opts.deliveries / ((now() - started) / 1000);
+}
+
 async function throughput(db: Database, keyPrefix: string, receiver: Receiver, concurrency: number): Promise<number> {
   return withDelivery(db, keyPrefix, receiver, concurrency, async (events) => {
     // Warm-up: connections, prepared code paths.
@@ -221,8 +261,9 @@ async function main(): Promise<void> {
     for (const c of opts.concurrency) {
       const rate = await deliveryRate(db, keyPrefix, receiver, c);
       const endToEnd = await throughput(db, keyPrefix, receiver, c);
+      const plain = await plainPostRate(receiver, c);
       rates.push([c, rate]);
-      console.log(`  concurrency ${String(c).padStart(3)}: delivery ${rate.toFixed(0)} deliveries/s; end to end (raise + record + deliver) ${endToEnd.toFixed(0)} deliveries/s`);
+      console.log(`  concurrency ${String(c).padStart(3)}: delivery ${rate.toFixed(0)} deliveries/s; end to end (raise + record + deliver) ${endToEnd.toFixed(0)} deliveries/s; plain signed POSTs (baseline) ${plain.toFixed(0)}/s: delivery x${(rate / plain).toFixed(2)} of the baseline`);
     }
     const best = rates.reduce((a, b) => (b[1] > a[1] ? b : a));
     const samples = await latency(db, keyPrefix, receiver, best[0]);

@@ -7,7 +7,9 @@ import { pingRtpengine } from './rtpengine-ping.js';
  * rtpengine in userspace (no kernel module can be loaded here: --table=-1, and no
  * --no-fallback, which would exit without it), recording every call as one pcap
  * in the spool. --delete-delay=0 moves a call's metadata out at once after BYE.
- * Ready when it answers an ng ping.
+ * The system's /etc/rtpengine/rtpengine.conf is not read: it binds fixed CLI and
+ * HTTP ports, which a second instance on the machine (tests, bench) cannot bind.
+ * Its media timeouts are given here instead. Ready when it answers an ng ping.
  */
 export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
   const { listen } = config.sip;
@@ -15,8 +17,12 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
     name: 'rtpengine',
     command: binary,
     args: [
+      '--config-file=none',
       '--foreground',
       '--log-stderr',
+      // a call whose media stops for a minute is dead (BYE lost); on hold it may be silent for an hour
+      '--timeout=60',
+      '--silent-timeout=3600',
       '--table=-1',
       `--interface=${listen}`,
       `--listen-ng=127.0.0.1:${config.rtpengine.ngPort}`,

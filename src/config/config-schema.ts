@@ -38,6 +38,58 @@ export const apiTokenSchema = z.object({
   extension: z.string({ error: 'an extension is text: quote it, e.g. "101"' }).optional(),
 });
 
+const recordingStorageSchema = z.discriminatedUnion('driver', [
+  z.object({
+    /** A folder on this machine: the default, nothing to set up. */
+    driver: z.literal('local'),
+    dir: z.string().min(1).default('var/recordings'),
+    /** Key prefix inside the folder. */
+    prefix: z.string().default(''),
+  }),
+  z.object({
+    /** S3 or MinIO. */
+    driver: z.literal('s3'),
+    endPoint: z.string().min(1),
+    port: port.default(9000),
+    useSSL: z.boolean().default(false),
+    accessKey: z.string().min(1),
+    secretKey: z.string().min(1),
+    bucket: z.string().min(3),
+    prefix: z.string().default(''),
+    region: z.string().optional(),
+    /** Answer GET /api/recordings/:id/audio with a redirect to a presigned URL, so audio bypasses the service. */
+    redirect: z.boolean().default(false),
+  }),
+]);
+
+export const recordingsSchema = z.object({
+  /** Off: pcaps stay in the spool and nothing is converted. */
+  enabled: z.boolean().default(true),
+  format: z.enum(['mp3', 'opus', 'wav']).default('mp3'),
+  storage: recordingStorageSchema.default({ driver: 'local', dir: 'var/recordings', prefix: '' }),
+  /** Recordings whose call started longer ago are deleted from storage and index. */
+  retentionDays: z.number().int().min(1).max(36500).default(365),
+  /** How often retention looks for old recordings. */
+  retentionCheckMinutes: z.number().min(0.01).max(1440).default(60),
+  retry: z.object({
+    /** Waits between attempts, seconds; the last repeats. */
+    scheduleSeconds: z.array(z.number().positive()).min(1).default([5, 30, 120, 600, 1800]),
+    /** A storage outage is retried this long before the recording is marked failed. */
+    storageRetryHours: z.number().positive().default(72),
+    /** Attempts for a pcap the converter refuses. */
+    conversionAttempts: z.number().int().min(1).max(20).default(3),
+  }).prefault({}),
+  /** Recordings converted and uploaded at once. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Lifetime of a presigned URL (S3). */
+  presignSeconds: z.number().int().min(10).max(604800).default(300),
+  /** How long to wait after the hang-up for rtpengine's pcap to appear and close. */
+  pcapWaitSeconds: z.number().min(0).max(60).default(5),
+  /** Base of the URL in recording.ready (what a CRM can fetch); default http://<http.host>:<http.port>. */
+  publicBaseUrl: z.string().url().optional(),
+  queueName: z.string().min(1).default('recordings'),
+}).prefault({});
+
 export const configSchema = z.object({
   sip: z.object({
     listen: ipv4.default('127.0.0.1'),
@@ -128,6 +180,8 @@ export const configSchema = z.object({
     /** On a breach, give the lead to the registered manager with the fewest undialled leads. */
     reassignOnBreach: z.boolean().default(false),
   }).prefault({}),
+  /** Call recordings: conversion of rtpengine's pcaps, storage, index, retention. */
+  recordings: recordingsSchema,
   managers: z.array(managerSchema).min(1),
   trunks: z.array(trunkSchema).min(1),
   /** Webhook delivery to CRMs (see crm-config-schema.ts); none by default. */
@@ -169,4 +223,5 @@ export type Config = z.infer<typeof configSchema>;
 export type ManagerConfig = z.infer<typeof managerSchema>;
 export type TrunkConfig = z.infer<typeof trunkSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
+export type RecordingsConfig = z.infer<typeof recordingsSchema>;
 export type ApiRole = (typeof apiRoles)[number];

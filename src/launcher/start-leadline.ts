@@ -28,6 +28,9 @@ import { composeServices } from './compose-services.js';
 import { createWebhookDelivery } from '../adapters/webhooks/create-webhook-delivery.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import { WebhookDispatcher } from '../services/webhook-dispatcher.js';
+import { createRecordingArchive } from '../adapters/recordings/create-recording-archive.js';
+import { convertCallRecording } from '../adapters/recordings/pcap-to-recording.js';
+import { RecordingPipeline } from '../services/recording-pipeline.js';
 import { openSharedStores } from './shared-stores.js';
 import { Daemon } from './daemon.js';
 import { requireBinary, requirePortFree } from './preflight.js';
@@ -107,6 +110,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     cleanup.push(() => services.stop());
     // Subscribed before the Kamailio channel opens, so no call event is missed.
     const webhooks = await startWebhooks(config, db, services.events, log.child({ component: 'webhooks' }), cleanup);
+    const recordings = await startRecordings(config, db, services.events, log.child({ component: 'recordings' }), cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
@@ -123,6 +127,14 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       routing: services.console,
       leads: services.leads ?? undefined,
       webhooks: webhooks?.outbox,
+      recordings: recordings
+        ? {
+            index: recordings.index,
+            storage: recordings.storage,
+            presignSeconds: config.recordings.presignSeconds,
+            redirectByDefault: config.recordings.storage.driver === 's3' && config.recordings.storage.redirect,
+          }
+        : undefined,
       clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       logger: log.child({ component: 'http' }),
       health: [
@@ -131,6 +143,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
         { name: 'kamailio', check: async () => kamailioHealth(kamailio, evapi) },
         { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
         ...(webhooks ? [webhooks.health] : []),
+        ...(recordings ? [recordings.health] : []),
       ],
     });
     cleanup.push(() => app.close());
@@ -190,6 +203,32 @@ async function startWebhooks(config: Config, db: Database, events: DomainEvents,
   dispatcher.start();
   cleanup.push(async () => dispatcher.stop());
   return webhooks;
+}
+
+/**
+ * Recordings: each answered call's pcap becomes a stereo recording in object storage
+ * (a local folder by default). The worker first, then the pipeline that feeds it
+ * from call.ended; stopped in reverse order.
+ */
+async function startRecordings(config: Config, db: Database, events: DomainEvents, log: Logger, cleanup: (() => Promise<void>)[]) {
+  if (!config.recordings.enabled) return null;
+  let pipeline: RecordingPipeline | undefined;
+  const archive = createRecordingArchive({ config, db, logger: log, convert: convertCallRecording, onStored: (r) => pipeline?.stored(r) });
+  await archive.start();
+  cleanup.push(() => archive.stop());
+  pipeline = new RecordingPipeline({
+    events,
+    archive,
+    spoolDir: config.paths.spoolDir,
+    format: config.recordings.format,
+    pcapWaitMs: config.recordings.pcapWaitSeconds * 1000,
+    log,
+    publicBaseUrl: config.recordings.publicBaseUrl ?? `http://${config.http.host}:${config.http.port}`,
+  });
+  pipeline.start();
+  const started = pipeline;
+  cleanup.push(() => started.stop());
+  return archive;
 }
 
 /** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */

@@ -39,6 +39,8 @@ export interface DomainEventMap {
    */
   'lead.first_dial': { leadId: string; callId: string; manager: string | null; seconds: number; at: string };
   /** A lead nobody dialled within its SLA; reassignedTo is the new owner when leads.reassignOnBreach moved it. */
+  /** A call's recording is stored and verified; url is where the API streams it (GET, bearer token). */
+  'recording.ready': { callId: string; url: string; filename: string; format: 'mp3' | 'opus' | 'wav'; durationSeconds: number; at: string };
   'lead.sla_breached': { leadId: string; phone: string; ownerManager: string | null; minutes: number; at: string; reassignedTo: string | null };
 }
 

@@ -6,6 +6,7 @@ import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import type { ClickToCallPort } from '../../src/adapters/http/routes/click-to-call.js';
 import type { RoutingConsole } from '../../src/services/routing-console.js';
+import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -46,6 +47,7 @@ export async function buildTestApp(
     clickToCall?: ClickToCallPort;
     rateLimitPerMinute?: number;
     healthCheckTimeoutMs?: number;
+    recordings?: RecordingLibrary;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -57,6 +59,7 @@ export async function buildTestApp(
     clickToCall: overrides.clickToCall,
     rateLimitPerMinute: overrides.rateLimitPerMinute,
     healthCheckTimeoutMs: overrides.healthCheckTimeoutMs,
+    recordings: overrides.recordings,
   });
   await app.ready();
   return { app, callStore };

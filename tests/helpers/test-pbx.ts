@@ -39,6 +39,11 @@ export interface TestPbxOptions {
   autoPauseAfterMisses?: number;
   /** The `crm` section (webhook endpoints), as in the YAML. */
   crm?: unknown;
+  /**
+   * The `recordings` section. Off unless given: most tests read the call's pcap in
+   * the spool, which the recording pipeline removes once the recording is stored.
+   */
+  recordings?: Record<string, unknown>;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   name: string;
@@ -96,6 +101,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     managers,
     trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
     ...(opts.crm ? { crm: opts.crm } : {}),
+    recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },
   });
 }
 

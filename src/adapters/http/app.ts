@@ -17,6 +17,7 @@ import { leadsRoutes } from './routes/leads.js';
 import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
 import { routingRoutes } from './routes/routing.js';
 import { webhooksRoutes } from './routes/webhooks.js';
+import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppDeps {
   leads?: LeadDesk;
   /** Webhook deliveries and endpoints (dead letters, replay, enable); without it those routes do not exist. */
   webhooks?: WebhookAdmin;
+  /** Call recordings (list, audio with Range, audit); without it those routes do not exist. */
+  recordings?: RecordingLibrary;
   logger?: Logger;
   /** Requests per minute per client IP on everything but /healthz. */
   rateLimitPerMinute?: number;
@@ -62,5 +65,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
   if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
+  if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   return app;
 }

@@ -106,6 +106,44 @@ export interface WebhookCrmCallsTable {
   created_at: Generated<Date>;
 }
 
+type RecordingStatusColumn = 'pending' | 'stored' | 'failed' | 'deleted';
+
+/** The recording index (migration 0005): one row per recorded call. */
+export interface RecordingsTable {
+  call_id: string;
+  status: ColumnType<RecordingStatusColumn, RecordingStatusColumn | undefined, RecordingStatusColumn>;
+  format: 'mp3' | 'opus' | 'wav';
+  pcap_path: string | null;
+  caller_address: string | null;
+  storage_key: string | null;
+  /** bigint: pg hands it back as a string. */
+  bytes: ColumnType<string | null, number | string | null, number | string | null>;
+  checksum: string | null;
+  duration_seconds: ColumnType<string | null, number | string | null, number | string | null>;
+  manager: string | null;
+  caller_number: string;
+  callee_number: string;
+  direction: Direction;
+  started_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  stored_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+}
+
+/** Who listened to or deleted which recording (migration 0005). */
+export interface RecordingAuditTable {
+  id: Generated<string>;
+  action: 'listen' | 'download' | 'delete';
+  call_id: string;
+  who: string;
+  role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  at: Generated<Date>;
+}
+
 export interface DatabaseSchema {
   calls: CallsTable;
   call_attempts: CallAttemptsTable;
@@ -114,4 +152,6 @@ export interface DatabaseSchema {
   webhook_endpoint_state: WebhookEndpointStateTable;
   webhook_crm_calls: WebhookCrmCallsTable;
   leads: LeadsTable;
+  recordings: RecordingsTable;
+  recording_audit: RecordingAuditTable;
 }

@@ -4,6 +4,7 @@ import { migration0001Calls } from './migrations/0001-calls.js';
 import { migration0002MissedCalls } from './migrations/0002-missed-calls.js';
 import { migration0003Webhooks } from './migrations/0003-webhooks.js';
 import { migration0004Leads } from './migrations/0004-leads.js';
+import { migration0005Recordings } from './migrations/0005-recordings.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002-missed-calls': migration0002MissedCalls,
   '0003-webhooks': migration0003Webhooks,
   '0004-leads': migration0004Leads,
+  '0005-recordings': migration0005Recordings,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

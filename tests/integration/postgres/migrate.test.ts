@@ -22,7 +22,7 @@ describe('migrateToLatest', () => {
       select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'call_attempts', 'callback_tasks', 'calls', 'kysely_migration', 'kysely_migration_lock', 'leads',
-      'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
+      'recording_audit', 'recordings', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
     ]);
   });
 

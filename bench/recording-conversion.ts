@@ -1,0 +1,84 @@
+// Recording conversion benchmark: seconds of call audio turned into a file per CPU-second,
+// counting our work (pcap read, RTP parse, G.711 decode, stereo mix: this process's
+// process.cpuUsage()) plus ffmpeg's encode (its own getrusage, printed by -benchmark).
+// Input: synthetic rtpengine pcaps (tests/helpers/pcap-writer.ts), both sides 20 ms PCMA packets
+// carrying speech: sipp's /usr/share/sip-tester/g711a.pcap looped (--noise: a formula, which
+// encoders find harder than speech; the default falls back to it when the file is missing).
+// Baseline in the same run: ffmpeg encoding a plain stereo 8 kHz WAV of the same length with the
+// same options (pure encode), so the difference is the cost of our decoding.
+// (sox is no baseline here: Debian's sox has no MP3 writer.)
+// Target: >= 200 s of audio per CPU-second. Run: npx tsx bench/recording-conversion.ts [--runs N]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertCallRecording, ENCODER_ARGS, type RecordingFormat } from '../src/adapters/recordings/pcap-to-recording.js';
+import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
+import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
+import { syntheticCall, writePcap } from '../tests/helpers/pcap-writer.js';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const DURATIONS = [60, 300];
+const FORMATS: RecordingFormat[] = ['wav', 'mp3', 'opus'];
+const TARGET = 200;
+const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
+const speech = !process.argv.includes('--noise') && existsSync(SPEECH_PCAP)
+  ? Buffer.concat(readPcapUdp(SPEECH_PCAP).map((u) => parseRtpPacket(u.payload)).filter((p) => p.payloadType === 8).map((p) => p.payload))
+  : undefined;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** ffmpeg's CPU ms for a WAV -> format encode, as -benchmark reports it. */
+function baselineCpuMs(wav: string, format: Exclude<RecordingFormat, 'wav'>, out: string): number {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-y', '-i', wav, ...ENCODER_ARGS[format], out], { encoding: 'utf8' });
+  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`ffmpeg baseline failed: ${r.stderr}`);
+  return (Number(m[1]) + Number(m[2])) * 1000;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'leadline-bench-rec-'));
+try {
+  console.log(`input: ${speech ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}`);
+  console.log(`recording conversion, median of ${RUNS} runs (after 1 warm-up), seconds of audio per CPU-second (target >= ${TARGET})`);
+  console.log('duration  format  ours ms  ffmpeg ms  total ms  audio s/CPU s  | baseline ffmpeg ms  baseline s/CPU s  ours/baseline CPU');
+  for (const seconds of DURATIONS) {
+    const pcapPath = join(dir, `call-${seconds}.pcap`);
+    writePcap(pcapPath, syntheticCall(seconds, undefined, speech));
+    const plainWav = join(dir, `plain-${seconds}.wav`);
+    await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath: plainWav, format: 'wav' });
+    for (const format of FORMATS) {
+      const outPath = join(dir, `out-${seconds}.${format}`);
+      await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format }); // warm-up (JIT, page cache)
+      const ours: number[] = [];
+      const encoder: number[] = [];
+      let audio = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const before = process.cpuUsage();
+        const r = await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format });
+        const used = process.cpuUsage(before);
+        ours.push((used.user + used.system) / 1000);
+        encoder.push(r.encoderCpuMs);
+        audio = r.durationSeconds;
+      }
+      const oursMs = median(ours);
+      const encMs = median(encoder);
+      const total = oursMs + encMs;
+      let baseline = '';
+      if (format !== 'wav') {
+        const base = median(Array.from({ length: RUNS }, () => baselineCpuMs(plainWav, format, join(dir, `base-${seconds}.${format}`))));
+        baseline = `| ${base.toFixed(0).padStart(18)}  ${(audio / (base / 1000)).toFixed(0).padStart(16)}  ${(total / base).toFixed(2).padStart(17)}x`;
+      }
+      const rate = audio / (total / 1000);
+      console.log(
+        `${String(seconds).padStart(6)} s  ${format.padEnd(6)}  ${oursMs.toFixed(1).padStart(7)}  ${encMs.toFixed(0).padStart(9)}  ${total.toFixed(0).padStart(8)}  ${rate.toFixed(0).padStart(13)}${rate >= TARGET ? ' ok' : ' BELOW'}  ${baseline}`,
+      );
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,107 @@
+import type { Direction } from '../calls/call-record.js';
+
+/** Types only: what the recording pipeline needs from storage, the converter and the index. */
+
+export type RecordingFormat = 'mp3' | 'opus' | 'wav';
+export type RecordingStatus = 'pending' | 'stored' | 'failed' | 'deleted';
+
+export interface PutOptions {
+  contentType: string;
+  /** Plain ASCII values: they travel as x-amz-meta-* headers on S3. */
+  metadata: Record<string, string>;
+}
+
+/** What the store confirmed it holds: the checksum was compared with the file sent before this resolves. */
+export interface StoredObject {
+  /** sha256 of the content, hex. */
+  checksum: string;
+  bytes: number;
+}
+
+export interface ObjectInfo {
+  bytes: number;
+  contentType: string;
+  /** sha256 hex when the store kept it (always for ours). */
+  checksum: string | null;
+}
+
+/**
+ * One storage interface, two drivers (local folder, S3/MinIO). `put` resolves only once the
+ * object is durable and verified, so a caller may then delete its source.
+ */
+export interface ObjectStorage {
+  readonly driver: 'local' | 's3';
+  put(key: string, filePath: string, options: PutOptions): Promise<StoredObject>;
+  /** null when there is no such object. */
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Bytes start..end inclusive (the whole object without them). */
+  getRange(key: string, start?: number, end?: number): Promise<NodeJS.ReadableStream>;
+  /** Only drivers that can hand a client a direct URL (S3). */
+  presignedGetUrl?(key: string, seconds: number): Promise<string>;
+  /** Succeeds when the object is already gone. */
+  remove(key: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface ConvertRequest {
+  pcapPath: string;
+  /** The caller's media address (ip:port), when known; otherwise the converter decides which side is the caller. */
+  callerAddress?: string;
+  outPath: string;
+  format: RecordingFormat;
+}
+
+export interface ConvertResult {
+  durationSeconds: number;
+  bytes: number;
+  format: RecordingFormat;
+  path: string;
+}
+
+/** The pcap -> stereo recording conversion (src/adapters/recordings/pcap-to-recording.ts has this shape). */
+export type RecordingConverter = (request: ConvertRequest) => Promise<ConvertResult>;
+
+/** One recording in the index (one per call). */
+export interface RecordingEntry {
+  callId: string;
+  status: RecordingStatus;
+  format: RecordingFormat;
+  storageKey: string | null;
+  bytes: number | null;
+  checksum: string | null;
+  durationSeconds: number | null;
+  manager: string | null;
+  callerNumber: string;
+  calleeNumber: string;
+  direction: Direction;
+  startedAt: Date;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  storedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+export interface RecordingFilter {
+  manager?: string;
+  from?: Date;
+  to?: Date;
+  /** Either party's number. */
+  number?: string;
+  minDuration?: number;
+  maxDuration?: number;
+  direction?: Direction;
+}
+
+export type AuditAction = 'listen' | 'download' | 'delete';
+
+export interface AuditEntry {
+  id: string;
+  action: AuditAction;
+  callId: string;
+  who: string;
+  role: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  at: Date;
+}

@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertCallRecording } from '../../../src/adapters/recordings/pcap-to-recording.js';
+import { PCMA_TO_LINEAR } from '../../../src/core/recordings/g711.js';
+import { syntheticCall, writePcap } from '../../helpers/pcap-writer.js';
+
+/** Synthetic rtpengine pcaps (tests/helpers/pcap-writer.ts) through the whole conversion, ffmpeg included. */
+let dir: string;
+let pcapPath: string;
+const SECONDS = 5;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leadline-recording-'));
+  mkdirSync(join(dir, 'pcaps'));
+  mkdirSync(join(dir, 'metadata'));
+  pcapPath = join(dir, 'pcaps', 'call-1%40host-abc.pcap');
+  writePcap(pcapPath, syntheticCall(SECONDS));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function readWav(path: string): { channels: number; rate: number; left: Int16Array; right: Int16Array } {
+  const f = readFileSync(path);
+  const data = new Int16Array(f.buffer.slice(f.byteOffset + 44, f.byteOffset + f.length));
+  const left = new Int16Array(data.length / 2);
+  const right = new Int16Array(data.length / 2);
+  for (let i = 0; i < left.length; i++) {
+    left[i] = data[i * 2]!;
+    right[i] = data[i * 2 + 1]!;
+  }
+  return { channels: f.readUInt16LE(22), rate: f.readUInt32LE(24), left, right };
+}
+
+function probeDuration(path: string): number {
+  return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path], { encoding: 'utf8' }).trim());
+}
+
+/** Seconds a player plays: decoded, with the encoder delay and padding the file's header declares trimmed. */
+function decodedDuration(path: string): number {
+  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 's16le', '-ac', '2', '-ar', '8000', '-'], { maxBuffer: 1 << 28 });
+  return pcm.length / 4 / 8000;
+}
+
+describe('convertCallRecording', () => {
+  it('writes a stereo WAV: caller left, manager right, every sample where it belongs', async () => {
+    const outPath = join(dir, 'out.wav');
+    const result = await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format: 'wav' });
+    expect(result).toMatchObject({ format: 'wav', path: outPath, callerRule: 'address', startedAt: 1_700_000_000_000 });
+    // caller from 0 to 5 s, the manager 0.3 ms behind: 2 frames more
+    expect(result.durationSeconds).toBeCloseTo(SECONDS + 2 / 8000, 6);
+    const wav = readWav(outPath);
+    expect(result.bytes).toBe(44 + wav.left.length * 4);
+    expect([wav.channels, wav.rate, wav.left.length]).toEqual([2, 8000, SECONDS * 8000 + 2]);
+    for (let n = 0; n < SECONDS * 8000; n++) {
+      if (wav.left[n] !== PCMA_TO_LINEAR[n & 0xff]) throw new Error(`caller sample ${n}: ${wav.left[n]}`);
+      const expected = PCMA_TO_LINEAR[(Math.floor(n / 160) * 7 + (n % 160) * 3) & 0xff];
+      if (wav.right[n + 2] !== expected) throw new Error(`manager sample ${n}: ${wav.right[n + 2]} != ${expected}`);
+    }
+    expect([wav.right[0], wav.right[1], wav.left[SECONDS * 8000]]).toEqual([0, 0, 0]);
+  });
+
+  it('finds the caller from rtpengine metadata, else guesses the first sender', async () => {
+    const metadataPath = join(dir, 'metadata', 'rtpengine-meta-call-1%40host-abc.txt');
+    const outPath = join(dir, 'meta.wav');
+    // the answer SDP goes to the caller, who then sends to its port: here, the manager's port
+    writeFileSync(metadataPath, 'SDP mode: answer\n\nv=0\nc=IN IP4 10.0.0.9\nm=audio 30002 RTP/AVP 8\n\n');
+    expect(await convertCallRecording({ pcapPath, outPath, format: 'wav' })).toMatchObject({ callerRule: 'metadata' });
+    expect(readWav(outPath).left[2]).toBe(PCMA_TO_LINEAR[0]); // the 127.0.0.1 stream is now on the left
+    rmSync(metadataPath);
+    expect(await convertCallRecording({ pcapPath, outPath, format: 'wav' })).toMatchObject({ callerRule: 'first-sender' });
+    expect(readWav(outPath).left[5]).toBe(PCMA_TO_LINEAR[5]);
+  });
+
+  it.each(['mp3', 'opus'] as const)('encodes %s with ffmpeg to the same length', async (format) => {
+    const outPath = join(dir, `out.${format}`);
+    const result = await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1:4000', outPath, format });
+    expect(result.bytes).toBeGreaterThan(1000);
+    expect(Math.abs(decodedDuration(outPath) - SECONDS)).toBeLessThan(0.1);
+    // ffprobe's container duration of an MP3 counts whole 576-sample frames, encoder delay and padding included (+0.18 s here)
+    expect(Math.abs(probeDuration(outPath) - SECONDS)).toBeLessThan(format === 'mp3' ? 0.25 : 0.1);
+    const stream = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=channels,codec_name', '-of', 'csv=p=0', outPath], { encoding: 'utf8' }).trim();
+    expect(stream).toBe(format === 'mp3' ? 'mp3,2' : 'opus,2');
+  });
+
+  it('says clearly when ffmpeg is missing', async () => {
+    await expect(convertCallRecording({ pcapPath, outPath: join(dir, 'x.mp3'), format: 'mp3', ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toMatchObject({
+      code: 'RECORDING.FFMPEG_MISSING',
+      message: expect.stringMatching(/ffmpeg not found/),
+    });
+  });
+
+  it('reports an unreadable pcap with a typed error', async () => {
+    const bad = join(dir, 'bad.pcap');
+    writeFileSync(bad, 'not a pcap at all, not even close');
+    await expect(convertCallRecording({ pcapPath: bad, outPath: join(dir, 'x.wav'), format: 'wav' })).rejects.toMatchObject({ code: 'RECORDING.PCAP_UNREADABLE' });
+  });
+});

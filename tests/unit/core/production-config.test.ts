@@ -18,6 +18,13 @@ describe('shipped configuration', () => {
     expect(compose.services.kamailio!.environment!.KAMAILIO_CFG).toBe(config.daemons.kamailioConfigOut);
     expect(compose.services.leadline!.volumes).toContain(`recordings:${config.paths.spoolDir}`);
     expect(compose.services.rtpengine!.environment!.RTPENGINE_NG).toBe(`127.0.0.1:${config.rtpengine.ngPort}`);
+    // Recordings go to the compose file's MinIO, with its credentials.
+    const storage = config.recordings.storage;
+    expect(storage.driver).toBe('s3');
+    if (storage.driver === 's3') {
+      expect(compose.services.minio!.environment!.MINIO_ROOT_USER).toContain(storage.accessKey);
+      expect(compose.services.minio!.environment!.MINIO_ROOT_PASSWORD).toContain(storage.secretKey);
+    }
   });
 
   it('refuses external daemons without a place to render the kamailio config', () => {

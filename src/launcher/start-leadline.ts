@@ -218,6 +218,7 @@ async function startRecordings(config: Config, db: Database, events: DomainEvent
   cleanup.push(() => archive.stop());
   pipeline = new RecordingPipeline({
     events,
+    clientAddress: config.trunks[0]!.address,
     archive,
     spoolDir: config.paths.spoolDir,
     format: config.recordings.format,

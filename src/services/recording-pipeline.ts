@@ -22,6 +22,12 @@ export interface RecordingSubmitter {
 
 export interface RecordingPipelineDeps {
   events: DomainEvents;
+  /**
+   * The trunk's address: on a call with the outside world the client's media comes from
+   * it, so the client is on the left channel whichever side dialled. Without it the
+   * converter reads the sides from rtpengine's metadata (the SIP caller on the left).
+   */
+  clientAddress?: string;
   archive: RecordingSubmitter;
   /** rtpengine's --recording-dir; it writes the pcaps to <spoolDir>/pcaps. */
   spoolDir: string;
@@ -92,7 +98,7 @@ export class RecordingPipeline {
       format: this.deps.format,
       pcapPath,
       // Not in the record: the converter tells the parties apart itself.
-      callerAddress: null,
+      callerAddress: record.direction === 'internal' ? null : (this.deps.clientAddress ?? null),
       manager: record.manager,
       callerNumber: record.callerNumber,
       calleeNumber: record.calleeNumber,

@@ -302,7 +302,6 @@ describe('with the S3 driver (s3rver)', () => {
   });
   afterAll(async () => {
     await s3app?.close();
-    await s3storage?.close?.();
     await s3.stop();
   });
 

@@ -25,7 +25,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { convertCallRecording } from '../src/adapters/recordings/pcap-to-recording.js';
+import { convertCallRecording, ENCODER_ARGS } from '../src/adapters/recordings/pcap-to-recording.js';
 import { createRecordingArchive } from '../src/adapters/recordings/create-recording-archive.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
@@ -50,7 +50,8 @@ const CALLS = arg('--calls', 20);
 const SECONDS = arg('--seconds', 60);
 const BATCH = arg('--batch', 10);
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const MP3 = ['-c:a', 'libmp3lame', '-b:a', '64k', '-joint_stereo', '0', '-f', 'mp3'];
+// The baseline encodes with the pipeline's own MP3 settings, so only our decoding differs.
+const MP3 = ENCODER_ARGS.mp3;
 const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 

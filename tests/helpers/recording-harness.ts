@@ -35,6 +35,8 @@ export async function startRecordingHarness(o: {
   spoolDir?: string;
   convert?: RecordingConverter;
   retentionDays?: number;
+  /** BullMQ worker settings (the crash test shortens the lock so a dead worker's job is taken over quickly). */
+  tuning?: { lockDuration?: number; stalledInterval?: number };
 }): Promise<RecordingHarness> {
   const spoolDir = o.spoolDir ?? mkdtempSync(join(tmpdir(), 'spool-'));
   await mkdir(join(spoolDir, 'pcaps'), { recursive: true });
@@ -52,7 +54,7 @@ export async function startRecordingHarness(o: {
     storage: o.storage,
     onStored: (r) => pipeline?.stored(r),
     runRetention: false,
-    tuning: { drainDelay: 1 },
+    tuning: { drainDelay: 1, ...o.tuning },
   });
   pipeline = new RecordingPipeline({ events, archive, spoolDir, format: 'mp3', pcapWaitMs: 2000, pollMs: 30, log: logger, publicBaseUrl: 'http://127.0.0.1:8080' });
   await archive.start();

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,8 @@ describe('recording pipeline', () => {
     await pg.db.updateTable('recordings').set({ status: 'pending', attempts: 0 }).where('call_id', 'like', 'restart-%').execute();
     const second = await harness({ queueName, storage, spoolDir });
     await waitFor('all stored', async () => (await pg.db.selectFrom('recordings').select('call_id').where('call_id', 'like', 'restart-%').where('status', '=', 'stored').execute()).length === 5, 15_000);
+    // recording.ready follows the row's update: wait for it rather than race it.
+    await waitFor('recording.ready for each', () => second.ready.length === 5);
     expect(second.ready.map((e) => e.callId).sort()).toEqual(ids);
   });
 
@@ -125,4 +128,31 @@ describe('recording pipeline', () => {
     const audit = await pg.db.selectFrom('recording_audit').selectAll().where('call_id', '=', 'old-1').execute();
     expect(audit).toMatchObject([{ action: 'delete', who: 'retention' }]);
   });
+
+  it('a worker killed in the middle of a conversion loses nothing: another takes the job over and the pcaps leave the spool only once stored', async () => {
+    const queueName = q();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'spool-'));
+    const storageDir = mkdtempSync(join(tmpdir(), 'store-'));
+    const callIds = ['crash-1@host', 'crash-2@host', 'crash-3@host'];
+    const child = spawn('node', ['--import', 'tsx', 'tests/helpers/recording-worker-process.ts'], {
+      env: { ...process.env, LEADLINE_TEST_RECORDING_WORKER: JSON.stringify({ schema: pg.schema, keyPrefix: redis.prefix, queueName, spoolDir, storageDir, callIds }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor('a conversion under way in the child', () => out.includes('converting'), 15_000);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect((await pg.db.selectFrom('recordings').select('status').where('call_id', 'in', callIds).execute()).every((r) => r.status !== 'stored')).toBe(true);
+
+    const h = await startRecordingHarness({ db: pg.db, keyPrefix: redis.prefix, queueName, storage: new LocalFolderStorage(storageDir), spoolDir, tuning: { stalledInterval: 300 } });
+    running.push(h);
+    await waitFor('every recording stored', async () => (await pg.db.selectFrom('recordings').select('call_id').where('call_id', 'in', callIds).where('status', '=', 'stored').execute()).length === 3, 15_000);
+    await waitFor('recording.ready for each', () => h.ready.length === 3);
+    expect(h.ready.map((e) => e.callId).sort()).toEqual(callIds);
+    expect(readdirSync(join(spoolDir, 'pcaps'))).toEqual([]);
+  }, 40_000);
 });

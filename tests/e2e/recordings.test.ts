@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Phones, callIdOf } from '../helpers/phones.js';
 import { TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+import { WebhookReceiver, waitFor } from '../helpers/webhook-receiver.js';
 
 /**
  * The recording pipeline end to end: a real call through Kamailio and rtpengine,
@@ -13,14 +16,20 @@ import { TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
  */
 let pbx: TestPbx;
 let phones: Phones;
+/** The CRM stand-in: recording.ready reaches it as a signed webhook. */
+const crm = new WebhookReceiver();
+const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'recordings', basePort: 48000, managers: 1, recordings: { format: 'mp3' } });
+  await crm.start();
+  const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/hooks'), secret: CRM_SECRET, events: ['recording.ready'] }] };
+  pbx = await startTestPbx({ name: 'recordings', basePort: 48000, managers: 1, recordings: { format: 'mp3' }, crm: crmConfig });
   phones = new Phones(pbx);
 });
 
 afterAll(async () => {
   await pbx?.destroy();
+  await crm.stop();
 });
 
 interface RecordingJson {
@@ -82,5 +91,15 @@ describe('recordings', () => {
     const audit = (await (await pbx.api(`/api/recordings/audit?callId=${encodeURIComponent(callId)}`)).json()) as { items: { action: string; who: string }[] };
     expect(audit.items.length).toBeGreaterThanOrEqual(2);
     expect(audit.items.every((a) => a.who === 'e2e')).toBe(true);
+
+    // The CRM was told, with a signed recording.ready carrying the link it can fetch the audio from.
+    const verifier = new Webhook(CRM_SECRET);
+    let ready: { type: string; data: { callId: string; url: string; format: string } } | undefined;
+    await waitFor('recording.ready at the CRM', () => {
+      ready = crm.requests.map((r) => verifier.verify(r.body, r.headers) as NonNullable<typeof ready>).find((e) => e.data.callId === callId);
+      return ready !== undefined;
+    });
+    expect(ready).toMatchObject({ type: 'recording.ready', data: { format: 'mp3' } });
+    expect((await pbx.api(new URL(ready!.data.url).pathname)).status).toBe(200);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import type { RoutingDecision } from '../core/calls/routing-decision.js';
 import type { LoadedScenario } from '../core/scenarios/parse-scenario.js';
 import type { CallStore } from '../core/calls/call-store.port.js';
 import type { LeadStore } from '../core/leads/lead-store.port.js';
+import { toE164 } from '../core/phone/e164.js';
 import { CallEvents } from '../services/call-events.js';
 import { CallLedger } from '../services/call-ledger.js';
 import type { CallRecordSink } from '../services/call-record-sink.js';
@@ -68,6 +69,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     rotation: stores.rotation,
     calls,
     clients: stores.clients,
+    crmOwnerOf: stores.leads ? crmOwnerLookup(stores.leads, config.phone.defaultRegion) : undefined,
     trunkRoute: (number) => trunkRoute(config, number, false),
     missed,
     queue,
@@ -129,3 +131,11 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
 }
 
 export type Services = ReturnType<typeof composeServices>;
+
+/** A caller's owner in the CRM: his number as E.164, then the newest lead with an owner. */
+function crmOwnerLookup(leads: LeadStore, defaultRegion: string): (callerNumber: string) => Promise<string | null> {
+  return async (callerNumber) => {
+    const phone = toE164(callerNumber, defaultRegion);
+    return phone ? leads.ownerOf(phone) : null;
+  };
+}

@@ -27,6 +27,8 @@ export interface InboundDistributorDeps {
   rotation: RotationCounter;
   calls: CallLedger;
   clients: ClientHistory;
+  /** The client's owner in the CRM (leads), for sticky steps with crm_owner; absent without leads. */
+  crmOwnerOf?: (callerNumber: string) => Promise<string | null>;
   /** The route of a call forwarded out through the trunk (after hours). */
   trunkRoute: (number: string) => RouteTarget;
   missed: MissedCalls;
@@ -317,10 +319,16 @@ export class InboundDistributor {
     }
   }
 
-  /** The client's own manager, for a sticky step (MissedCalls looks him up itself for callbacks). */
+  /**
+   * The client's own manager, for a sticky step: his owner in the CRM when the step
+   * asks for it and one is known, else whoever last talked to him within `days`.
+   * (MissedCalls looks him up itself for callbacks.)
+   */
   private async clientManagerFor(scenario: Scenario, caller: string, now: number): Promise<string | null> {
     const sticky = scenario.steps.find((s): s is StickyStep => s.kind === 'sticky');
-    return sticky ? lastManagerWithin(this.deps.clients, caller, sticky.days, now) : null;
+    if (!sticky) return null;
+    const owner = sticky.crmOwner && this.deps.crmOwnerOf ? await this.deps.crmOwnerOf(caller) : null;
+    return owner ?? lastManagerWithin(this.deps.clients, caller, sticky.days, now);
   }
 
   /** Stores the call, or closes it (record written) when the decision ends it. */

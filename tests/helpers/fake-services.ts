@@ -6,6 +6,7 @@ import { MemoryCallbackTaskStore, MemoryClientHistory } from '../../src/adapters
 import { MemoryLiveCallStore, MemoryRegistrationStore, MemoryRotationCounter } from '../../src/adapters/memory/memory-stores.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { AgentState } from '../../src/core/agents/agent-state.js';
+import type { LeadStore } from '../../src/core/leads/lead-store.port.js';
 import type { CallRecord } from '../../src/core/calls/call-record.js';
 import type { LiveCall } from '../../src/core/calls/live-call.js';
 import type { RoutingDecision } from '../../src/core/calls/routing-decision.js';
@@ -101,6 +102,8 @@ export interface FakeServicesOptions {
   /** Where the fake clock starts (default T0). */
   now?: number;
   random?: () => number;
+  /** Leads from the CRM (owners for sticky steps, first-dial tracking); none by default. */
+  leads?: LeadStore;
 }
 
 export interface DomainEventRecord<K extends DomainEventName = DomainEventName> {
@@ -158,6 +161,7 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     clients: new MemoryClientHistory(),
     callbacks: new MemoryCallbackTaskStore(),
     records: { write: (record: CallRecord) => void records.push(record) },
+    ...(options.leads ? { leads: options.leads } : {}),
   } satisfies ServiceStores;
   const services = composeServices({ config, stores, scenarios, log: pino({ level: 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
   services.setResume((call, decision) => void resumed.push({ callId: call.callId, call, decision }));

@@ -28,6 +28,15 @@ export function leadStoreContract(name: string, fresh: () => Promise<LeadStore>)
       expect(await store.get('nope')).toBeNull();
     });
 
+    it('tells the owner of the newest lead with a number (for sticky routing), ignoring leads without one', async () => {
+      expect(await store.ownerOf('+74951234567')).toBeNull();
+      await store.upsert(makeNewLead({ id: 'old', ownerManager: '101', createdAt: at(0) }));
+      await store.upsert(makeNewLead({ id: 'new', ownerManager: '102', createdAt: at(100) }));
+      await store.upsert(makeNewLead({ id: 'newest-unowned', ownerManager: null, createdAt: at(200) }));
+      expect(await store.ownerOf('+74951234567')).toBe('102');
+      expect(await store.ownerOf('+79990000000')).toBeNull();
+    });
+
     it('records the first dial once: a later call changes nothing', async () => {
       await store.upsert(makeNewLead());
       const firstContacts = await store.recordCall(dial('c1', 60.25));

@@ -23,6 +23,12 @@ export class MemoryLeadStore implements LeadStore {
     return this.leads.get(id) ?? null;
   }
 
+  async ownerOf(phone: string): Promise<string | null> {
+    const owned = [...this.leads.values()].filter((l) => l.phone === phone && l.ownerManager !== null);
+    owned.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return owned[0]?.ownerManager ?? null;
+  }
+
   async recordCall(call: CallFact): Promise<LeadContact[]> {
     const contacts: LeadContact[] = [];
     for (const lead of this.leads.values()) {

@@ -52,6 +52,18 @@ export class PostgresLeadStore implements LeadStore {
     return row ? fromLeadRow(row) : null;
   }
 
+  async ownerOf(phone: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('leads')
+      .select('owner_manager')
+      .where('phone_e164', '=', phone)
+      .where('owner_manager', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.owner_manager ?? null;
+  }
+
   async recordCall(call: CallFact): Promise<LeadContact[]> {
     if (call.clientPhone === null) return [];
     const phone = call.clientPhone;

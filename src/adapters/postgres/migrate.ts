@@ -5,6 +5,7 @@ import { migration0002MissedCalls } from './migrations/0002-missed-calls.js';
 import { migration0003Webhooks } from './migrations/0003-webhooks.js';
 import { migration0004Leads } from './migrations/0004-leads.js';
 import { migration0005Recordings } from './migrations/0005-recordings.js';
+import { migration0006KpiViews } from './migrations/0006-kpi-views.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0003-webhooks': migration0003Webhooks,
   '0004-leads': migration0004Leads,
   '0005-recordings': migration0005Recordings,
+  '0006-kpi-views': migration0006KpiViews,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

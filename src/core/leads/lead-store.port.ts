@@ -33,6 +33,8 @@ export interface LeadStore {
    */
   upsert(lead: NewLead): Promise<{ lead: Lead; created: boolean }>;
   get(id: string): Promise<Lead | null>;
+  /** The owner of the newest lead with this number (E.164) that has one: the client's manager in the CRM. */
+  ownerOf(phone: string): Promise<string | null>;
   /**
    * Applies a call to every lead with its number created at or before the call started
    * (rules: core/leads/first-dial.ts); an earlier call replaces a later one.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryLeadStore } from '../../../src/adapters/memory/memory-lead-store.js';
 import { CLIENT, SECOND, contactOf, createFakeServices, managersOf, scenarioYaml, sourceOf, type FakeServices } from '../../helpers/fake-services.js';
 
 const DAY = 86_400_000;
@@ -113,5 +114,29 @@ describe('sticky routing', () => {
     await s.noAnswer('a');
     await s.flush();
     expect(s.stores.callbacks.tasks.map((t) => [t.callId, t.manager])).toEqual([['a', '101']]);
+  });
+
+  it('rings the client\'s owner in the CRM first (crm_owner), before whoever last talked to him', async () => {
+    const leads = new MemoryLeadStore();
+    const t = new Date(Date.now());
+    await leads.upsert({ id: 'L-1', phone: CLIENT, phoneRaw: CLIENT, createdAt: t, receivedAt: t, ownerManager: '103', scenario: null, slaMinutes: 15 });
+    const s = createFakeServices({ scenarios: { 'sticky.yaml': sticky() }, leads });
+    await s.register('101', '102', '103');
+    await s.stores.clients.remember(CLIENT, '102', Date.now());
+    expect(managersOf(await s.inbound('owned', CLIENT))).toEqual(['103']);
+    // A client without a lead still goes to whoever last talked to him.
+    await s.stores.clients.remember('+79990000002', '102', Date.now());
+    expect(managersOf(await s.inbound('known', '+79990000002'))).toEqual(['102']);
+  });
+
+  it('with crm_owner: false only the history decides', async () => {
+    const leads = new MemoryLeadStore();
+    const t = new Date(Date.now());
+    await leads.upsert({ id: 'L-1', phone: CLIENT, phoneRaw: CLIENT, createdAt: t, receivedAt: t, ownerManager: '103', scenario: null, slaMinutes: 15 });
+    const yaml = scenarioYaml({ groups: { sales: ['101', '102', '103'] }, steps: [{ sticky: { days: 30, crm_owner: false } }, { group: 'sales', strategy: 'sequential', wrap_up: 0 }] });
+    const s = createFakeServices({ scenarios: { 'sticky.yaml': yaml }, leads });
+    await s.register('101', '102', '103');
+    await s.stores.clients.remember(CLIENT, '102', Date.now());
+    expect(managersOf(await s.inbound('history', CLIENT))).toEqual(['102']);
   });
 });

@@ -85,7 +85,7 @@ let pbx: TestPbx;
 let phones: Phones;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'distribution', basePort: 46000, managers: 6, dialplans, autoPauseAfterMisses: AUTO_PAUSE_AFTER });
+  pbx = await startTestPbx({ name: 'distribution', basePort: 20000, managers: 6, dialplans, autoPauseAfterMisses: AUTO_PAUSE_AFTER });
   phones = new Phones(pbx);
 });
 

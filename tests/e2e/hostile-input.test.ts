@@ -13,7 +13,7 @@ let pbx: TestPbx;
 const RATED_CPS = 5;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'hostile', basePort: 45000, managers: 1, maxCallsPerSecond: RATED_CPS });
+  pbx = await startTestPbx({ name: 'hostile', basePort: 19000, managers: 1, maxCallsPerSecond: RATED_CPS });
 });
 
 afterAll(async () => {

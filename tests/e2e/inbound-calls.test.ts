@@ -17,7 +17,7 @@ let phones: Phones;
 let keys: RedisKeys;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'inbound', basePort: 41000, managers: 3, ringTimeoutSeconds: RING_TIMEOUT_S });
+  pbx = await startTestPbx({ name: 'inbound', basePort: 11000, managers: 3, ringTimeoutSeconds: RING_TIMEOUT_S });
   phones = new Phones(pbx);
   keys = new RedisKeys(pbx.config.redis.keyPrefix);
 });

@@ -20,7 +20,7 @@ const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 beforeAll(async () => {
   await crm.start();
   const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/leadline'), secret: CRM_SECRET, events: ['call.*'] }] };
-  pbx = await startTestPbx({ name: 'phones', basePort: 44000, managers: 2, ringTimeoutSeconds: 5, crm: crmConfig });
+  pbx = await startTestPbx({ name: 'phones', basePort: 14000, managers: 2, ringTimeoutSeconds: 5, crm: crmConfig });
   phones = new Phones(pbx);
 });
 

@@ -24,7 +24,7 @@ let phones: Phones;
 let outDir: string;
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'recconv', basePort: 47000, managers: 1 });
+  pbx = await startTestPbx({ name: 'recconv', basePort: 21000, managers: 1 });
   phones = new Phones(pbx);
   outDir = mkdtempSync(join(tmpdir(), 'leadline-recconv-out-'));
 });

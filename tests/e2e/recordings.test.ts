@@ -23,7 +23,7 @@ const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 beforeAll(async () => {
   await crm.start();
   const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/hooks'), secret: CRM_SECRET, events: ['recording.ready'] }] };
-  pbx = await startTestPbx({ name: 'recordings', basePort: 48000, managers: 1, recordings: { format: 'mp3' }, crm: crmConfig });
+  pbx = await startTestPbx({ name: 'recordings', basePort: 18000, managers: 1, recordings: { format: 'mp3' }, crm: crmConfig });
   phones = new Phones(pbx);
 });
 

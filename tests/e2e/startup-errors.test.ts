@@ -25,7 +25,7 @@ function bindUdp(port: number): Promise<Socket> {
 
 describe('start-up errors', () => {
   it('names the SIP port that is taken and the setting that moves it', async () => {
-    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
+    const config = testConfig({ name: 'startup', basePort: 13000 }, work);
     const squatter = await bindUdp(config.sip.port);
     try {
       const failure = startLeadline(config, silent);
@@ -39,7 +39,7 @@ describe('start-up errors', () => {
   });
 
   it('prints that sentence and exits with code 1 when run as `npm start` would', async () => {
-    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
+    const config = testConfig({ name: 'startup', basePort: 13000 }, work);
     const file = join(work, 'leadline.yaml');
     writeFileSync(file, stringify(config));
     const squatter = await bindUdp(config.sip.port);
@@ -58,7 +58,7 @@ describe('start-up errors', () => {
     // A private PostgreSQL server, started and then really stopped (the shared one
     // serves the other tests).
     const dataDir = join(work, 'pgdata');
-    const port = 43011;
+    const port = 13011;
     execFileSync('mkdir', ['-p', dataDir]);
     const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' })));
     chownSync(work, uid!, gid!);
@@ -73,7 +73,7 @@ describe('start-up errors', () => {
       pgctl('-m', 'immediate', '-w', 'stop');
     }
 
-    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
+    const config = testConfig({ name: 'startup', basePort: 13000 }, work);
     config.postgres.url = `postgres://postgres@127.0.0.1:${port}/leadline`;
     await expect(startLeadline(config, silent)).rejects.toThrow(
       `PostgreSQL is not reachable at 127.0.0.1:${port}: start it (pg_ctlcluster 15 main start) and run again.`,
@@ -83,15 +83,15 @@ describe('start-up errors', () => {
   }, 60_000);
 
   it('says to start Redis when it is not reachable', async () => {
-    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
-    config.redis.url = 'redis://127.0.0.1:43012/0';
+    const config = testConfig({ name: 'startup', basePort: 13000 }, work);
+    config.redis.url = 'redis://127.0.0.1:13012/0';
     await expect(startLeadline(config, silent)).rejects.toThrow(
-      'Redis is not reachable at 127.0.0.1:43012: start it (redis-server --daemonize yes) or set redis.url in the configuration.',
+      'Redis is not reachable at 127.0.0.1:13012: start it (redis-server --daemonize yes) or set redis.url in the configuration.',
     );
   });
 
   it('names the missing dial plan directory and the setting that points to it', async () => {
-    const config = testConfig({ name: 'startup', basePort: 43000 }, work);
+    const config = testConfig({ name: 'startup', basePort: 13000 }, work);
     config.routing.dialplansDir = join(work, 'no-such-dialplans');
     await expect(startLeadline(config, silent)).rejects.toThrow(
       `The dial plan directory ${config.routing.dialplansDir} does not exist: create it with at least one scenario (see dialplans/README.md) or set routing.dialplansDir.`,
@@ -110,7 +110,7 @@ describe('start-up errors', () => {
 
   it('runs as `npm start` does and leaves no kamailio or rtpengine behind after SIGTERM', async () => {
     const runDir = join(work, 'lifecycle');
-    const config = testConfig({ name: 'lifecycle', basePort: 43000 }, runDir);
+    const config = testConfig({ name: 'lifecycle', basePort: 13000 }, runDir);
     writeDialplans(config);
     const file = join(work, 'lifecycle.yaml');
     writeFileSync(file, stringify(config));

@@ -99,7 +99,6 @@ async function overload(running: RunningTarget, rated: number): Promise<NonNulla
   const raw = over.sipp.stats?.raw ?? {};
   const n = (k: string) => Number(raw[`${k}(C)`] ?? 0);
   const timedOut = n('FailedMaxUDPRetrans') + n('FailedCallTimeout') + n('FailedTimeoutOnRecv') + n('FailedTimeoutOnSend');
-  const unexpected = n('FailedUnexpectedMessage');
   const refused503 = over.finals.get(503) ?? 0;
   await waitForPortFree(CALLER.localPort, CALLER.localIp);
   const again = await runLoad({ ...CALLER, proxy: running.proxy, callee: running.callee, rate: rated, durationS: 8, measureDelay: false });

@@ -19,10 +19,10 @@ import type { RunningTarget, Target } from './call-path.js';
 
 // Enough that a free manager always exists at the rates measured (each call holds one until its BYE is processed).
 const MANAGERS = 150;
-const SIP = { ip: '127.0.0.1', port: 26060 };
-const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
+export const SIP = { ip: '127.0.0.1', port: 26060 };
+export const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 /** The company number the bench caller dials (sipp -s). */
-const BENCH_NUMBER = '2000';
+export const BENCH_NUMBER = '2000';
 
 export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number } = {}): Target {
   return {
@@ -30,8 +30,8 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
     ratedCps: opts.ratedCps,
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
-      const config = benchConfig(caller, work, opts.maxCallsPerSecond);
-      writeDialplan(config);
+      const config = benchConfig({ caller, work, managers: MANAGERS, kamailio: opts.maxCallsPerSecond ? { maxCallsPerSecond: opts.maxCallsPerSecond } : {} });
+      writeDialplan(config, 'bench-line', { max_concurrent: 1 });
       const pbx = await startService(config, work);
       let phone: SippRun | null = null;
       const stop = async () => {
@@ -61,7 +61,18 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
   };
 }
 
-function benchConfig(caller: { localIp: string; localPort: number }, work: string, maxCallsPerSecond?: number): Config {
+/**
+ * The service's configuration for a bench run: every port fixed in the 25000-27999
+ * range, a schema and key prefix of its own, `managers` bench managers, and the
+ * caller as the trunk. `kamailio` and `extra` override what a bench needs otherwise.
+ */
+export function benchConfig(o: {
+  caller: { localIp: string; localPort: number };
+  work: string;
+  managers: number;
+  kamailio?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}): Config {
   const run = randomBytes(3).toString('hex');
   return configSchema.parse({
     sip: { listen: SIP.ip, port: SIP.port, domain: 'leadline.bench' },
@@ -70,30 +81,34 @@ function benchConfig(caller: { localIp: string; localPort: number }, work: strin
     redis: { keyPrefix: `bench:${run}:` },
     postgres: { url: process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline', schema: `bench_${run}` },
     rtpengine: { ngPort: 26023, portMin: 30000, portMax: 39999 },
-    kamailio: { evapiPort: 26048, children: 4, sharedMemoryMb: 1024, ...(maxCallsPerSecond ? { maxCallsPerSecond } : {}) },
-    routing: { ringTimeoutSeconds: 15, dialplansDir: join(work, 'dialplans') },
-    paths: { runDir: join(work, 'run'), spoolDir: join(work, 'spool') },
-    managers: Array.from({ length: MANAGERS }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
-    trunks: [{ name: 'bench-caller', address: caller.localIp, port: caller.localPort, callerId: '+74951234567' }],
+    kamailio: { evapiPort: 26048, children: 4, sharedMemoryMb: 1024, ...o.kamailio },
+    routing: { ringTimeoutSeconds: 15, dialplansDir: join(o.work, 'dialplans') },
+    paths: { runDir: join(o.work, 'run'), spoolDir: join(o.work, 'spool') },
+    managers: Array.from({ length: o.managers }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
+    trunks: [{ name: 'bench-caller', address: o.caller.localIp, port: o.caller.localPort, callerId: '+74951234567' }],
+    ...o.extra,
   });
 }
 
-/** The scenario serving the number the bench caller dials (format: dialplans/README.md). */
-function writeDialplan(config: Config): void {
+/**
+ * The scenario serving the number the bench caller dials (format: dialplans/README.md):
+ * every bench manager in one round-robin group, no wrap-up, always open; `step` adds to the step.
+ */
+export function writeDialplan(config: Config, name: string, step: Record<string, unknown>): void {
   const scenario = {
-    name: 'bench-line',
+    name,
     numbers: [BENCH_NUMBER],
     timezone: 'UTC', // no hours: always open
     groups: { bench: config.managers.map((m) => m.extension) },
-    steps: [{ group: 'bench', strategy: 'round-robin', ring_timeout: 15, max_wait: 60, wrap_up: 0, max_concurrent: 1 }],
+    steps: [{ group: 'bench', strategy: 'round-robin', ring_timeout: 15, max_wait: 60, wrap_up: 0, ...step }],
   };
   mkdirSync(config.routing.dialplansDir, { recursive: true });
   // yaml quotes strings that would read as numbers ("2000", "1000"), as the dial plan format asks
-  writeFileSync(join(config.routing.dialplansDir, 'bench-line.yaml'), stringify(scenario));
+  writeFileSync(join(config.routing.dialplansDir, `${name}.yaml`), stringify(scenario));
 }
 
 /** Every manager REGISTERs with digest auth, Contact = the UAS address (one sipp each: sipp 3.6 cannot inject credentials). */
-async function registerManagers(config: Config): Promise<void> {
+export async function registerManagers(config: Config): Promise<void> {
   const started = Date.now();
   for (const m of config.managers) {
     await waitForPortFree(UAS.port, UAS.ip);
@@ -107,6 +122,7 @@ async function registerManagers(config: Config): Promise<void> {
       calls: 1,
       timeoutMs: 10_000,
     });
+    rmSync(r.workDir, { recursive: true, force: true });
     if (r.exitCode !== 0) throw new Error(`manager ${m.extension} could not register (${r.command})`);
   }
   console.log(`  [leadline] ${config.managers.length} managers registered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -116,11 +132,10 @@ async function registerManagers(config: Config): Promise<void> {
  * The service in its own process, as `npm start` runs it: the bench's own work
  * (sipp output, parsing) must not share the service's event loop.
  */
-async function startService(config: Config, work: string): Promise<ChildProcess> {
+export async function startService(config: Config, work: string, logFile = 'bench/results/leadline.log'): Promise<ChildProcess> {
   const file = join(work, 'leadline.yaml');
   writeFileSync(file, stringify(config));
   mkdirSync('bench/results', { recursive: true });
-  const logFile = 'bench/results/leadline.log';
   console.log(`  [leadline] service log: ${logFile}`);
   const out = openSync(logFile, 'w');
   const profile = process.env.LEADLINE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];

@@ -16,21 +16,20 @@
 // Then: wait (bounded, --drain s) for every answered call (PostgreSQL `calls`, answered_at
 // set) to have a `recordings` row 'stored'.
 //
-// The start/register/clean-up helpers are adapted from bench/leadline-target.ts (not
-// exported there, and hard-coded to 150 managers, max_concurrent 1, 4 Kamailio children).
+// The service is configured, started and its managers registered by the helpers of
+// bench/leadline-target.ts.
 //
 // Run: npx tsx bench/recorded-calls.ts [--calls 300] [--rate 30] [--hold 10] [--drain 120]
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
-import { stringify } from 'yaml';
-import { configSchema, type Config } from '../src/config/config-schema.js';
+import type { Config } from '../src/config/config-schema.js';
 import { createDatabase } from '../src/adapters/postgres/database.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
+import { BENCH_NUMBER, SIP, UAS, benchConfig, registerManagers, startService, writeDialplan } from './leadline-target.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -44,78 +43,8 @@ const MAX_CONCURRENT = 10; // the dial plan schema's ceiling per manager
 /** Enough managers that rate x hold calls fit (x1.2 margin: BYE processing lags the hang-up). */
 const MANAGERS = Math.max(30, Math.ceil((RATE * HOLD_S * 1.2) / MAX_CONCURRENT));
 
-const SIP = { ip: '127.0.0.1', port: 26060 };
-const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
-const BENCH_NUMBER = '2000';
 const LOG_FILE = 'bench/results/recorded-calls-leadline.log';
-
-function benchConfig(work: string): Config {
-  const run = randomBytes(3).toString('hex');
-  return configSchema.parse({
-    sip: { listen: SIP.ip, port: SIP.port, domain: 'leadline.bench' },
-    http: { host: '127.0.0.1', port: 26080 },
-    api: { tokens: [{ name: 'bench', token: 'bench-token-0123456789' }] },
-    redis: { keyPrefix: `bench:${run}:` },
-    postgres: { url: process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline', schema: `bench_${run}` },
-    rtpengine: { ngPort: 26023, portMin: 30000, portMax: 39999 },
-    kamailio: { evapiPort: 26048, children: 8, sharedMemoryMb: 1024, maxCallsPerSecond: Math.max(300, Math.ceil(RATE * 1.5)) },
-    routing: { ringTimeoutSeconds: 15, dialplansDir: join(work, 'dialplans') },
-    paths: { runDir: join(work, 'run'), spoolDir: join(work, 'spool') },
-    recordings: { enabled: true, format: 'mp3', storage: { driver: 'local', dir: join(work, 'recordings') }, queueName: `recordings-${run}` },
-    managers: Array.from({ length: MANAGERS }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
-    trunks: [{ name: 'bench-caller', address: CALLER.localIp, port: CALLER.localPort, callerId: '+74951234567' }],
-  });
-}
-
-function writeDialplan(config: Config): void {
-  const scenario = {
-    name: 'bench-recorded',
-    numbers: [BENCH_NUMBER],
-    timezone: 'UTC',
-    groups: { bench: config.managers.map((m) => m.extension) },
-    steps: [{ group: 'bench', strategy: 'round-robin', ring_timeout: 15, max_wait: 60, wrap_up: 0, max_concurrent: MAX_CONCURRENT, skip_busy: false }],
-  };
-  mkdirSync(config.routing.dialplansDir, { recursive: true });
-  writeFileSync(join(config.routing.dialplansDir, 'bench-recorded.yaml'), stringify(scenario));
-}
-
-async function registerManagers(config: Config): Promise<void> {
-  const started = Date.now();
-  for (const m of config.managers) {
-    await waitForPortFree(UAS.port, UAS.ip);
-    const r = await runSipp({
-      scenario: 'register.xml',
-      remote: `${SIP.ip}:${SIP.port}`,
-      localIp: UAS.ip,
-      localPort: UAS.port,
-      service: m.extension,
-      authPassword: m.password,
-      calls: 1,
-      timeoutMs: 10_000,
-    });
-    rmSync(r.workDir, { recursive: true, force: true });
-    if (r.exitCode !== 0) throw new Error(`manager ${m.extension} could not register (${r.command})`);
-  }
-  console.log(`  ${config.managers.length} managers registered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-async function startService(config: Config, work: string): Promise<ChildProcess> {
-  const file = join(work, 'leadline.yaml');
-  writeFileSync(file, stringify(config));
-  mkdirSync('bench/results', { recursive: true });
-  console.log(`  service log: ${LOG_FILE}`);
-  const out = openSync(LOG_FILE, 'w');
-  const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file }, stdio: ['ignore', out, out] });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited during start-up (code ${child.exitCode}): see ${LOG_FILE}`);
-    const ok = await fetch(`http://${config.http.host}:${config.http.port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error(`the service did not become healthy within 30 s: see ${LOG_FILE}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function readStatColumn(workDir: string, column: string): number[] {
   const lines = readFileSync(join(workDir, 'stat.csv'), 'utf8').split('\n').filter((x) => x.trim() !== '');
@@ -165,14 +94,20 @@ async function tally(db: ReturnType<typeof createDatabase>): Promise<Tally> {
 async function main(): Promise<void> {
   console.log(`recorded calls: ${CALLS} calls at ${RATE}/s, hold ${HOLD_S} s (about ${Math.round(RATE * HOLD_S)} at once), ${MANAGERS} managers x max_concurrent ${MAX_CONCURRENT}`);
   const work = mkdtempSync(join(tmpdir(), 'leadline-recbench-'));
-  const config = benchConfig(work);
-  writeDialplan(config);
+  const config = benchConfig({
+    caller: CALLER,
+    work,
+    managers: MANAGERS,
+    kamailio: { children: 8, maxCallsPerSecond: Math.max(300, Math.ceil(RATE * 1.5)) },
+    extra: { recordings: { enabled: true, format: 'mp3', storage: { driver: 'local', dir: join(work, 'recordings') } } },
+  });
+  writeDialplan(config, 'bench-recorded', { max_concurrent: MAX_CONCURRENT, skip_busy: false });
   let service: ChildProcess | null = null;
   let uas: SippRun | null = null;
   const redis = await createRedis(config.redis.url);
   const db = createDatabase(config.postgres);
   try {
-    service = await startService(config, work);
+    service = await startService(config, work, LOG_FILE);
     await registerManagers(config);
     await waitForPortFree(UAS.port, UAS.ip);
     uas = startSipp({

@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore } from '../core/agents/agent-ports.js';
 import type { OfferOutcome } from '../core/agents/agent-state.js';
-import { answeringManager, applyAnswer, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
+import { answeringManager, applyAnswer, callParties, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision } from '../core/calls/routing-decision.js';
 import { localDate } from '../core/scenarios/business-hours.js';
 import type { CallLedger } from './call-ledger.js';
 import type { DomainEvents } from './domain-events.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
-import { callParties } from './call-parties.js';
 import type { KeyedQueue } from './keyed-queue.js';
 
 export interface CallEventsDeps {

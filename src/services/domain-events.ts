@@ -1,21 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { CallRecordJson, Direction } from '../core/calls/call-record.js';
+import type { CallParties, CallRecordJson } from '../core/calls/call-record.js';
 
 /**
  * Events the business cares about, raised by the services. The CRM integration
  * delivers them as webhooks; until it subscribes they are only logged.
  */
-/** Who and what a call is about, as the CRM needs it in every call event. */
-export interface CallParties {
-  callId: string;
-  direction: Direction;
-  callerNumber: string;
-  calleeNumber: string;
-  /** The company line (inbound) or caller ID (outbound). */
-  companyNumber: string | null;
-  /** The manager ringing, talking, or who placed the call. */
-  manager: string | null;
-}
+export type { CallParties };
 
 export interface DomainEventMap {
   /** A call the service accepted to route (refused ones only end). */

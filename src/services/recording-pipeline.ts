@@ -2,22 +2,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CallRecordJson } from '../core/calls/call-record.js';
-import type { RecordingFormat } from '../core/recordings/recording-store.port.js';
+import type { NewRecording, RecordingFormat } from '../core/recordings/recording-store.port.js';
 import type { DomainEvents } from './domain-events.js';
 
 /** What the pipeline hands a finished call's recording to (the archive: index row, then queue). */
 export interface RecordingSubmitter {
-  submit(recording: {
-    callId: string;
-    format: RecordingFormat;
-    pcapPath: string;
-    callerAddress: string | null;
-    manager: string | null;
-    callerNumber: string;
-    calleeNumber: string;
-    direction: CallRecordJson['direction'];
-    startedAt: Date;
-  }): Promise<void>;
+  submit(recording: NewRecording): Promise<void>;
 }
 
 export interface RecordingPipelineDeps {

@@ -3,10 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '../../src/adapters/redis/redis-keys.js';
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { startBaresip } from '../helpers/baresip.js';
-import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { CrmStandIn } from '../helpers/crm-stand-in.js';
 import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
@@ -14,13 +12,11 @@ import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers
 let pbx: TestPbx;
 let phones: Phones;
 /** The CRM stand-in: records the signed webhooks the PBX posts. */
-const crm = new WebhookReceiver();
-const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const crm = new CrmStandIn(['call.*']);
 
 beforeAll(async () => {
   await crm.start();
-  const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/leadline'), secret: CRM_SECRET, events: ['call.*'] }] };
-  pbx = await startTestPbx({ name: 'phones', basePort: 14000, managers: 2, ringTimeoutSeconds: 5, crm: crmConfig });
+  pbx = await startTestPbx({ name: 'phones', basePort: 14000, managers: 2, ringTimeoutSeconds: 5, crm: crm.config() });
   phones = new Phones(pbx);
 });
 
@@ -37,16 +33,15 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs 
   }
 }
 
+/** baresip as manager 101's phone: registers through the PBX and auto-answers. */
+function baresipAs101() {
+  return startBaresip({ extension: '101', password: pbx.passwordOf('101'), port: phones.portOf('101'), proxy: `127.0.0.1:${pbx.ports.sip}`, domain: pbx.config.sip.domain });
+}
+
 describe('manager phones', () => {
   it('baresip registers with digest auth, auto-answers an inbound call and hears the caller', async () => {
     const keys = new RedisKeys(pbx.config.redis.keyPrefix);
-    const phone = startBaresip({
-      extension: '101',
-      password: pbx.passwordOf('101'),
-      port: phones.portOf('101'),
-      proxy: `127.0.0.1:${pbx.ports.sip}`,
-      domain: pbx.config.sip.domain,
-    });
+    const phone = baresipAs101();
     try {
       await waitUntil('baresip is registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1);
       const caller = phones.callFromTrunk({ talkMs: 2000 });
@@ -140,13 +135,7 @@ describe('manager phones', () => {
 
   it('click-to-call: the manager\'s phone answers, is referred to the client, and the client (on the trunk) answers; the call is recorded', async () => {
     const keys = new RedisKeys(pbx.config.redis.keyPrefix);
-    const phone = startBaresip({
-      extension: '101',
-      password: pbx.passwordOf('101'),
-      port: phones.portOf('101'),
-      proxy: `127.0.0.1:${pbx.ports.sip}`,
-      domain: pbx.config.sip.domain,
-    });
+    const phone = baresipAs101();
     const client = '+79167654321';
     const trunk = await phones.trunkAnswers(1);
     try {
@@ -176,11 +165,10 @@ describe('manager phones', () => {
     expect(pcaps.some((f) => decodeURIComponent(f).startsWith(record!.callId)), pcaps.join(', ')).toBe(true);
 
     // The CRM got the client call as signed webhooks, in order, each verifiable by the spec's own library.
-    const verifier = new Webhook(CRM_SECRET);
     let events: { type: string; data: Record<string, unknown> }[] = [];
     await waitUntil('the CRM received call.ended', async () => {
-      events = crm.requests
-        .map((r) => verifier.verify(r.body, r.headers) as { type: string; data: Record<string, unknown> })
+      events = crm
+        .verified()
         .filter((e) => JSON.stringify(e.data).includes(record!.callId));
       return events.some((e) => e.type === 'call.ended');
     });

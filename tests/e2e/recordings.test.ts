@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Phones, callIdOf } from '../helpers/phones.js';
 import { TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
-import { WebhookReceiver, waitFor } from '../helpers/webhook-receiver.js';
+import { CrmStandIn, type VerifiedEvent } from '../helpers/crm-stand-in.js';
+import { waitFor } from '../helpers/webhook-receiver.js';
 
 /**
  * The recording pipeline end to end: a real call through Kamailio and rtpengine,
@@ -17,13 +16,11 @@ import { WebhookReceiver, waitFor } from '../helpers/webhook-receiver.js';
 let pbx: TestPbx;
 let phones: Phones;
 /** The CRM stand-in: recording.ready reaches it as a signed webhook. */
-const crm = new WebhookReceiver();
-const CRM_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const crm = new CrmStandIn(['recording.ready']);
 
 beforeAll(async () => {
   await crm.start();
-  const crmConfig = { webhooks: [{ name: 'crm', kind: 'generic', url: crm.url('/hooks'), secret: CRM_SECRET, events: ['recording.ready'] }] };
-  pbx = await startTestPbx({ name: 'recordings', basePort: 18000, managers: 1, recordings: { format: 'mp3' }, crm: crmConfig });
+  pbx = await startTestPbx({ name: 'recordings', basePort: 18000, managers: 1, recordings: { format: 'mp3' }, crm: crm.config() });
   phones = new Phones(pbx);
 });
 
@@ -93,13 +90,12 @@ describe('recordings', () => {
     expect(audit.items.every((a) => a.who === 'e2e')).toBe(true);
 
     // The CRM was told, with a signed recording.ready carrying the link it can fetch the audio from.
-    const verifier = new Webhook(CRM_SECRET);
-    let ready: { type: string; data: { callId: string; url: string; format: string } } | undefined;
+    let ready: VerifiedEvent | undefined;
     await waitFor('recording.ready at the CRM', () => {
-      ready = crm.requests.map((r) => verifier.verify(r.body, r.headers) as NonNullable<typeof ready>).find((e) => e.data.callId === callId);
+      ready = crm.verified().find((e) => e.data.callId === callId);
       return ready !== undefined;
     });
     expect(ready).toMatchObject({ type: 'recording.ready', data: { format: 'mp3' } });
-    expect((await pbx.api(new URL(ready!.data.url).pathname)).status).toBe(200);
+    expect((await pbx.api(new URL(String(ready!.data.url)).pathname)).status).toBe(200);
   }, 60_000);
 });

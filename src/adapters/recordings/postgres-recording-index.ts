@@ -1,39 +1,11 @@
 import { sql } from 'kysely';
-import type { Direction } from '../../core/calls/call-record.js';
-import type {
-  AuditAction,
-  AuditEntry,
-  RecordingEntry,
-  RecordingFilter,
-  RecordingFormat,
-} from '../../core/recordings/recording-store.port.js';
+import type { AuditEntry, NewAudit, NewRecording, RecordingEntry, RecordingFilter } from '../../core/recordings/recording-store.port.js';
 import type { Database } from '../postgres/database.js';
-
-export interface NewRecording {
-  callId: string;
-  format: RecordingFormat;
-  pcapPath: string;
-  callerAddress: string | null;
-  manager: string | null;
-  callerNumber: string;
-  calleeNumber: string;
-  direction: Direction;
-  startedAt: Date;
-}
 
 /** A pending row as the worker needs it. */
 export interface RecordingJobRow extends RecordingEntry {
   pcapPath: string | null;
   callerAddress: string | null;
-}
-
-export interface NewAudit {
-  action: AuditAction;
-  callId: string;
-  who: string;
-  role: string | null;
-  ip: string | null;
-  userAgent: string | null;
 }
 
 type Row = Awaited<ReturnType<PostgresRecordingIndex['loadRaw']>>;

@@ -43,6 +43,12 @@ export interface CallRecord {
   attempts: RingAttempt[];
 }
 
+/**
+ * Who and what a call is about, as every call event carries it; `manager` is the one
+ * ringing, talking, or who placed the call.
+ */
+export type CallParties = Pick<CallRecord, 'callId' | 'direction' | 'callerNumber' | 'calleeNumber' | 'companyNumber' | 'manager'>;
+
 /** The record as JSON (API responses, events): dates as ISO 8601 strings. */
 export type RingAttemptJson = Omit<RingAttempt, 'startedAt' | 'endedAt'> & { startedAt: string; endedAt: string | null };
 export type CallRecordJson = Omit<CallRecord, 'startedAt' | 'answeredAt' | 'endedAt' | 'attempts'> & {

@@ -1,5 +1,5 @@
 import type { CallProgress } from '../routing/call-progress.js';
-import type { AttemptResult, CallRecord, Direction, Disposition } from './call-record.js';
+import type { AttemptResult, CallParties, CallRecord, Direction, Disposition } from './call-record.js';
 
 /**
  * A call in progress, as the service knows it between Kamailio's events.
@@ -119,6 +119,18 @@ export function applyAnswer(call: LiveCall, at: number, answeredFrom?: string): 
 /** The manager who talked in this call, if it was answered by one. */
 export function answeringManager(call: LiveCall): string | null {
   return call.attempts.find((a) => a.result === 'answered')?.manager ?? null;
+}
+
+/** The parties of a live call for its events: the manager talking, else ringing, else who placed it. */
+export function callParties(call: LiveCall): CallParties {
+  return {
+    callId: call.callId,
+    direction: call.direction,
+    callerNumber: call.callerNumber,
+    calleeNumber: call.calleeNumber,
+    companyNumber: call.companyNumber,
+    manager: answeringManager(call) ?? ringingAttempts(call)[0]?.manager ?? call.placedBy,
+  };
 }
 
 export function finishCall(call: LiveCall, at: number): CallRecord {

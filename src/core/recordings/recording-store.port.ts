@@ -93,6 +93,20 @@ export interface RecordingFilter {
   direction?: Direction;
 }
 
+/** A finished call's recording to make: the pending index row and the job come from it. */
+export interface NewRecording {
+  callId: string;
+  format: RecordingFormat;
+  pcapPath: string;
+  /** The client's media address (the trunk), so the converter puts him on the left. */
+  callerAddress: string | null;
+  manager: string | null;
+  callerNumber: string;
+  calleeNumber: string;
+  direction: Direction;
+  startedAt: Date;
+}
+
 export type AuditAction = 'listen' | 'download' | 'delete';
 
 export interface AuditEntry {
@@ -105,3 +119,6 @@ export interface AuditEntry {
   userAgent: string | null;
   at: Date;
 }
+
+/** An audit row to write: the index gives it its id and time. */
+export type NewAudit = Omit<AuditEntry, 'id' | 'at'>;

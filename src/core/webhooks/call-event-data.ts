@@ -1,4 +1,4 @@
-import type { CallRecordJson, Direction, Disposition } from '../calls/call-record.js';
+import type { CallParties, CallRecordJson, Direction, Disposition } from '../calls/call-record.js';
 import type { WebhookEnvelope } from './webhook-event.js';
 
 /**
@@ -58,15 +58,7 @@ export interface RecordingReadyData {
 }
 
 /** The events' shapes this module reads; structural, so the core does not depend on the services. */
-interface CallPartiesEvent {
-  callId: string;
-  direction: Direction;
-  callerNumber: string;
-  calleeNumber: string;
-  companyNumber: string | null;
-  manager: string | null;
-  at: string;
-}
+type CallPartiesEvent = CallParties & { at: string };
 /** A record may carry a lead id and a recording link once those features fill them in. */
 type EndedRecord = CallRecordJson & { leadId?: string | number | null; recordingUrl?: string | null };
 

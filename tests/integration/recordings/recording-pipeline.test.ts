@@ -70,7 +70,9 @@ describe('recording pipeline', () => {
 
   it('S3 down during the upload: retried, the pcap stays until the recording lands', async () => {
     const down = new TestS3('down');
-    await down.start();
+    // A port below Linux's ephemeral range (32768+): while the endpoint is down, an
+    // outgoing connection could otherwise take its port and stop it coming back.
+    await down.start(22000 + Math.floor(Math.random() * 3000));
     const cfg = down.config();
     await down.stop();
     const h = await harness({ queueName: q(), storage: new S3Storage({ ...cfg, requestTimeoutMs: 1000 }) });
@@ -82,6 +84,7 @@ describe('recording pipeline', () => {
     await down.start(cfg.port);
     try {
       await waitFor('stored after the outage', async () => (await rowOf('outage-1'))?.status === 'stored', 15_000);
+      await waitFor('recording.ready', () => h.ready.length > 0);
       expect(existsSync(pcap)).toBe(false);
       expect(h.ready.map((e) => e.callId)).toEqual(['outage-1']);
     } finally {

@@ -5,7 +5,7 @@ import { AppError, NotFoundError } from '../../../core/errors/app-error.js';
 import { resolveRange } from '../../../core/recordings/byte-range.js';
 import { CONTENT_TYPES } from '../../../core/recordings/recording-key.js';
 import type { AuditEntry, ObjectStorage, RecordingEntry, RecordingFilter } from '../../../core/recordings/recording-store.port.js';
-import type { NewAudit } from '../../recordings/postgres-recording-index.js';
+import type { NewAudit } from '../../../core/recordings/recording-store.port.js';
 import { clientOf, coversManager, forbidden, requireRole } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';

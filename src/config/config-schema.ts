@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { apiRoles, type ApiRole } from './api-roles.js';
+import { consoleSchema } from './console-config-schema.js';
 import { crmSchema } from './crm-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
 
@@ -23,15 +25,13 @@ export const trunkSchema = z.object({
   callerId: digits,
 });
 
-export const apiRoles = ['admin', 'supervisor', 'manager'] as const;
+export { apiRoles, type ApiRole };
 
 export const apiTokenSchema = z.object({
   name: z.string().min(1),
   token: z.string().min(16, 'an API token needs at least 16 characters'),
   /**
-   * admin: everything; supervisor: every manager's calls, states and pauses, the queues
-   * and scenarios; manager: the managers' states, his own calls, his own pause.
-   * Default admin: tokens written before roles existed keep the access they had.
+   * See api-roles.ts. Default admin: tokens written before roles existed keep the access they had.
    */
   role: z.enum(apiRoles).default('admin'),
   /** The manager a manager token belongs to (one of managers[].extension); checked in checkApiTokens. */
@@ -186,7 +186,9 @@ export const configSchema = z.object({
   trunks: z.array(trunkSchema).min(1),
   /** Webhook delivery to CRMs (see crm-config-schema.ts); none by default. */
   crm: crmSchema,
-}).superRefine(checkApiTokens);
+  /** The supervisor console: accounts that sign in to the web pages (console-config-schema.ts). */
+  console: consoleSchema,
+}).superRefine(checkApiTokens).superRefine(checkConsoleUsers);
 
 /**
  * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the
@@ -200,15 +202,7 @@ function checkApiTokens(
   const seen = new Map<string, number>();
   config.api.tokens.forEach((t, i) => {
     const at = ['api', 'tokens', i];
-    if (t.role === 'manager') {
-      if (t.extension === undefined) {
-        ctx.addIssue({ code: 'custom', path: at, message: `a manager token needs the extension of its manager (one of ${extensions.join(', ')})` });
-      } else if (!extensions.includes(t.extension)) {
-        ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `${t.extension} is not the extension of any manager (managers: ${extensions.join(', ')})` });
-      }
-    } else if (t.extension !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `only a manager token has an extension: remove it or set role: manager` });
-    }
+    checkManagerBinding('token', t, at, extensions, ctx);
     // Two entries with one secret would give that secret two names and maybe two roles.
     const first = seen.get(t.token);
     if (first !== undefined) {
@@ -224,4 +218,31 @@ export type ManagerConfig = z.infer<typeof managerSchema>;
 export type TrunkConfig = z.infer<typeof trunkSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type RecordingsConfig = z.infer<typeof recordingsSchema>;
-export type ApiRole = (typeof apiRoles)[number];
+
+/** A console account of a manager names an existing manager, as a manager token does. */
+function checkConsoleUsers(
+  config: { console: { users: { role: ApiRole; extension?: string }[] }; managers: { extension: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const extensions = config.managers.map((m) => m.extension);
+  config.console.users.forEach((u, i) => checkManagerBinding('account', u, ['console', 'users', i], extensions, ctx));
+}
+
+/** Only a manager's credentials carry an extension, and it must be a configured manager's. */
+function checkManagerBinding(
+  what: 'token' | 'account',
+  holder: { role: ApiRole; extension?: string },
+  at: (string | number)[],
+  extensions: string[],
+  ctx: z.RefinementCtx,
+): void {
+  if (holder.role === 'manager') {
+    if (holder.extension === undefined) {
+      ctx.addIssue({ code: 'custom', path: at, message: `a manager ${what} needs the extension of its manager (one of ${extensions.join(', ')})` });
+    } else if (!extensions.includes(holder.extension)) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `${holder.extension} is not the extension of any manager (managers: ${extensions.join(', ')})` });
+    }
+  } else if (holder.extension !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [...at, 'extension'], message: `only a manager ${what} has an extension: remove it or set role: manager` });
+  }
+}

@@ -6,6 +6,7 @@ import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import type { ClickToCallPort } from '../../src/adapters/http/routes/click-to-call.js';
 import type { RoutingConsole } from '../../src/services/routing-console.js';
+import { consoleSection } from './console-accounts.js';
 import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -31,7 +32,7 @@ export function testConfig(): Config {
       { extension: '102', name: 'Boris', password: 'boris-secret' },
     ],
     trunks: [{ name: 't', address: '127.0.0.2', callerId: '+74951234567' }],
-    companyNumbers: ['+74951234567'],
+    console: consoleSection(),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ApiRole, ApiTokenConfig } from '../../config/config-schema.js';
+import type { ApiRole } from '../../config/config-schema.js';
 import { AppError } from '../../core/errors/app-error.js';
 
 /**
@@ -10,14 +10,15 @@ export type ApiClient =
   | { name: string; role: 'admin' | 'supervisor'; extension: null }
   | { name: string; role: 'manager'; extension: string };
 
-export function apiClientOf(token: ApiTokenConfig): ApiClient {
-  if (token.role !== 'manager') return { name: token.name, role: token.role, extension: null };
-  // The config schema refuses a manager token without an extension; this guards hand-built configs.
-  if (token.extension === undefined) throw new AppError('CONFIG.INVALID', `API token "${token.name}" is a manager token without an extension`);
-  return { name: token.name, role: 'manager', extension: token.extension };
+/** From an API token or a console account: both have a name, a role and, for a manager, his extension. */
+export function apiClientOf(holder: { name: string; role: ApiRole; extension?: string }): ApiClient {
+  if (holder.role !== 'manager') return { name: holder.name, role: holder.role, extension: null };
+  // The config schema refuses a manager without an extension; this guards hand-built configs.
+  if (holder.extension === undefined) throw new AppError('CONFIG.INVALID', `"${holder.name}" has the manager role but no extension`);
+  return { name: holder.name, role: 'manager', extension: holder.extension };
 }
 
-/** The client of a request under /api, where the bearer-auth hook has either set it or answered 401. */
+/** The client of a request under /api, where the api-auth hook has either set it or answered 401. */
 export function clientOf(request: FastifyRequest): ApiClient {
   if (request.apiClient === null) {
     throw new AppError('INTERNAL', `${request.method} ${request.routeOptions.url} asks for an API client but is not under /api`);

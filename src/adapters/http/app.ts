@@ -9,13 +9,15 @@ import type { RoutingConsole } from '../../services/routing-console.js';
 import type { WebhookAdmin } from '../../core/webhooks/webhook-admin.port.js';
 import type { HealthCheck } from './health-check.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
-import { bearerAuthPlugin } from './plugins/bearer-auth.js';
+import { apiAuthPlugin } from './plugins/api-auth.js';
+import { webConsolePlugin } from './plugins/web-console.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { callsRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
 import { leadsRoutes } from './routes/leads.js';
 import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
 import { routingRoutes } from './routes/routing.js';
+import { sessionRoutes } from './routes/session.js';
 import { webhooksRoutes } from './routes/webhooks.js';
 import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js';
 
@@ -57,8 +59,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(apiDocsPlugin);
 
   app.register(errorHandlerPlugin);
-  app.register(bearerAuthPlugin, { tokens: deps.config.api.tokens });
+  app.register(apiAuthPlugin, { tokens: deps.config.api.tokens, console: deps.config.console });
 
+  app.register(sessionRoutes, { console: deps.config.console });
+  app.register(webConsolePlugin, { webDir: deps.config.console.webDir });
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });

@@ -16,7 +16,7 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['manager', 'from', 'to', 'direction', 'disposition', 'limit', 'offset']),
     );
     expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
-    expect(list.security).toEqual([{ bearerAuth: [] }]);
+    expect(list.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
     expect([200, 302]).toContain(ui.statusCode);
   });

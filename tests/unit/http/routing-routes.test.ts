@@ -177,7 +177,7 @@ describe('routing API', () => {
       ]),
     );
     const pauseOp = doc.paths['/api/managers/{extension}/pause'].post;
-    expect(pauseOp.security).toEqual([{ bearerAuth: [] }]);
+    expect(pauseOp.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(Object.keys(pauseOp.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
     expect(pauseOp.requestBody.content['application/json'].schema.required).toEqual(['reason']);
     expect(doc.paths['/api/waiting'].get.description).toBe('Needs an admin or supervisor token.');

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { SESSION_COOKIE } from '../session/session-cookie.js';
 import fp from 'fastify-plugin';
 
 /**
@@ -17,7 +18,10 @@ export const apiDocsPlugin = fp(
           version: '0.1.0',
         },
         components: {
-          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer' },
+            sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          },
         },
       },
       // Shared schemas keep their $id (CallRecord, ManagerView ...) as their name in

@@ -1,0 +1,130 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import jwt from '@fastify/jwt';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../../config/config-schema.js';
+import { AppError } from '../../../core/errors/app-error.js';
+import { apiClientOf, type ApiClient } from '../api-client.js';
+import { SESSION_COOKIE } from '../session/session-cookie.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling /api: a token with its role (config api.tokens[]) or a signed-in console user; null off /api. */
+    apiClient: ApiClient | null;
+  }
+  interface FastifyContextConfig {
+    /** An /api route anyone may call (signing in). */
+    public?: boolean;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string };
+    user: { sub: string };
+  }
+}
+
+export interface ApiAuthOptions {
+  tokens: Config['api']['tokens'];
+  console: Config['console'];
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every /api route needs a caller: `Authorization: Bearer <token>` for machines, or the
+ * session cookie of a console user signed in at POST /api/session (a browser's <audio>
+ * and EventSource cannot send headers). Tokens are compared as SHA-256 digests with
+ * timingSafeEqual: the digests always have equal length, so neither the content nor the
+ * length of a token leaks through response timing.
+ */
+export const apiAuthPlugin = fp<ApiAuthOptions>(
+  async (app, { tokens, console: consoleConfig }) => {
+    const known = tokens.map((t) => ({ client: apiClientOf(t), digest: digest(t.token) }));
+    const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
+
+    await app.register(cookie);
+    if (consoleConfig.sessionSecret !== undefined) {
+      await app.register(jwt, {
+        secret: consoleConfig.sessionSecret,
+        cookie: { cookieName: SESSION_COOKIE, signed: false },
+        sign: { expiresIn: Math.round(consoleConfig.sessionHours * 3600) },
+      });
+    }
+
+    app.decorateRequest('apiClient', null);
+
+    app.addHook('onRequest', async (request) => {
+      if (!isApiRequest(request) || request.routeOptions.config.public === true) return;
+      const header = request.headers.authorization;
+      if (header === undefined && request.cookies[SESSION_COOKIE] !== undefined && consoleConfig.sessionSecret !== undefined) {
+        request.apiClient = await sessionClient(request);
+        return;
+      }
+      const match = header ? /^Bearer[ ]+(\S+)[ ]*$/i.exec(header) : null;
+      if (!match) {
+        throw new AppError('AUTH.MISSING', 'This endpoint needs an "Authorization: Bearer <token>" header or a console session.', 401);
+      }
+      const presented = digest(match[1]!);
+      // Compare against every token, without stopping early, so timing does not say which matched.
+      let client: ApiClient | null = null;
+      for (const t of known) if (timingSafeEqual(presented, t.digest)) client = t.client;
+      if (client === null) throw new AppError('AUTH.INVALID', 'The bearer token is not valid.', 401);
+      request.apiClient = client;
+    });
+
+    /**
+     * The cookie names the login; role and extension are read from the configuration on
+     * every request, so a changed role or a removed account takes effect at the next restart.
+     */
+    async function sessionClient(request: FastifyRequest): Promise<ApiClient> {
+      let login: string;
+      try {
+        login = (await request.jwtVerify<{ sub: string }>({ onlyCookie: true })).sub;
+      } catch {
+        throw new AppError('AUTH.SESSION_EXPIRED', 'The console session has expired or is not valid: sign in again.', 401);
+      }
+      const user = users.get(login);
+      if (!user) throw new AppError('AUTH.SESSION_EXPIRED', `The account "${login}" no longer exists: sign in again.`, 401);
+      if (!SAFE_METHODS.has(request.method)) requireSameOrigin(request);
+      return apiClientOf({ name: user.login, role: user.role, extension: user.extension });
+    }
+  },
+  { name: 'api-auth', fastify: '5.x', dependencies: ['error-handler'] },
+);
+
+/**
+ * A cookie is sent whoever's page makes the request. SameSite=Strict already keeps it off
+ * other sites' requests; checking the browser's own Sec-Fetch-Site and Origin headers
+ * refuses a forged change even from a browser that ignores SameSite.
+ */
+function requireSameOrigin(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const sameSite = site === undefined || site === 'same-origin' || site === 'none';
+  const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.host}`;
+  if (!sameSite || !sameOrigin) {
+    throw new AppError('AUTH.CROSS_SITE', `A console session cannot change anything from another site (origin ${origin ?? site}).`, 403);
+  }
+}
+
+/**
+ * Checks both the matched route and the raw path: the route covers percent-encoded paths
+ * the router decodes, the raw path covers /api URLs that match no route (401, not 404,
+ * so unauthenticated callers cannot map the API).
+ */
+function isApiRequest(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0]!.toLowerCase();
+  const route = request.routeOptions.url ?? '';
+  return isApiPath(path) || isApiPath(route);
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+
+/**
+ * The supervisor console's pages, built by Vite from web/ (npm run build:web) and served
+ * at /. File names under assets/ carry a content hash, so they may be cached for good;
+ * index.html must be fetched again to pick up a new build.
+ */
+export const webConsolePlugin = fp<{ webDir: string }>(
+  async (app, { webDir }) => {
+    const root = resolve(webDir);
+    if (!existsSync(resolve(root, 'index.html'))) {
+      app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+        reply.code(503).type('text/plain; charset=utf-8').send(`The console is not built: run "npm run build:web" (looked in ${root}).\n`),
+      );
+      return;
+    }
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      index: 'index.html',
+      wildcard: false,
+      setHeaders(res, path) {
+        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  },
+  { name: 'web-console', fastify: '5.x' },
+);

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ConsoleConfig } from '../../../config/console-config-schema.js';
+import { AppError } from '../../../core/errors/app-error.js';
+import { clientOf } from '../api-client.js';
+import { authErrors, bearerSecurity } from '../schemas/api-route.js';
+import { errorRef } from '../schemas/error-response.js';
+import { DECOY_HASH, verifyPassword } from '../session/password-hash.js';
+import { SESSION_COOKIE } from '../session/session-cookie.js';
+
+/** Sign-in attempts per client address per minute: enough for typos, too few to guess. */
+const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+
+const whoJsonSchema = {
+  type: 'object',
+  required: ['login', 'name', 'role', 'extension'],
+  properties: {
+    login: { type: 'string', description: 'Console login, or the API token name' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'supervisor', 'manager'] },
+    extension: { type: ['string', 'null'], description: 'The manager an account of role manager belongs to' },
+  },
+} as const;
+
+/**
+ * Console sign-in: POST /api/session checks a login and password from console.users and
+ * sets the session cookie; GET says who the caller is; DELETE signs out.
+ */
+export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig }> = async (app, { console: consoleConfig }) => {
+  const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
+  const maxAgeSeconds = Math.round(consoleConfig.sessionHours * 3600);
+
+  app.post<{ Body: { login: string; password: string } }>(
+    '/api/session',
+    {
+      config: { public: true, rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      schema: {
+        summary: 'Sign in to the console: sets an HttpOnly session cookie',
+        tags: ['console'],
+        body: {
+          type: 'object',
+          required: ['login', 'password'],
+          additionalProperties: false,
+          properties: { login: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+        response: { 200: whoJsonSchema, 400: errorRef, 401: errorRef, 404: errorRef, 429: errorRef, 500: errorRef },
+      },
+    },
+    async (request, reply) => {
+      if (consoleConfig.sessionSecret === undefined) {
+        throw new AppError('CONSOLE.NO_ACCOUNTS', 'Console sign-in is off: set console.sessionSecret and console.users.', 404);
+      }
+      const { login, password } = request.body;
+      const user = users.get(login);
+      // An unknown login costs the same scrypt as a known one, so timing does not tell them apart.
+      const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
+      if (!user || !valid) {
+        request.log.warn({ login, ip: request.ip }, 'console sign-in refused');
+        throw new AppError('AUTH.SIGN_IN_FAILED', 'The login or the password is wrong.', 401);
+      }
+      const token = await reply.jwtSign({ sub: user.login });
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        maxAge: maxAgeSeconds,
+      });
+      request.log.info({ login, role: user.role, ip: request.ip }, 'console sign-in');
+      return { login: user.login, name: user.name, role: user.role, extension: user.extension ?? null };
+    },
+  );
+
+  app.get(
+    '/api/session',
+    {
+      schema: { summary: 'Who is signed in (or whose token this is)', tags: ['console'], security: bearerSecurity, response: { 200: whoJsonSchema, ...authErrors } },
+    },
+    async (request) => {
+      const client = clientOf(request);
+      return { login: client.name, name: users.get(client.name)?.name ?? client.name, role: client.role, extension: client.extension };
+    },
+  );
+
+  app.delete(
+    '/api/session',
+    { config: { public: true }, schema: { summary: 'Sign out: clears the session cookie', tags: ['console'], response: { 204: { type: 'null' } } } },
+    async (_request, reply) => reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(),
+  );
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { apiRoles } from './api-roles.js';
+
+/**
+ * The supervisor console: who may sign in to the web pages, and how sessions are signed.
+ * People sign in with a login and password; machines keep using api.tokens.
+ */
+
+const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+
+export const consoleUserSchema = z.object({
+  login: z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, 'a login is 2 to 64 letters, digits or . _ @ -'),
+  name: z.string().min(1),
+  role: z.enum(apiRoles),
+  /** The manager a manager account belongs to (one of managers[].extension). */
+  extension: z.string({ error: 'an extension is text: quote it, e.g. "101"' }).optional(),
+  /** From `npm run console-password`; the password itself is never stored. */
+  passwordHash: z.string().regex(PASSWORD_HASH, 'must be a hash printed by `npm run console-password` (scrypt$N$r$p$salt$hash)'),
+});
+
+export const consoleSchema = z
+  .object({
+    /** Signs the session cookies; changing it signs everyone out. */
+    sessionSecret: z.string().min(32, 'console.sessionSecret needs at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+    sessionHours: z.number().min(0.1).max(24 * 30).default(12),
+    /** The built pages (npm run build:web writes them); served at /. */
+    webDir: z.string().default('web/dist'),
+    /** Link from a call to the client's lead in the CRM; {id} is the CRM's lead id. */
+    leadUrlTemplate: z.string().includes('{id}', { message: 'must contain {id}, where the lead id goes' }).optional(),
+    users: z.array(consoleUserSchema).default([]),
+  })
+  .prefault({})
+  .superRefine((c, ctx) => {
+    if (c.users.length > 0 && c.sessionSecret === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sessionSecret'], message: 'console.users can sign in only with a console.sessionSecret to sign their sessions' });
+    }
+    const seen = new Set<string>();
+    c.users.forEach((u, i) => {
+      if (seen.has(u.login)) ctx.addIssue({ code: 'custom', path: ['users', i, 'login'], message: `login "${u.login}" is used twice` });
+      seen.add(u.login);
+    });
+  });
+
+export type ConsoleConfig = z.infer<typeof consoleSchema>;
+export type ConsoleUser = z.infer<typeof consoleUserSchema>;

@@ -93,6 +93,41 @@ export function callStoreContract(name: string, fresh: () => Promise<CallStore>)
       expect(await ids({ manager: '101', direction: 'outbound', disposition: 'no-answer', from: t(0), to: t(60) })).toEqual(['c']);
     });
 
+    it("filters by digits contained in either party's number, ignoring everything but digits", async () => {
+      const t = (min: number) => new Date(Date.UTC(2025, 2, 2, 12, min));
+      await store.saveCalls([
+        makeCall({ callId: 'in', direction: 'inbound', callerNumber: '+79161234567', calleeNumber: '+74951234567', startedAt: t(0) }),
+        makeCall({ callId: 'out', direction: 'outbound', callerNumber: '101', calleeNumber: '8 (916) 765-43-21', startedAt: t(10) }),
+        makeCall({ callId: 'int', direction: 'internal', callerNumber: '101', calleeNumber: '102', startedAt: t(20) }),
+        // A caller with no digits at all (anonymous) is matched only through the other party.
+        makeCall({ callId: 'odd', direction: 'inbound', callerNumber: 'anonymous_%', calleeNumber: '+74950000000', startedAt: t(30) }),
+      ]);
+      const ids = async (number: string, extra: Parameters<CallStore['listCalls']>[0] = {}) => {
+        const page = await store.listCalls({ ...extra, number });
+        expect(page.total).toBe(page.items.length);
+        return page.items.map((x) => x.callId);
+      };
+      expect(await ids('79161234567')).toEqual(['in']);
+      // The query's own formatting does not matter: "+7 (916) 123" is 7916123.
+      expect(await ids('+7 (916) 123')).toEqual(['in']);
+      // The stored number's formatting does not either: "8 (916) 765-43-21" holds 9167654321.
+      expect(await ids('916-765')).toEqual(['out']);
+      // Either party: the company line is the callee of the inbound calls.
+      expect(await ids('7495')).toEqual(['odd', 'in']);
+      expect(await ids('916')).toEqual(['out', 'in']);
+      expect(await ids('101')).toEqual(['int', 'out']);
+      expect(await ids('102')).toEqual(['int']);
+      expect(await ids('5555')).toEqual([]);
+      // Combined with the other filters.
+      expect(await ids('916', { direction: 'outbound' })).toEqual(['out']);
+      expect(await ids('916', { from: t(5) })).toEqual(['out']);
+      // No digit at all filters nothing (every number contains the empty string).
+      expect(await ids('+-')).toEqual(['odd', 'int', 'out', 'in']);
+      // Paged like any other filter.
+      const page = await store.listCalls({ number: '7495' }, { limit: 1, offset: 1 });
+      expect([page.items.map((x) => x.callId), page.total]).toEqual([['in'], 2]);
+    });
+
     it('pages newest first with a total over all pages', async () => {
       const calls = makeCalls(7, new Date(Date.UTC(2025, 3, 1)));
       await store.saveCalls(calls);

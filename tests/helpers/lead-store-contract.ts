@@ -37,6 +37,26 @@ export function leadStoreContract(name: string, fresh: () => Promise<LeadStore>)
       expect(await store.ownerOf('+79990000000')).toBeNull();
     });
 
+    it('gives the newest lead of each number asked about, owned or not', async () => {
+      expect(await store.newestByPhones([])).toEqual(new Map());
+      await store.upsert(makeNewLead({ id: 'old', ownerManager: '101', createdAt: at(0) }));
+      await store.upsert(makeNewLead({ id: 'newest-unowned', ownerManager: null, createdAt: at(200) }));
+      await store.upsert(makeNewLead({ id: 'new', ownerManager: '102', createdAt: at(100) }));
+      await store.upsert(makeNewLead({ id: 'other', phone: '+79161112233', createdAt: at(50) }));
+      // Created at the same instant: the greater id wins, as in list().
+      await store.upsert(makeNewLead({ id: 'tie-a', phone: '+79162223344', createdAt: at(10) }));
+      await store.upsert(makeNewLead({ id: 'tie-b', phone: '+79162223344', createdAt: at(10) }));
+      await store.upsert(makeNewLead({ id: 'not-asked', phone: '+79163334455', createdAt: at(10) }));
+
+      const newest = await store.newestByPhones(['+74951234567', '+79161112233', '+79162223344', '+79990000000', '+74951234567']);
+      expect([...newest.entries()].map(([phone, lead]) => [phone, lead.id]).sort()).toEqual([
+        ['+74951234567', 'newest-unowned'],
+        ['+79161112233', 'other'],
+        ['+79162223344', 'tie-b'],
+      ]);
+      expect(newest.get('+74951234567')).toEqual(await store.get('newest-unowned'));
+    });
+
     it('records the first dial once: a later call changes nothing', async () => {
       await store.upsert(makeNewLead());
       const firstContacts = await store.recordCall(dial('c1', 60.25));

@@ -29,6 +29,17 @@ export class MemoryLeadStore implements LeadStore {
     return owned[0]?.ownerManager ?? null;
   }
 
+  async newestByPhones(phones: readonly string[]): Promise<Map<string, Lead>> {
+    const wanted = new Set(phones);
+    const newest = new Map<string, Lead>();
+    for (const l of this.leads.values()) {
+      if (!wanted.has(l.phone)) continue;
+      const known = newest.get(l.phone);
+      if (!known || newerThan(l, known)) newest.set(l.phone, l);
+    }
+    return newest;
+  }
+
   async recordCall(call: CallFact): Promise<LeadContact[]> {
     const contacts: LeadContact[] = [];
     for (const lead of this.leads.values()) {
@@ -79,6 +90,12 @@ export class MemoryLeadStore implements LeadStore {
       .filter((l) => matches(l, { from, to, ownerManager }))
       .map((l) => ({ ownerManager: l.ownerManager, createdAt: l.createdAt, slaMinutes: l.slaMinutes, firstDialSeconds: l.firstDial?.seconds ?? null }));
   }
+}
+
+/** PostgresLeadStore's order: createdAt, then the greater id. */
+function newerThan(a: Lead, b: Lead): boolean {
+  const byTime = a.createdAt.getTime() - b.createdAt.getTime();
+  return byTime !== 0 ? byTime > 0 : a.id > b.id;
 }
 
 function matches(l: Lead, f: LeadFilter): boolean {

@@ -1,7 +1,8 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { CallRecord } from '../../core/calls/call-record.js';
 import {
   normalizePage,
+  numberDigits,
   type CallFilter,
   type CallPage,
   type CallStore,
@@ -96,6 +97,17 @@ function applyFilter<O>(qb: SelectQueryBuilder<DatabaseSchema, 'calls', O>, f: C
   if (f.to !== undefined) q = q.where('started_at', '<', f.to);
   if (f.direction !== undefined) q = q.where('direction', '=', f.direction);
   if (f.disposition !== undefined) q = q.where('disposition', '=', f.disposition);
+  if (f.number !== undefined) {
+    const digits = numberDigits(f.number);
+    // Stored numbers are as SIP carried them ("+7916...", "8916...", "101"), so their
+    // non-digits go too. strpos rather than LIKE: nothing in the query needs escaping.
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`strpos(regexp_replace(caller_number, '[^0-9]', '', 'g'), ${digits}) > 0`,
+        sql<boolean>`strpos(regexp_replace(callee_number, '[^0-9]', '', 'g'), ${digits}) > 0`,
+      ]),
+    );
+  }
   return q;
 }
 

@@ -1,6 +1,7 @@
 import type { CallRecord } from '../../core/calls/call-record.js';
 import {
   normalizePage,
+  numberDigits,
   type CallFilter,
   type CallPage,
   type CallStore,
@@ -43,8 +44,14 @@ function matches(c: CallRecord, f: CallFilter): boolean {
     (f.from === undefined || c.startedAt >= f.from) &&
     (f.to === undefined || c.startedAt < f.to) &&
     (f.direction === undefined || c.direction === f.direction) &&
-    (f.disposition === undefined || c.disposition === f.disposition)
+    (f.disposition === undefined || c.disposition === f.disposition) &&
+    (f.number === undefined || hasDigits(c, numberDigits(f.number)))
   );
+}
+
+/** Like PostgresCallStore: either stored number, stripped to its digits, contains them. */
+function hasDigits(c: CallRecord, digits: string): boolean {
+  return numberDigits(c.callerNumber).includes(digits) || numberDigits(c.calleeNumber).includes(digits);
 }
 
 function newestFirst(a: CallRecord, b: CallRecord): number {

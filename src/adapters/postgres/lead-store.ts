@@ -64,6 +64,22 @@ export class PostgresLeadStore implements LeadStore {
     return row?.owner_manager ?? null;
   }
 
+  async newestByPhones(phones: readonly string[]): Promise<Map<string, Lead>> {
+    const unique = [...new Set(phones)];
+    if (unique.length === 0) return new Map();
+    // distinct on keeps the first row of each number in the order below: its newest lead.
+    const rows = await this.db
+      .selectFrom('leads')
+      .distinctOn('phone_e164')
+      .selectAll()
+      .where('phone_e164', 'in', unique)
+      .orderBy('phone_e164')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(rows.map((row) => [row.phone_e164, fromLeadRow(row)]));
+  }
+
   async recordCall(call: CallFact): Promise<LeadContact[]> {
     if (call.clientPhone === null) return [];
     const phone = call.clientPhone;

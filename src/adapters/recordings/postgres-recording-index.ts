@@ -44,6 +44,17 @@ export class PostgresRecordingIndex {
     return row ? toJobRow(row) : null;
   }
 
+  /**
+   * The recordings of these calls in one query, by callId; a call without one is absent.
+   * Every status is returned (a deleted one too), so a list can say why it cannot be played.
+   */
+  async loadMany(callIds: string[]): Promise<Map<string, RecordingEntry>> {
+    const unique = [...new Set(callIds)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.selectFrom('recordings').selectAll().where('call_id', 'in', unique).execute();
+    return new Map(rows.map((row) => [row.call_id, toEntry(toJobRow(row))]));
+  }
+
   /** The conversion's result, kept so a retried upload does not convert again. */
   async saveConversion(callId: string, durationSeconds: number, bytes: number): Promise<void> {
     await this.db.updateTable('recordings').set({ duration_seconds: durationSeconds, bytes }).where('call_id', '=', callId).execute();

@@ -7,6 +7,13 @@ export interface CallFilter {
   to?: Date;
   direction?: Direction;
   disposition?: Disposition;
+  /**
+   * Calls where the caller's or the callee's number contains these digits. Only digits
+   * are compared, on both sides: "916 123" finds a call stored as "+79161234567" or
+   * "8 (916) 123-45-67". With no digit at all it filters nothing (every number contains the
+   * empty string); the HTTP routes refuse such a query instead.
+   */
+  number?: string;
 }
 
 export interface PageRequest {
@@ -34,6 +41,11 @@ export interface CallStore {
   listCalls(filter: CallFilter, page?: PageRequest): Promise<CallPage>;
   /** The call with its attempts in ring order, or null when unknown. */
   getCall(callId: string): Promise<CallRecord | null>;
+}
+
+/** The digits of a number query, as the stores compare them: "+7 (916) 12" is "791612". */
+export function numberDigits(query: string): string {
+  return query.replace(/\D/g, '');
 }
 
 /** Applies the defaults and the ceiling, so no caller can ask a store for a million rows. */

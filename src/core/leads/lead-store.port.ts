@@ -36,6 +36,12 @@ export interface LeadStore {
   /** The owner of the newest lead with this number (E.164) that has one: the client's manager in the CRM. */
   ownerOf(phone: string): Promise<string | null>;
   /**
+   * The newest lead (createdAt, then the greater id on a tie) of each of these numbers
+   * (E.164), keyed by the number; a number without a lead is absent. For lists that
+   * link many calls to their leads at once.
+   */
+  newestByPhones(phones: readonly string[]): Promise<Map<string, Lead>>;
+  /**
    * Applies a call to every lead with its number created at or before the call started
    * (rules: core/leads/first-dial.ts); an earlier call replaces a later one.
    */

@@ -63,6 +63,9 @@ describe('GET /api/calls', () => {
     ['offset=-1', /offset/],
     ['limit=ten', /limit/],
     ['from=yesterday', /from/],
+    ['number=abc', /number must contain at least one digit/],
+    ['number=', /number must contain at least one digit/],
+    [`number=${'1'.repeat(33)}`, /number/],
     [`from=${new Date(Date.UTC(2025, 1, 2)).toISOString()}&to=${new Date(Date.UTC(2025, 1, 1)).toISOString()}`, /earlier/],
   ])('rejects ?%s with 400 REQUEST.INVALID', async (query, mentions) => {
     const res = await list(`?${query}`);
@@ -70,6 +73,33 @@ describe('GET /api/calls', () => {
     const body = res.json();
     expect(body.error.code).toBe('REQUEST.INVALID');
     expect(body.error.message).toMatch(mentions);
+  });
+});
+
+describe('GET /api/calls?number=', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    let store: CallStore;
+    ({ app, callStore: store } = await buildTestApp());
+    await store.saveCalls([
+      makeCall({ callId: 'in', direction: 'inbound', callerNumber: '8 (916) 555-00-11', calleeNumber: '+74951234567', manager: '101' }),
+      makeCall({ callId: 'out', direction: 'outbound', callerNumber: '102', calleeNumber: '+79167770000', manager: '102' }),
+    ]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const ids = async (number: string, extra = '') =>
+    (await app.inject({ method: 'GET', url: `/api/calls?number=${encodeURIComponent(number)}${extra}`, headers: auth })).json().items.map((c: { callId: string }) => c.callId);
+
+  it("finds calls by digits either party's number contains, only digits compared", async () => {
+    expect(await ids('916 555-00')).toEqual(['in']);
+    // The stored "8 (916)..." holds no "7916".
+    expect(await ids('+7 916 555')).toEqual([]);
+    expect(await ids('(916)').then((x: string[]) => x.sort())).toEqual(['in', 'out']);
+    expect(await ids('102')).toEqual(['out']);
+    expect(await ids('916', '&manager=101')).toEqual(['in']);
   });
 });
 

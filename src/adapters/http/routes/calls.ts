@@ -1,51 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { DISPOSITIONS, type Direction, type Disposition } from '../../../core/calls/call-record.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type CallStore } from '../../../core/calls/call-store.port.js';
-import { AppError, NotFoundError } from '../../../core/errors/app-error.js';
-import { clientOf, coversManager, forbidden, type ApiClient } from '../api-client.js';
+import type { CallStore } from '../../../core/calls/call-store.port.js';
+import { NotFoundError } from '../../../core/errors/app-error.js';
+import { clientOf, coversManager } from '../api-client.js';
+import { callFilterOf, callListQuerySchema, callListResponseSchema, type CallListQuery } from '../call-list-query.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { callRecordJsonSchema, callRecordRef, toCallRecordJson } from '../schemas/call-record-json.js';
 import { errorRef } from '../schemas/error-response.js';
-import { extensionJsonSchema } from '../schemas/manager-json.js';
 
 export interface CallsRoutesOptions {
   callStore: CallStore;
 }
 
-interface ListQuery {
-  manager?: string;
-  from?: string;
-  to?: string;
-  direction?: Direction;
-  disposition?: Disposition;
-  limit: number;
-  offset: number;
-}
-
-const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    manager: { ...extensionJsonSchema, description: 'Manager extension, e.g. 101; a manager token sees only its own' },
-    from: { type: 'string', format: 'date-time', description: 'Calls started at or after this instant' },
-    to: { type: 'string', format: 'date-time', description: 'Calls started before this instant' },
-    direction: { type: 'string', enum: ['inbound', 'outbound', 'internal'] },
-    disposition: { type: 'string', enum: [...DISPOSITIONS] },
-    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
-    offset: { type: 'integer', minimum: 0, default: 0 },
-  },
-} as const;
-
-const callListSchema = {
-  type: 'object',
-  required: ['items', 'total', 'limit', 'offset'],
-  properties: {
-    items: { type: 'array', items: callRecordRef },
-    total: { type: 'integer', description: 'Calls matching the filter, over all pages' },
-    limit: { type: 'integer' },
-    offset: { type: 'integer' },
-  },
-} as const;
+const callListSchema = callListResponseSchema(callRecordRef);
 
 /**
  * Read-only call history: GET /api/calls (filtered, paged, newest first) and GET /api/calls/:id.
@@ -54,7 +20,7 @@ const callListSchema = {
 export const callsRoutes: FastifyPluginAsync<CallsRoutesOptions> = async (app, { callStore }) => {
   app.addSchema(callRecordJsonSchema);
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: CallListQuery }>(
     '/api/calls',
     {
       schema: {
@@ -62,22 +28,13 @@ export const callsRoutes: FastifyPluginAsync<CallsRoutesOptions> = async (app, {
         description: "A manager token lists only its own manager's calls; asking for another manager's is 403.",
         tags: ['calls'],
         security: bearerSecurity,
-        querystring: listQuerySchema,
+        querystring: callListQuerySchema,
         response: { 200: callListSchema, 400: errorRef, 403: errorRef, ...authErrors },
       },
     },
     async (request) => {
       const q = request.query;
-      const manager = managerFilter(clientOf(request), q.manager);
-      const from = q.from === undefined ? undefined : new Date(q.from);
-      const to = q.to === undefined ? undefined : new Date(q.to);
-      if (from && to && from >= to) {
-        throw new AppError('REQUEST.INVALID', 'querystring/from must be earlier than querystring/to', 400);
-      }
-      const page = await callStore.listCalls(
-        { manager, from, to, direction: q.direction, disposition: q.disposition },
-        { limit: q.limit, offset: q.offset },
-      );
+      const page = await callStore.listCalls(callFilterOf(clientOf(request), q), { limit: q.limit, offset: q.offset });
       return { items: page.items.map(toCallRecordJson), total: page.total, limit: q.limit, offset: q.offset };
     },
   );
@@ -107,13 +64,3 @@ export const callsRoutes: FastifyPluginAsync<CallsRoutesOptions> = async (app, {
     },
   );
 };
-
-/**
- * A manager token is held to its own manager. Asking for another manager's calls is 403
- * rather than an empty page, so a client's mistake shows instead of looking like a quiet day.
- */
-function managerFilter(client: ApiClient, asked: string | undefined): string | undefined {
-  if (client.role !== 'manager') return asked;
-  if (asked === undefined || asked === client.extension) return client.extension;
-  throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may list only his calls, not manager ${asked}'s.`);
-}

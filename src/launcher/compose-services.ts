@@ -10,7 +10,9 @@ import type { CallStore } from '../core/calls/call-store.port.js';
 import type { LeadStore } from '../core/leads/lead-store.port.js';
 import { toE164 } from '../core/phone/e164.js';
 import { CallEvents } from '../services/call-events.js';
+import { BoardFeed } from '../services/board-feed.js';
 import { CallLedger } from '../services/call-ledger.js';
+import { startOfLocalDay, todayIn } from '../core/kpi/kpi-period.js';
 import type { CallRecordSink } from '../services/call-record-sink.js';
 import { CallRouter } from '../services/call-router.js';
 import { DomainEvents } from '../services/domain-events.js';
@@ -101,12 +103,26 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     ? new LeadTracker({ store: stores.leads, events, config, registrations: stores.registrations, callStore: stores.callHistory, log: log.child({ component: 'leads' }), clock })
     : null;
   const routingConsole = new RoutingConsoleService({ config, agents: stores.agents, scores: stores.scores, calls, distributor, scenarios, clock });
+  const timezone = config.routing.timezone;
+  const board = new BoardFeed({
+    routing: routingConsole,
+    liveCalls: calls,
+    history: stores.callHistory,
+    events,
+    today: (now) => {
+      const date = todayIn(timezone, now);
+      return { date, start: startOfLocalDay(timezone, date) };
+    },
+    log: log.child({ component: 'board' }),
+    clock,
+  });
   return {
     router,
     callEvents,
     distributor,
     registrations,
     console: routingConsole,
+    board,
     events,
     missed,
     calls,
@@ -119,10 +135,12 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     start() {
       staleHolds.start();
       leads?.start();
+      board.start();
     },
     /** Stops the timers, then lets work already started by events finish. */
     async stop() {
       staleHolds.stop();
+      board.stop();
       distributor.stop();
       leads?.stop();
       await leads?.idle();

@@ -23,6 +23,7 @@ import { PostgresLeadStore } from '../adapters/postgres/lead-store.js';
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
+import { CallBrowser } from '../services/call-browser.js';
 import { ClickToCall } from '../services/click-to-call.js';
 import { composeServices } from './compose-services.js';
 import { createWebhookDelivery } from '../adapters/webhooks/create-webhook-delivery.js';
@@ -125,6 +126,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       config,
       callStore,
       routing: services.console,
+      board: services.board,
       leads: services.leads ?? undefined,
       webhooks: webhooks?.outbox,
       recordings: recordings
@@ -135,6 +137,13 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
             redirectByDefault: config.recordings.storage.driver === 's3' && config.recordings.storage.redirect,
           }
         : undefined,
+      callBrowser: new CallBrowser({
+        callStore,
+        recordings: recordings?.index,
+        leads: leadStore,
+        leadUrlTemplate: config.console.leadUrlTemplate ?? null,
+        defaultRegion: config.phone.defaultRegion,
+      }),
       clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       logger: log.child({ component: 'http' }),
       health: [

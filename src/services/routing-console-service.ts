@@ -63,6 +63,7 @@ export class RoutingConsoleService implements RoutingConsole {
               step: call.progress?.step ?? 0,
               priority: entry.priority,
               waitingSeconds: Math.max(0, Math.round((now - entry.since) / 100) / 10),
+              since: new Date(entry.since).toISOString(),
             }];
           }),
         };

@@ -29,6 +29,8 @@ export interface WaitingCallView {
   /** Known client of a manager (sticky): served before the others. */
   priority: boolean;
   waitingSeconds: number;
+  /** When the call joined the line, ISO time (the board counts the wait up from it). */
+  since: string;
 }
 
 export interface ScenarioView {

@@ -12,7 +12,10 @@ import { apiDocsPlugin } from './plugins/api-docs.js';
 import { apiAuthPlugin } from './plugins/api-auth.js';
 import { webConsolePlugin } from './plugins/web-console.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { boardRoutes, type BoardSource } from './routes/board.js';
+import { callBrowserRoutes } from './routes/call-browser.js';
 import { callsRoutes } from './routes/calls.js';
+import type { CallBrowsing } from '../../services/call-browser.js';
 import { healthRoutes } from './routes/health.js';
 import { leadsRoutes } from './routes/leads.js';
 import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
@@ -27,6 +30,10 @@ export interface AppDeps {
   health: HealthCheck[];
   /** Live routing (managers, pauses, waiting calls, scenarios); without it those routes do not exist. */
   routing?: RoutingConsole;
+  /** The live board (GET /api/board and its event stream); without it those routes do not exist. */
+  board?: BoardSource;
+  /** Calls with their recording and CRM lead, for the console's list (GET /api/call-browser); without it that route does not exist. */
+  callBrowser?: CallBrowsing;
   /** Click-to-call (POST /api/calls); without it the route does not exist. */
   clickToCall?: ClickToCallPort;
   /** Leads and first-dial figures (/api/leads, and /crm/leads when leads.secret is set); without it those routes do not exist. */
@@ -66,6 +73,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
+  if (deps.board) app.register(boardRoutes, { board: deps.board });
+  if (deps.callBrowser) app.register(callBrowserRoutes, { browser: deps.callBrowser });
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
   if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });

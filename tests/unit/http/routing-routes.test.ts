@@ -14,7 +14,7 @@ function managerView(extension: string, name: string): ManagerView {
 }
 
 const waitingCall: WaitingCallView = {
-  callId: 'w1@trunk', callerNumber: '+79161234567', companyNumber: '+74951234567', step: 1, priority: true, waitingSeconds: 12.5,
+  callId: 'w1@trunk', callerNumber: '+79161234567', companyNumber: '+74951234567', step: 1, priority: true, waitingSeconds: 12.5, since: SINCE,
 };
 
 /** A RoutingConsole over a map of two managers, Anna (101) and Boris (102), as the service would answer. */

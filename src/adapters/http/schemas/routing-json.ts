@@ -4,7 +4,7 @@ import type { ScenarioView, WaitingCallView } from '../../../services/routing-co
 
 export const waitingCallJsonSchema = {
   type: 'object',
-  required: ['callId', 'callerNumber', 'companyNumber', 'step', 'priority', 'waitingSeconds'] satisfies (keyof WaitingCallView)[],
+  required: ['callId', 'callerNumber', 'companyNumber', 'step', 'priority', 'waitingSeconds', 'since'] satisfies (keyof WaitingCallView)[],
   properties: {
     callId: { type: 'string' },
     callerNumber: { type: 'string' },
@@ -12,6 +12,7 @@ export const waitingCallJsonSchema = {
     step: { type: 'integer', description: 'Index of the scenario step the call waits in' },
     priority: { type: 'boolean', description: 'A known client of a manager, served before the others' },
     waitingSeconds: { type: 'number' },
+    since: { type: 'string', format: 'date-time', description: 'When the call joined the line' },
   },
 } as const;
 

@@ -1,0 +1,96 @@
+import type { AgentStatus } from '../agents/agent-state.js';
+import type { Direction } from '../calls/call-record.js';
+import type { LiveCall } from '../calls/live-call.js';
+
+/**
+ * What the supervisor's live board shows, and what each viewer may see of it. Pure: the
+ * feed (services/board-feed.ts) gathers the facts, the console only draws them. Times
+ * are instants, not durations, so the board does not change every second by itself: the
+ * page counts "for how long" up from them.
+ */
+
+export interface BoardCall {
+  callId: string;
+  direction: Direction;
+  state: 'ringing' | 'talking';
+  /** The other party: the client for inbound and outbound calls, the colleague for internal ones. Hidden from other managers. */
+  otherParty: string | null;
+  /** Ringing since (his ring attempt) or talking since (the answer), ISO time. */
+  since: string;
+}
+
+export interface BoardManager {
+  extension: string;
+  name: string;
+  status: AgentStatus;
+  since: string;
+  pauseReason: string | null;
+  callsToday: number;
+  talkSecondsToday: number;
+  call: BoardCall | null;
+}
+
+export interface BoardWaitingCall {
+  callId: string;
+  /** Hidden from managers: the queue is the supervisors' to work. */
+  callerNumber: string | null;
+  priority: boolean;
+  since: string;
+}
+
+/** The team's day so far, from the call history (local day of routing.timezone). */
+export interface TeamToday {
+  date: string;
+  inboundCalls: number;
+  inboundAnswered: number;
+  inboundMissed: number;
+  outboundCalls: number;
+  outboundConnected: number;
+}
+
+export interface BoardSnapshot {
+  managers: BoardManager[];
+  waiting: { scenario: string; calls: BoardWaitingCall[] }[];
+  /** null where the call history is not kept (in-memory test setups). */
+  today: TeamToday | null;
+}
+
+export interface BoardViewer {
+  role: 'admin' | 'supervisor' | 'manager';
+  extension: string | null;
+}
+
+/** The call a manager is ringing for or talking in, as the board shows it. */
+export function boardCallOf(call: LiveCall, extension: string, status: AgentStatus): BoardCall {
+  const ringing = status === 'ringing' && call.answeredAt === null;
+  const attempt = [...call.attempts].reverse().find((a) => a.manager === extension);
+  const since = ringing ? (attempt?.startedAt ?? call.startedAt) : (call.answeredAt ?? call.startedAt);
+  return {
+    callId: call.callId,
+    direction: call.direction,
+    state: ringing ? 'ringing' : 'talking',
+    otherParty: otherPartyOf(call, extension),
+    since: new Date(since).toISOString(),
+  };
+}
+
+function otherPartyOf(call: LiveCall, extension: string): string {
+  if (call.direction === 'inbound') return call.callerNumber;
+  if (call.direction === 'outbound') return call.calleeNumber;
+  return call.placedBy === extension ? call.calleeNumber : call.callerNumber;
+}
+
+/**
+ * Supervisors see everything. A manager sees his colleagues' states (whom to hand a
+ * client to) but not whom they talk with, and the queue's length but not the numbers in it.
+ */
+export function boardFor(snapshot: BoardSnapshot, viewer: BoardViewer): BoardSnapshot {
+  if (viewer.role !== 'manager') return snapshot;
+  return {
+    ...snapshot,
+    managers: snapshot.managers.map((m) =>
+      m.extension === viewer.extension || m.call === null ? m : { ...m, call: { ...m.call, otherParty: null } },
+    ),
+    waiting: snapshot.waiting.map((line) => ({ ...line, calls: line.calls.map((c) => ({ ...c, callerNumber: null })) })),
+  };
+}

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CallParties, CallRecordJson } from '../core/calls/call-record.js';
+import type { DrawdownAlertMetric } from '../core/kpi/drawdown-alert.js';
 
 /**
  * Events the business cares about, raised by the services. The CRM integration
@@ -23,6 +24,12 @@ export interface DomainEventMap {
     at: string;
   };
   'manager.auto_paused': { extension: string; consecutiveMisses: number; callId: string; at: string };
+  /**
+   * A manager's last completed local day worsened past kpi.maxWorsening against his
+   * trailing average on these metrics (src/services/drawdown-watch.ts); raised once per
+   * manager and day, whichever instance sees it first.
+   */
+  'manager.kpi_drawdown': { extension: string; name: string; day: string; metrics: DrawdownAlertMetric[]; at: string };
   /**
    * A lead's first dial, with the seconds from its creation. Raised again, with the
    * earlier call, in the rare case an earlier dial is learnt after a later one.

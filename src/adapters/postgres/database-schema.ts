@@ -144,6 +144,15 @@ export interface RecordingAuditTable {
   at: Generated<Date>;
 }
 
+/** Drawdown alerts raised, one per manager and local day (migration 0007). */
+export interface KpiDrawdownAlertsTable {
+  manager: string;
+  /** date: written as YYYY-MM-DD; pg would read it as a Date at local midnight, so read it as day::text. */
+  day: ColumnType<Date, string, string>;
+  metrics: ColumnType<unknown, string, string>;
+  raised_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DatabaseSchema {
   calls: CallsTable;
   call_attempts: CallAttemptsTable;
@@ -154,4 +163,5 @@ export interface DatabaseSchema {
   leads: LeadsTable;
   recordings: RecordingsTable;
   recording_audit: RecordingAuditTable;
+  kpi_drawdown_alerts: KpiDrawdownAlertsTable;
 }

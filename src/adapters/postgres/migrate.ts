@@ -6,6 +6,7 @@ import { migration0003Webhooks } from './migrations/0003-webhooks.js';
 import { migration0004Leads } from './migrations/0004-leads.js';
 import { migration0005Recordings } from './migrations/0005-recordings.js';
 import { migration0006KpiViews } from './migrations/0006-kpi-views.js';
+import { migration0007KpiDrawdownAlerts } from './migrations/0007-kpi-drawdown-alerts.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0004-leads': migration0004Leads,
   '0005-recordings': migration0005Recordings,
   '0006-kpi-views': migration0006KpiViews,
+  '0007-kpi-drawdown-alerts': migration0007KpiDrawdownAlerts,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

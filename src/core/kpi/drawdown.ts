@@ -26,6 +26,9 @@ export const METRIC_DIRECTION: Record<KpiMetric, 'higher-is-better' | 'lower-is-
   callbackMedianSeconds: 'lower-is-better',
 };
 
+/** Every metric, in the order of the row's fields: the order of the CSV columns and of the comparisons. */
+export const KPI_METRICS = Object.keys(METRIC_DIRECTION) as KpiMetric[];
+
 export interface DrawdownRules {
   /** How many previous periods the trailing average covers (the last N of `previous`). */
   periods: number;
@@ -51,7 +54,7 @@ export interface MetricComparison {
  */
 export function compareWithTrailing(current: ManagerKpi, previous: readonly ManagerKpi[], rules: DrawdownRules): MetricComparison[] {
   const window = rules.periods > 0 ? previous.slice(-rules.periods) : [];
-  return (Object.keys(METRIC_DIRECTION) as KpiMetric[]).map((metric) => {
+  return KPI_METRICS.map((metric) => {
     const history = window.flatMap((row) => (row[metric] === null ? [] : [row[metric]]));
     const trailingAverage = history.length === 0 ? null : history.reduce((a, b) => a + b, 0) / history.length;
     const value = current[metric];

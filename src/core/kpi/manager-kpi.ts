@@ -83,7 +83,7 @@ export function managerKpis(facts: KpiFacts, period: KpiPeriod, now: Date, manag
   const rows = new Map<string | null, ManagerKpi>();
   const row = (manager: string | null): ManagerKpi => {
     let r = rows.get(manager);
-    if (!r) rows.set(manager, (r = emptyRow(manager)));
+    if (!r) rows.set(manager, (r = emptyManagerKpi(manager)));
     return r;
   };
   for (const m of managers) row(m);
@@ -145,7 +145,8 @@ export function managerKpis(facts: KpiFacts, period: KpiPeriod, now: Date, manag
     .sort((a, b) => compareManagers(a.manager, b.manager));
 }
 
-function emptyRow(manager: string | null): ManagerKpi {
+/** A row with nothing in it: a manager's figures for a period without any fact of his. */
+export function emptyManagerKpi(manager: string | null): ManagerKpi {
   return {
     manager,
     leadsReceived: 0,

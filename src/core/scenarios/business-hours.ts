@@ -85,6 +85,12 @@ export function localDate(timeZone: string, at: Date): string {
   return localParts(timeZone, at).date;
 }
 
+/** The local date and minute of the day (0..1439) in a time zone: with the instant, they give the zone's offset then. */
+export function localDateAndMinutes(timeZone: string, at: Date): { date: string; minutes: number } {
+  const { date, minutes } = localParts(timeZone, at);
+  return { date, minutes };
+}
+
 export function isOpen(calendar: Calendar, at: Date): boolean {
   return openStateAt(calendar, at).open;
 }

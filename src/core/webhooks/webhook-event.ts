@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_NAMES = [
   'call.ended',
   'call.missed',
   'manager.auto_paused',
+  'manager.kpi_drawdown',
   'recording.ready',
   'lead.first_dial',
   'lead.sla_breached',

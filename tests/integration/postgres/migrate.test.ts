@@ -22,7 +22,7 @@ describe('migrateToLatest', () => {
       select table_name from information_schema.tables where table_schema = ${schema} and table_type = 'BASE TABLE'
       order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
-      'call_attempts', 'callback_tasks', 'calls', 'kysely_migration', 'kysely_migration_lock', 'leads',
+      'call_attempts', 'callback_tasks', 'calls', 'kpi_drawdown_alerts', 'kysely_migration', 'kysely_migration_lock', 'leads',
       'recording_audit', 'recordings', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
     ]);
   });
@@ -36,7 +36,7 @@ describe('migrateToLatest', () => {
     const columns = await sql<{ column: string; comment: string | null }>`
       select table_name || '.' || column_name as column,
         col_description(format('%I.%I', table_schema, table_name)::regclass, ordinal_position) as comment
-      from information_schema.columns where table_schema = ${schema} and table_name like 'kpi\\_%'`.execute(db);
+      from information_schema.columns where table_schema = ${schema} and table_name like 'kpi\\_manager\\_%'`.execute(db);
     // 10 call, 9 lead and 6 callback columns, every one described.
     expect(columns.rows).toHaveLength(25);
     expect(columns.rows.filter((r) => !r.comment).map((r) => r.column)).toEqual([]);

@@ -85,6 +85,20 @@ describe('WebhookDispatcher', () => {
     });
   });
 
+  it('sends a KPI drawdown, which is no CRM call, to generic endpoints only, as raised', async () => {
+    const envelopes: { envelope: WebhookEnvelope; endpoints: readonly string[] }[] = [];
+    // Every endpoint subscribes to everything: the kinds decide. Bitrix24 and Kommo log calls, not alerts.
+    const everything = webhooks.map((w) => ({ ...w, events: ['*'] }));
+    const { events, d } = dispatcher({ record: async (envelope, endpoints) => void envelopes.push({ envelope, endpoints }) }, everything);
+    const drawdown = {
+      extension: '101', name: 'Anna', day: '2026-03-04', at: '2026-03-05T09:00:00.000Z',
+      metrics: [{ metric: 'outboundCalls' as const, current: 6, trailingAverage: 10, change: -0.4, threshold: 0.3 }],
+    };
+    events.emit('manager.kpi_drawdown', drawdown);
+    await d.stop();
+    expect(envelopes).toEqual([{ envelope: { type: 'manager.kpi_drawdown', timestamp: drawdown.at, data: drawdown }, endpoints: ['hooks'] }]);
+  });
+
   it('listens to nothing without endpoints, and only to what the filters name', () => {
     const subscribedBy = (hooks: unknown[]) => {
       const names: string[] = [];
@@ -95,5 +109,6 @@ describe('WebhookDispatcher', () => {
     expect(subscribedBy([])).toEqual([]);
     expect(subscribedBy([{ ...webhooks[0], events: ['call.ended', 'lead.*'] }])).toEqual(['call.ended', 'lead.first_dial', 'lead.sla_breached']);
     expect(subscribedBy([webhooks[1]])).toEqual(['call.started', 'call.ended', 'recording.ready']);
+    expect(subscribedBy([{ ...webhooks[0], events: ['manager.*'] }])).toEqual(['manager.auto_paused', 'manager.kpi_drawdown']);
   });
 });

@@ -15,6 +15,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 # Debian packages: the SIP and media daemons, the phones and trunk used by the tests, the stores.
 packages=(kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules
           rtpengine-daemon sip-tester baresip sox ffmpeg redis-server postgresql postgresql-client)
+# --for-tests: also the browser the console's tests drive (playwright-core runs Debian's Chromium).
+[ "${1:-}" = "--for-tests" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -60,6 +62,12 @@ SQL
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The console's pages, rebuilt when a file under web/ is newer than the last build.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web -path web/dist -prune -o -newer web/dist/index.html -type f -print -quit)" ]; then
+  say "building the console's pages"
+  npx vite build --config web/vite.config.ts --logLevel error || die "the console's pages did not build: see the errors above."
 fi
 
 npx tsx src/adapters/postgres/migrate-cli.ts

@@ -6,7 +6,7 @@ import { callFactOf, type CallFact, type CallSides } from '../core/leads/first-d
 import { firstDialStats, type ManagerFirstDialStats } from '../core/leads/first-dial-stats.js';
 import type { Lead } from '../core/leads/lead.js';
 import { newLeadFrom, type IntakeRules, type LeadInput } from '../core/leads/lead-intake.js';
-import type { LeadContact, LeadFilter, LeadPage, LeadStore } from '../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../core/leads/lead-store.port.js';
 import { leastLoadedManager } from '../core/leads/reassignment.js';
 import type { DomainEvents } from './domain-events.js';
 
@@ -14,7 +14,7 @@ import type { DomainEvents } from './domain-events.js';
 export interface LeadDesk {
   receive(input: LeadInput): Promise<{ lead: Lead; created: boolean }>;
   get(id: string): Promise<Lead | null>;
-  list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage>;
+  list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage>;
   stats(from: Date, to: Date, ownerManager?: string): Promise<ManagerFirstDialStats[]>;
   /** The tracker's clock, so replies judge "within SLA" by the same time as the sweep. */
   now(): Date;
@@ -117,7 +117,7 @@ export class LeadTracker implements LeadDesk {
     return this.deps.store.get(id);
   }
 
-  list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage> {
+  list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage> {
     return this.deps.store.list(filter, page);
   }
 

@@ -149,6 +149,10 @@ export function leadStoreContract(name: string, fresh: () => Promise<LeadStore>)
       expect(await ids({ from: at(60), to: at(120) })).toEqual([['l2'], 1]);
       expect(await ids({ status: 'dialled' })).toEqual([['l3'], 1]);
       expect(await ids({ status: 'undialled', ownerManager: '101' })).toEqual([['l1'], 1]);
+      const oldest = async (filter: Parameters<LeadStore['list']>[0], limit = 10, offset = 0) =>
+        (await store.list(filter, { limit, offset, order: 'oldest' })).items.map((l) => l.id);
+      expect(await oldest({})).toEqual(['l1', 'l2', 'l3']);
+      expect(await oldest({ status: 'undialled' }, 1, 1)).toEqual(['l2']);
     });
 
     it('gives the statistics the leads created in the period', async () => {

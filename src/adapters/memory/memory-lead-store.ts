@@ -1,7 +1,7 @@
 import { applyCall, type CallFact } from '../../core/leads/first-dial.js';
 import type { StatsLead } from '../../core/leads/first-dial-stats.js';
 import { newLeadRecord, slaDeadline, type Lead, type NewLead } from '../../core/leads/lead.js';
-import type { LeadContact, LeadFilter, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
 
 /**
  * In-memory twin of PostgresLeadStore for unit tests. Both pass the contract in
@@ -78,10 +78,11 @@ export class MemoryLeadStore implements LeadStore {
     return counts;
   }
 
-  async list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage> {
+  async list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage> {
+    const sign = page.order === 'oldest' ? -1 : 1;
     const matching = [...this.leads.values()]
       .filter((l) => matches(l, filter))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      .sort((a, b) => sign * (b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)));
     return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 

@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder, type UpdateObject } from 'kysely';
 import type { CallFact, ContactKind } from '../../core/leads/first-dial.js';
 import type { StatsLead } from '../../core/leads/first-dial-stats.js';
 import type { Lead, NewLead } from '../../core/leads/lead.js';
-import type { LeadContact, LeadFilter, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
 import type { Database } from './database.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { fromLeadRow } from './lead-rows.js';
@@ -152,10 +152,11 @@ export class PostgresLeadStore implements LeadStore {
     return new Map(rows.map((r) => [r.owner_manager!, Number(r.open)]));
   }
 
-  async list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage> {
+  async list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage> {
     const filtered = applyFilter(this.db.selectFrom('leads'), filter);
+    const direction = page.order === 'oldest' ? 'asc' : 'desc';
     const [rows, count] = await Promise.all([
-      filtered.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+      filtered.selectAll().orderBy('created_at', direction).orderBy('id', direction).limit(page.limit).offset(page.offset).execute(),
       filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(fromLeadRow), total: Number(count.total) };

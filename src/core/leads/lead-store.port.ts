@@ -10,8 +10,11 @@ export interface LeadFilter {
   status?: LeadStatus;
 }
 
+/** newest: createdAt descending (the default); oldest: ascending, as a board of leads still to dial wants them. */
+export type LeadOrder = 'newest' | 'oldest';
+
 export interface LeadPage {
-  /** Newest first (createdAt descending, then id). */
+  /** Newest first (createdAt descending, then id), or oldest first when asked. */
   items: Lead[];
   total: number;
 }
@@ -55,7 +58,7 @@ export interface LeadStore {
   reassign(id: string, from: string | null, to: string): Promise<Lead | null>;
   /** Undialled leads per owner among these managers (a manager with none is absent). */
   openLeadCounts(managers: readonly string[]): Promise<Map<string, number>>;
-  list(filter: LeadFilter, page: { limit: number; offset: number }): Promise<LeadPage>;
+  list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage>;
   /** Every lead created in [from, to), optionally of one owner, as the statistics need them. */
   statsLeads(from: Date, to: Date, ownerManager?: string): Promise<StatsLead[]>;
 }

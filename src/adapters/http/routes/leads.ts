@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiRole, Config } from '../../../config/config-schema.js';
 import { AppError, NotFoundError } from '../../../core/errors/app-error.js';
 import { LEAD_STATUSES, type LeadStatus } from '../../../core/leads/lead.js';
-import { DEFAULT_LEAD_PAGE, MAX_LEAD_PAGE } from '../../../core/leads/lead-store.port.js';
+import { DEFAULT_LEAD_PAGE, MAX_LEAD_PAGE, type LeadOrder } from '../../../core/leads/lead-store.port.js';
 import type { LeadDesk } from '../../../services/lead-tracker.js';
 import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
@@ -28,6 +28,7 @@ interface ListQuery {
   to?: string;
   manager?: string;
   status?: LeadStatus;
+  order: LeadOrder;
   limit: number;
   offset: number;
 }
@@ -50,6 +51,7 @@ const listQuerySchema = {
   properties: {
     ...periodProperties,
     status: { type: 'string', enum: [...LEAD_STATUSES], description: 'undialled: no first dial yet; dialled: has one; breached: the SLA alarm was raised' },
+    order: { type: 'string', enum: ['newest', 'oldest'], default: 'newest', description: 'By creation time; oldest first for a list of leads to dial' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_LEAD_PAGE, default: DEFAULT_LEAD_PAGE },
     offset: { type: 'integer', minimum: 0, default: 0 },
   },
@@ -114,7 +116,7 @@ export const leadsRoutes: FastifyPluginAsync<LeadsRoutesOptions> = async (app, {
       inOrder(from, to);
       const page = await leads.list(
         { from, to, ownerManager: ownerFilter(clientOf(request), q.manager, 'list'), status: q.status },
-        { limit: q.limit, offset: q.offset },
+        { limit: q.limit, offset: q.offset, order: q.order },
       );
       const now = leads.now();
       return { items: page.items.map((l) => toLeadJson(l, now)), total: page.total, limit: q.limit, offset: q.offset };

@@ -62,6 +62,7 @@ const recordingJsonSchema = {
  * only its own manager's calls; every audio request is audited before a byte goes out.
  */
 export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }> = async (app, { library }) => {
+  const recentlyAudited = new RecentKeys();
   app.get<{ Querystring: ListQuery }>(
     '/api/recordings',
     {
@@ -154,7 +155,8 @@ export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }>
       }
       const download = isSet(request.query.download);
       // Audited before anything is sent: a listen must not go unrecorded because the audit failed.
-      await library.index.audit({
+      // A player fetches one recording in many Range requests (every seek): one entry per listen.
+      if (recentlyAudited.firstIn(`${client.name}\u0000${rec.callId}\u0000${download}`, AUDIT_REPEAT_MS)) await library.index.audit({
         action: download ? 'download' : 'listen',
         callId: rec.callId,
         who: client.name,
@@ -194,6 +196,28 @@ async function sendAudio(request: FastifyRequest, reply: FastifyReply, storage: 
   }
   reply.header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
   return reply.code(206).send(await storage.getRange(rec.storageKey!, range.start, range.end));
+}
+
+/** Requests of one listener for one recording within this long are one listen in the audit. */
+const AUDIT_REPEAT_MS = 10 * 60_000;
+
+/** Keys seen within a time window; forgets old ones as it goes, so it stays small. */
+class RecentKeys {
+  private readonly seen = new Map<string, number>();
+
+  /** true the first time a key is seen within `windowMs`. */
+  firstIn(key: string, windowMs: number, now = Date.now()): boolean {
+    const last = this.seen.get(key);
+    if (last !== undefined && now - last < windowMs) return false;
+    this.seen.delete(key);
+    this.seen.set(key, now);
+    // Map keeps insertion order: the oldest entries come first.
+    for (const [k, at] of this.seen) {
+      if (now - at < windowMs) break;
+      this.seen.delete(k);
+    }
+    return true;
+  }
 }
 
 function isSet(v: string | undefined): boolean {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { apiRoles, type ApiRole } from './api-roles.js';
 import { consoleSchema } from './console-config-schema.js';
 import { crmSchema } from './crm-config-schema.js';
+import { kpiSchema } from './kpi-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
@@ -188,6 +189,8 @@ export const configSchema = z.object({
   crm: crmSchema,
   /** The supervisor console: accounts that sign in to the web pages (console-config-schema.ts). */
   console: consoleSchema,
+  /** The KPI table's trailing comparison and drawdown alerts (kpi-config-schema.ts). */
+  kpi: kpiSchema,
 }).superRefine(checkApiTokens).superRefine(checkConsoleUsers);
 
 /**

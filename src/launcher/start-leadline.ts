@@ -24,6 +24,10 @@ import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { CallBrowser } from '../services/call-browser.js';
+import { DrawdownWatch } from '../services/drawdown-watch.js';
+import { KpiReport } from '../services/kpi-report.js';
+import { PostgresKpiFacts } from '../adapters/postgres/kpi-facts.js';
+import { PostgresDrawdownAlertStore } from '../adapters/postgres/drawdown-alert-store.js';
 import { ClickToCall } from '../services/click-to-call.js';
 import { composeServices } from './compose-services.js';
 import { createWebhookDelivery } from '../adapters/webhooks/create-webhook-delivery.js';
@@ -122,6 +126,11 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       throw new StartupError('KAMAILIO_UNREACHABLE', `${err.message}: check the kamailio lines above in the log.`);
     });
 
+    const kpi = new KpiReport({ facts: new PostgresKpiFacts(db), config });
+    const drawdowns = new DrawdownWatch({ report: kpi, alerts: new PostgresDrawdownAlertStore(db), events: services.events, config, log: log.child({ component: 'kpi' }) });
+    drawdowns.start();
+    cleanup.push(async () => drawdowns.stop());
+
     const app = buildApp({
       config,
       callStore,
@@ -137,6 +146,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
             redirectByDefault: config.recordings.storage.driver === 's3' && config.recordings.storage.redirect,
           }
         : undefined,
+      kpi,
       callBrowser: new CallBrowser({
         callStore,
         recordings: recordings?.index,

@@ -15,6 +15,8 @@ import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { boardRoutes, type BoardSource } from './routes/board.js';
 import { callBrowserRoutes } from './routes/call-browser.js';
 import { callsRoutes } from './routes/calls.js';
+import { kpiRoutes } from './routes/kpi.js';
+import type { KpiDesk } from '../../services/kpi-report.js';
 import type { CallBrowsing } from '../../services/call-browser.js';
 import { healthRoutes } from './routes/health.js';
 import { leadsRoutes } from './routes/leads.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
   board?: BoardSource;
   /** Calls with their recording and CRM lead, for the console's list (GET /api/call-browser); without it that route does not exist. */
   callBrowser?: CallBrowsing;
+  /** The per-manager KPI table (GET /api/kpi, /api/kpi.csv); without it those routes do not exist. */
+  kpi?: KpiDesk;
   /** Click-to-call (POST /api/calls); without it the route does not exist. */
   clickToCall?: ClickToCallPort;
   /** Leads and first-dial figures (/api/leads, and /crm/leads when leads.secret is set); without it those routes do not exist. */
@@ -75,6 +79,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
   if (deps.board) app.register(boardRoutes, { board: deps.board });
   if (deps.callBrowser) app.register(callBrowserRoutes, { browser: deps.callBrowser });
+  if (deps.kpi) app.register(kpiRoutes, { kpi: deps.kpi });
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
   if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });

@@ -30,6 +30,8 @@ export interface KpiReportResult {
   from: string;
   to: string;
   timezone: string;
+  /** Today's local date: a period reaching it is still running. */
+  today: string;
   days: number;
   trailingPeriods: number;
   maxWorsening: Partial<Record<KpiMetric, number>>;
@@ -91,6 +93,7 @@ export class KpiReport implements KpiDesk {
       from: period.firstDay,
       to: period.lastDay,
       timezone: routing.timezone,
+      today,
       days: period.days,
       trailingPeriods: kpi.trailingPeriods,
       maxWorsening: kpi.maxWorsening,

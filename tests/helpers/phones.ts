@@ -39,17 +39,19 @@ export class Phones {
     for (const extension of this.pbx.extensions) await this.register(extension, { expires: 0 });
   }
 
-  /** A manager's phone that answers (echoing RTP), is busy, or rings without answering. */
-  async answer(extension: string, behaviour: 'echo' | 'busy' | 'no-answer', calls = 1): Promise<SippRun> {
+  /** A manager's phone that answers (echoing RTP; after ringing answerDelayMs), is busy, or rings without answering. */
+  async answer(extension: string, behaviour: 'echo' | 'busy' | 'no-answer', calls = 1, answerDelayMs = 0): Promise<SippRun> {
     const port = this.portOf(extension);
     await waitForPortFree(port);
-    const scenario = { echo: 'uas-answer-echo.xml', busy: 'uas-busy.xml', 'no-answer': 'uas-no-answer.xml' }[behaviour];
+    const ringsFirst = behaviour === 'echo' && answerDelayMs > 0;
+    const scenario = ringsFirst ? 'uas-ring-then-answer.xml' : { echo: 'uas-answer-echo.xml', busy: 'uas-busy.xml', 'no-answer': 'uas-no-answer.xml' }[behaviour];
     return startSipp({
       scenario,
       localIp: '127.0.0.1',
       localPort: port,
       calls,
       ...(behaviour === 'echo' ? { mediaPort: this.pbx.ports.media(Number(extension) - 100), rtpEcho: true } : {}),
+      ...(ringsFirst ? { pauseMs: answerDelayMs } : {}),
       timeoutMs: 60_000,
     });
   }

@@ -41,6 +41,8 @@ export interface TestPbxOptions {
   autoPauseAfterMisses?: number;
   /** The `crm` section (webhook endpoints), as in the YAML. */
   crm?: unknown;
+  /** The `console` section (accounts that sign in to the web pages). */
+  console?: Record<string, unknown>;
   /**
    * The `recordings` section. Off unless given: most tests read the call's pcap in
    * the spool, which the recording pipeline removes once the recording is stored.
@@ -103,6 +105,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     managers,
     trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
     ...(opts.crm ? { crm: opts.crm } : {}),
+    ...(opts.console ? { console: opts.console } : {}),
     recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },
   });
 }

@@ -67,6 +67,7 @@ export function KpiPage({ params }: PageProps) {
           <p class="quiet">
             {report.from === report.to ? report.from : `${report.from} – ${report.to}`} ({report.timezone}). Each cell against the manager's own
             average of the {report.trailingPeriods} previous {report.days === 1 ? 'days' : `${report.days}-day periods`}; a drawdown is marked red.
+            {report.to === report.today && ' Today is not over: its counts will still grow.'}
           </p>
           <div class="scroll">
             <table class="grid kpi-table" data-testid="kpi" data-from={report.from} data-to={report.to}>

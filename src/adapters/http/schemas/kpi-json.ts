@@ -74,11 +74,12 @@ export const kpiReportJsonSchema = {
   $id: 'KpiReport',
   title: 'KpiReport',
   type: 'object',
-  required: ['from', 'to', 'timezone', 'days', 'trailingPeriods', 'maxWorsening', 'rows'] satisfies (keyof KpiReportResult)[],
+  required: ['from', 'to', 'timezone', 'today', 'days', 'trailingPeriods', 'maxWorsening', 'rows'] satisfies (keyof KpiReportResult)[],
   properties: {
     from: { type: 'string', format: 'date', description: 'First local day, included' },
     to: { type: 'string', format: 'date', description: 'Last local day, included' },
     timezone: { type: 'string', description: 'routing.timezone: the zone the days are cut in' },
+    today: { type: 'string', format: 'date', description: "Today's local date: a period reaching it is still running" },
     days: { type: 'integer' },
     trailingPeriods: { type: 'integer', description: 'Periods of as many days before this one that the comparison averages' },
     maxWorsening: { ...byMetric({ type: 'number' }), description: 'The watched metrics and the share each may worsen by' },

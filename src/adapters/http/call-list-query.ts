@@ -38,20 +38,6 @@ export const callListQuerySchema = {
   },
 } as const;
 
-/** `{ items, total, limit, offset }` around the given item schema. */
-export function callListResponseSchema<T extends object>(item: T) {
-  return {
-    type: 'object',
-    required: ['items', 'total', 'limit', 'offset'],
-    properties: {
-      items: { type: 'array', items: item },
-      total: { type: 'integer', description: 'Calls matching the filter, over all pages' },
-      limit: { type: 'integer' },
-      offset: { type: 'integer' },
-    },
-  } as const;
-}
-
 /**
  * The store's filter for a validated query asked by `client`. Throws 403 when a manager
  * token asks for another manager, 400 for an empty window or a number without digits,

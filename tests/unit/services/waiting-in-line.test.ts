@@ -24,9 +24,10 @@ describe('waiting in line', () => {
     await everyoneBusy(s);
     expect(await s.inbound('w', CLIENT)).toEqual({ action: 'wait' });
     expect(await s.calls.get('w')).toMatchObject({ attempts: [], progress: { step: 0, tried: [], branches: 1 } });
+    const joined = new Date(s.clock.now()).toISOString();
     await s.clock.advance(3 * SECOND);
     expect(await s.console.waiting()).toEqual([
-      { scenario: 'sales-line', calls: [{ callId: 'w', callerNumber: CLIENT, companyNumber: '+74951234567', step: 0, priority: false, waitingSeconds: 3 }] },
+      { scenario: 'sales-line', calls: [{ callId: 'w', callerNumber: CLIENT, companyNumber: '+74951234567', step: 0, priority: false, waitingSeconds: 3, since: joined }] },
     ]);
     expect(s.resumed).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { CallBrowsing } from '../../../services/call-browser.js';
 import { clientOf } from '../api-client.js';
-import { callFilterOf, callListQuerySchema, callListResponseSchema, type CallListQuery } from '../call-list-query.js';
+import { callFilterOf, callListQuerySchema, type CallListQuery } from '../call-list-query.js';
+import { pageJsonSchema } from '../schemas/page-json.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { browsedCallJsonSchema, browsedCallRef } from '../schemas/browsed-call-json.js';
 import { errorRef } from '../schemas/error-response.js';
@@ -27,7 +28,7 @@ export const callBrowserRoutes: FastifyPluginAsync<CallBrowserRoutesOptions> = a
         tags: ['calls'],
         security: bearerSecurity,
         querystring: callListQuerySchema,
-        response: { 200: callListResponseSchema(browsedCallRef), 400: errorRef, 403: errorRef, ...authErrors },
+        response: { 200: pageJsonSchema(browsedCallRef, 'Calls'), 400: errorRef, 403: errorRef, ...authErrors },
       },
     },
     async (request) => {

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CallStore } from '../../../core/calls/call-store.port.js';
 import { NotFoundError } from '../../../core/errors/app-error.js';
 import { clientOf, coversManager } from '../api-client.js';
-import { callFilterOf, callListQuerySchema, callListResponseSchema, type CallListQuery } from '../call-list-query.js';
+import { callFilterOf, callListQuerySchema, type CallListQuery } from '../call-list-query.js';
+import { pageJsonSchema } from '../schemas/page-json.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { callRecordJsonSchema, callRecordRef, toCallRecordJson } from '../schemas/call-record-json.js';
 import { errorRef } from '../schemas/error-response.js';
@@ -11,7 +12,7 @@ export interface CallsRoutesOptions {
   callStore: CallStore;
 }
 
-const callListSchema = callListResponseSchema(callRecordRef);
+const callListSchema = pageJsonSchema(callRecordRef, 'Calls');
 
 /**
  * Read-only call history: GET /api/calls (filtered, paged, newest first) and GET /api/calls/:id.

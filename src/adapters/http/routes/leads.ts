@@ -6,6 +6,7 @@ import { DEFAULT_LEAD_PAGE, MAX_LEAD_PAGE, type LeadOrder } from '../../../core/
 import type { LeadDesk } from '../../../services/lead-tracker.js';
 import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
+import { pageJsonSchema } from '../schemas/page-json.js';
 import { errorRef } from '../schemas/error-response.js';
 import {
   firstDialStatsJsonSchema, leadInputJsonSchema, leadJsonSchema, leadRef, toLeadJson, type LeadInputJson,
@@ -57,16 +58,7 @@ const listQuerySchema = {
   },
 } as const;
 
-const leadListSchema = {
-  type: 'object',
-  required: ['items', 'total', 'limit', 'offset'],
-  properties: {
-    items: { type: 'array', items: leadRef },
-    total: { type: 'integer', description: 'Leads matching the filter, over all pages' },
-    limit: { type: 'integer' },
-    offset: { type: 'integer' },
-  },
-} as const;
+const leadListSchema = pageJsonSchema(leadRef, 'Leads');
 
 /**
  * Leads and their first-dial figures: POST /api/leads (intake), GET /api/leads,

@@ -9,6 +9,7 @@ import type { NewAudit } from '../../../core/recordings/recording-store.port.js'
 import { clientOf, coversManager, forbidden, requireRole } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
+import { pageJsonSchema } from '../schemas/page-json.js';
 import { extensionJsonSchema } from '../schemas/manager-json.js';
 
 /** What the routes need from the recording archive. */
@@ -86,7 +87,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }>
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: recordingJsonSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } },
+          200: pageJsonSchema(recordingJsonSchema, 'Recordings'),
           400: errorRef,
           403: errorRef,
           ...authErrors,

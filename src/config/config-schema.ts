@@ -101,6 +101,8 @@ export const configSchema = z.object({
   http: z.object({
     host: z.string().default('127.0.0.1'),
     port: port.default(8080),
+    /** Behind a reverse proxy: believe its X-Forwarded-For/-Proto (client address in logs and audit; Secure cookies over HTTPS). */
+    trustProxy: z.boolean().default(false),
   }).prefault({}),
   api: z.object({
     tokens: z.array(apiTokenSchema).min(1),

@@ -60,6 +60,7 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    trustProxy: deps.config.http.trustProxy,
     // Fastify's default would log every request at info; at 1,000 calls/s the logs belong to calls.
     logController: new LogController({ disableRequestLogging: true }),
   });

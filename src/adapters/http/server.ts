@@ -3,7 +3,7 @@ import type { Config } from '../../config/config-schema.js';
 import { StartupError } from '../../core/errors/app-error.js';
 
 /** Listens on the configured address; returns the URL it listens on. */
-export async function startHttpServer(app: FastifyInstance, http: Config['http']): Promise<string> {
+export async function startHttpServer(app: FastifyInstance, http: Pick<Config['http'], 'host' | 'port'>): Promise<string> {
   const where = `${http.host}:${http.port}`;
   try {
     return await app.listen({ host: http.host, port: http.port });

@@ -87,6 +87,9 @@ describe('console sign-in', () => {
       expect(crossSite.statusCode).toBe(403);
       expect(crossSite.json().error.code).toBe('AUTH.CROSS_SITE');
       expect((await send({ origin: 'http://localhost:80', host: 'localhost:80', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+      // Behind a TLS-terminating proxy: the page is https, the request reaching the service http.
+      expect((await send({ origin: 'https://pbx.example.com', host: 'pbx.example.com' })).statusCode).toBe(200);
+      expect((await send({ origin: 'https://pbx.example.com.evil.example', host: 'pbx.example.com' })).statusCode).toBe(403);
     } finally {
       await withRouting.close();
     }

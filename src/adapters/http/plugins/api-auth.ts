@@ -104,9 +104,20 @@ function requireSameOrigin(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   const sameSite = site === undefined || site === 'same-origin' || site === 'none';
-  const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.host}`;
+  // Hosts, not schemes: behind a TLS-terminating proxy the page is https and the request here http.
+  const sameOrigin = origin === undefined || isOriginOfHost(origin, request.host);
   if (!sameSite || !sameOrigin) {
     throw new AppError('AUTH.CROSS_SITE', `A console session cannot change anything from another site (origin ${origin ?? site}).`, 403);
+  }
+}
+
+/** Compared as URLs under the origin's scheme, so a default port written or not is the same host. */
+function isOriginOfHost(origin: string, host: string): boolean {
+  try {
+    const page = new URL(origin);
+    return new URL(`${page.protocol}//${host}`).host === page.host;
+  } catch {
+    return false;
   }
 }
 

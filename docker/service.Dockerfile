@@ -9,6 +9,9 @@ RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
 COPY config ./config
+# The supervisor console's pages, served by the service from web/dist.
+COPY web ./web
+RUN npm run build:web
 ENV NODE_ENV=production \
     LEADLINE_CONFIG=/etc/leadline/leadline.yaml
 CMD ["npx", "tsx", "src/main.ts"]

@@ -65,8 +65,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
   });
 
-  // Helmet's default CSP allows 'self' scripts, which is all the Swagger UI page at /docs loads.
-  app.register(helmet, { global: true });
+  // Helmet's default CSP allows 'self' scripts, which is all the console and the Swagger UI at /docs load.
+  // No upgrade-insecure-requests: a console on a LAN address over plain HTTP would ask for
+  // its own scripts over HTTPS and show a blank page (put HTTPS in front instead).
+  app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { directives: { mediaSrc: mediaSources(deps.config), upgradeInsecureRequests: null } },
+  });
   app.register(rateLimit, { global: true, max: deps.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
   app.register(apiDocsPlugin);
 
@@ -86,4 +91,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   return app;
+}
+
+/**
+ * Where the console's player may load audio from: this service, and the S3 endpoint when
+ * recordings are answered with a redirect to a presigned URL there.
+ */
+function mediaSources(config: Config): string[] {
+  const storage = config.recordings.storage;
+  if (storage.driver !== 's3' || !storage.redirect) return ["'self'"];
+  const defaultPort = storage.useSSL ? 443 : 80;
+  return ["'self'", `${storage.useSSL ? 'https' : 'http'}://${storage.endPoint}${storage.port === defaultPort ? '' : `:${storage.port}`}`];
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auth, buildTestApp } from '../../helpers/http-app.js';
+import { buildApp } from '../../../src/adapters/http/app.js';
+import { InMemoryCallStore } from '../../../src/adapters/postgres/in-memory-call-store.js';
+import { auth, buildTestApp, testConfig } from '../../helpers/http-app.js';
 
 describe('OpenAPI', () => {
   it('serves the document at /docs/json, listing the routes, their parameters and bearer security', async () => {
@@ -28,7 +30,18 @@ describe('cross-cutting plugins', () => {
     const res = await app.inject({ method: 'GET', url: '/api/calls', headers: auth });
     await app.close();
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toBeDefined();
+    expect(res.headers['content-security-policy']).toMatch(/media-src 'self'(;|$)/);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+  });
+
+  it("lets the console's player load audio from S3 when recordings are answered with a presigned redirect", async () => {
+    const config = testConfig();
+    const s3 = { driver: 's3', endPoint: 'minio.internal', port: 9000, useSSL: false, accessKey: 'k', secretKey: 's', bucket: 'recs', prefix: '', redirect: true } as const;
+    const app = buildApp({ config: { ...config, recordings: { ...config.recordings, storage: s3 } }, callStore: new InMemoryCallStore(), health: [] });
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    await app.close();
+    expect(res.headers['content-security-policy']).toMatch(/media-src 'self' http:\/\/minio\.internal:9000(;|$)/);
   });
 
   it('rate-limits /api with 429 REQUEST.RATE_LIMITED in the error shape', async () => {

@@ -163,7 +163,6 @@ describe('the supervisor console in Chromium', () => {
       expect(await boris.page.locator(`tr[data-call="${callId}"]`).count()).toBe(0);
       // Opening Anna's recording by its address: the page says why it cannot play.
       await boris.page.goto(`${pbx.httpUrl}/#/calls?play=${encodeURIComponent(callId)}`);
-      await boris.page.reload();
       const refusal = boris.page.locator('[data-testid=player-error]');
       await refusal.waitFor();
       expect(await refusal.textContent()).toMatch(/belongs to manager 102 and may hear only his calls' recordings/);

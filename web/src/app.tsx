@@ -60,7 +60,8 @@ export function App() {
         </button>
       </header>
       <main>
-        <Page who={who} params={route.params} />
+        {/* Keyed by the address: following a link to the same page with other parameters starts it afresh. */}
+        <Page key={location.hash} who={who} params={route.params} />
       </main>
     </div>
   );

@@ -22,7 +22,11 @@ function useBoard(): { board: BoardSnapshot | null; connected: boolean } {
     const source = new EventSource('/api/board/events');
     source.addEventListener('board', (e) => setBoard(JSON.parse((e as MessageEvent<string>).data)));
     source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
+    source.onerror = () => {
+      setConnected(false);
+      // EventSource retries by itself, also when the session has expired: ask, and a 401 shows the sign-in page.
+      api('/api/session').catch(() => {});
+    };
     return () => source.close();
   }, []);
   return { board, connected };

@@ -59,7 +59,7 @@ export function CallsPage({ who, params }: PageProps) {
   return (
     <section class="calls">
       <h2>Calls &amp; recordings</h2>
-      <form class="filters" onSubmit={(e) => { e.preventDefault(); setOffset(0); void load(); }}>
+      <form class="filters" onSubmit={(e) => { e.preventDefault(); if (offset === 0) void load(); else setOffset(0); }}>
         <label>From <input type="date" name="from" {...field('from')} /></label>
         <label>To <input type="date" name="to" {...field('to')} /></label>
         {isSupervising(who) && <label>Manager <input name="manager" size={6} placeholder="any" {...field('manager')} /></label>}

@@ -1,11 +1,13 @@
 import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import type { ManagerKpi } from '../../src/core/kpi/manager-kpi.js';
 import { KPI_CALLBACK_TASKS, KPI_CALLS, KPI_LEADS } from './kpi-fixture.js';
+import { createTestSchema, type TestSchema } from './postgres-schema.js';
 
 /** The shared KPI fixture (kpi-fixture.ts) in PostgreSQL, and the KPI views read back as the console's rows. */
 
 /** The shared fixture as rows, written with plain inserts: the views read the tables, not the stores. */
-export async function insertKpiFixture(db: Kysely<any>): Promise<void> {
+async function insertKpiFixture(db: Kysely<any>): Promise<void> {
   for (const c of KPI_CALLS) {
     await sql`insert into calls (call_id, direction, caller_number, callee_number, manager, started_at, ended_at,
         ring_seconds, talk_seconds, disposition)
@@ -68,3 +70,21 @@ export async function viewsForDay(db: Kysely<any>, day: string): Promise<Manager
  */
 export const byManager = (rows: ManagerKpi[]) =>
   new Map(rows.filter((r) => Object.entries(r).some(([k, v]) => k !== 'manager' && v !== null && v !== 0)).map((r) => [r.manager, r]));
+
+/** A schema of its own holding the shared fixture for the test file (made before its tests, dropped after). */
+export function kpiFixtureInPostgres(): { readonly db: TestSchema['db'] } {
+  let pg: TestSchema | undefined;
+  beforeAll(async () => {
+    pg = await createTestSchema();
+    await insertKpiFixture(pg.db);
+  });
+  afterAll(async () => {
+    await pg?.drop();
+  });
+  return {
+    get db() {
+      if (!pg) throw new Error('the KPI fixture schema is made in beforeAll: use it inside a test');
+      return pg.db;
+    },
+  };
+}

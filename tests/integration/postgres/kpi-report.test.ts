@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryKpiFacts } from '../../../src/adapters/memory/memory-kpi-facts.js';
 import { PostgresDrawdownAlertStore } from '../../../src/adapters/postgres/drawdown-alert-store.js';
 import { PostgresKpiFacts } from '../../../src/adapters/postgres/kpi-facts.js';
@@ -9,17 +9,9 @@ import { DomainEvents, type DomainEventMap } from '../../../src/services/domain-
 import { DrawdownWatch } from '../../../src/services/drawdown-watch.js';
 import { KpiReport } from '../../../src/services/kpi-report.js';
 import { KPI_FACTS } from '../../helpers/kpi-fixture.js';
-import { byManager, insertKpiFixture, viewsForDay } from '../../helpers/kpi-postgres.js';
-import { createTestSchema, type TestSchema } from '../../helpers/postgres-schema.js';
+import { byManager, kpiFixtureInPostgres, viewsForDay } from '../../helpers/kpi-postgres.js';
 
-let pg: TestSchema;
-beforeAll(async () => {
-  pg = await createTestSchema();
-  await insertKpiFixture(pg.db);
-});
-afterAll(async () => {
-  await pg?.drop();
-});
+const pg = kpiFixtureInPostgres();
 
 /** The fixture's day is a UTC day (4 March 2026); a week of trailing days before it. */
 const config = {

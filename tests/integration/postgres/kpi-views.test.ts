@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { managerKpis, type ManagerKpi } from '../../../src/core/kpi/manager-kpi.js';
 import { KPI_DAY, KPI_FACTS } from '../../helpers/kpi-fixture.js';
-import { byManager, insertKpiFixture, viewsForDay } from '../../helpers/kpi-postgres.js';
-import { createTestSchema, type TestSchema } from '../../helpers/postgres-schema.js';
+import { byManager, kpiFixtureInPostgres, viewsForDay } from '../../helpers/kpi-postgres.js';
 
-let pg: TestSchema;
-beforeAll(async () => {
-  pg = await createTestSchema();
-  await insertKpiFixture(pg.db);
-});
-afterAll(async () => {
-  await pg?.drop();
-});
+const pg = kpiFixtureInPostgres();
 
 describe('KPI views', () => {
   it('give, field by field, the figures the console computes for the same day', async () => {

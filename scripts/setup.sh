@@ -15,8 +15,9 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 # Debian packages: the SIP and media daemons, the phones and trunk used by the tests, the stores.
 packages=(kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules
           rtpengine-daemon sip-tester baresip sox ffmpeg redis-server postgresql postgresql-client)
-# --for-tests: also the browser the console's tests drive (playwright-core runs Debian's Chromium).
-[ "${1:-}" = "--for-tests" ] && packages+=(chromium)
+# --for-tests: also the browser the console's tests drive (playwright-core runs Debian's
+# Chromium), and a font so its screenshots show text.
+[ "${1:-}" = "--for-tests" ] && packages+=(chromium fonts-liberation)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

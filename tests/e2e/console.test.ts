@@ -165,7 +165,7 @@ describe('the supervisor console in Chromium', () => {
       await boris.page.goto(`${pbx.httpUrl}/#/calls?play=${encodeURIComponent(callId)}`);
       const refusal = boris.page.locator('[data-testid=player-error]');
       await refusal.waitFor();
-      expect(await refusal.textContent()).toMatch(/belongs to manager 102 and may hear only his calls' recordings/);
+      expect(await refusal.textContent()).toMatch(/Account "boris" belongs to manager 102 and may hear only his calls' recordings/);
       const status = await boris.page.evaluate(async (url) => (await fetch(url)).status, `/api/recordings/${encodeURIComponent(callId)}/audio`);
       expect(status).toBe(403);
       await screenshot(boris.page, 'calls-manager-refused');

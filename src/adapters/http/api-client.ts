@@ -6,16 +6,20 @@ import { AppError } from '../../core/errors/app-error.js';
  * Who is calling the API: the token's name and role. Only a manager token names a
  * manager, so code that scopes by `extension` cannot forget to check the role first.
  */
-export type ApiClient =
+export type ApiClient = (
   | { name: string; role: 'admin' | 'supervisor'; extension: null }
-  | { name: string; role: 'manager'; extension: string };
+  | { name: string; role: 'manager'; extension: string }
+) & {
+  /** An API token (machines) or a console account (a person signed in): replies name the right one. */
+  credential: 'token' | 'account';
+};
 
 /** From an API token or a console account: both have a name, a role and, for a manager, his extension. */
-export function apiClientOf(holder: { name: string; role: ApiRole; extension?: string }): ApiClient {
-  if (holder.role !== 'manager') return { name: holder.name, role: holder.role, extension: null };
+export function apiClientOf(holder: { name: string; role: ApiRole; extension?: string }, credential: ApiClient['credential'] = 'token'): ApiClient {
+  if (holder.role !== 'manager') return { name: holder.name, role: holder.role, extension: null, credential };
   // The config schema refuses a manager without an extension; this guards hand-built configs.
   if (holder.extension === undefined) throw new AppError('CONFIG.INVALID', `"${holder.name}" has the manager role but no extension`);
-  return { name: holder.name, role: 'manager', extension: holder.extension };
+  return { name: holder.name, role: 'manager', extension: holder.extension, credential };
 }
 
 /** The client of a request under /api, where the api-auth hook has either set it or answered 401. */
@@ -36,7 +40,7 @@ export function requireRole(...roles: readonly ApiRole[]): (request: FastifyRequ
     const client = clientOf(request);
     if (roles.includes(client.role)) return;
     throw forbidden(
-      `${request.method} ${request.routeOptions.url} needs ${listRoles(roles)} token; token "${client.name}" has the role ${client.role}.`,
+      `${request.method} ${request.routeOptions.url} needs ${listRoles(roles)} token; ${client.credential} "${client.name}" has the role ${client.role}.`,
     );
   };
 }
@@ -50,4 +54,9 @@ export function coversManager(client: ApiClient, extension: string | null): bool
 export function listRoles(roles: readonly ApiRole[]): string {
   const article = /^[aeiou]/.test(roles[0] ?? '') ? 'an' : 'a';
   return `${article} ${roles.join(' or ')}`;
+}
+
+/** "Token "crm"" or "Account "anna"", to start the sentence of a 403. */
+export function whoIs(client: ApiClient): string {
+  return `${client.credential === 'account' ? 'Account' : 'Token'} "${client.name}"`;
 }

@@ -1,7 +1,7 @@
 import { DISPOSITIONS, type Direction, type Disposition } from '../../core/calls/call-record.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, numberDigits, type CallFilter } from '../../core/calls/call-store.port.js';
 import { AppError } from '../../core/errors/app-error.js';
-import { forbidden, type ApiClient } from './api-client.js';
+import { forbidden, type ApiClient, whoIs } from './api-client.js';
 import { extensionJsonSchema } from './schemas/manager-json.js';
 
 /**
@@ -66,5 +66,5 @@ export function callFilterOf(client: ApiClient, q: Omit<CallListQuery, 'limit' |
 function managerFilter(client: ApiClient, asked: string | undefined): string | undefined {
   if (client.role !== 'manager') return asked;
   if (asked === undefined || asked === client.extension) return client.extension;
-  throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may list only his calls, not manager ${asked}'s.`);
+  throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may list only his calls, not manager ${asked}'s.`);
 }

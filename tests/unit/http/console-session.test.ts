@@ -45,7 +45,7 @@ describe('console sign-in', () => {
     expect((await app.inject({ url: '/api/calls', headers: { cookie } })).statusCode).toBe(200);
     const other = await app.inject({ url: '/api/calls?manager=102', headers: { cookie } });
     expect(other.statusCode).toBe(403);
-    expect(other.json().error.message).toMatch(/belongs to manager 101/);
+    expect(other.json().error.message).toMatch(/^Account "anna" belongs to manager 101/);
   });
 
   it('refuses a wrong password and an unknown login with the same reply', async () => {

@@ -15,9 +15,9 @@ import { KPI_FACTS } from '../../helpers/kpi-fixture.js';
  * each token to its client, as the real one does once a token or session is checked.
  */
 const CLIENTS: Record<string, ApiClient> = {
-  'admin-token': { name: 'crm', role: 'admin', extension: null },
-  'supervisor-token': { name: 'floor', role: 'supervisor', extension: null },
-  'anna-token': { name: 'anna-phone', role: 'manager', extension: '101' },
+  'admin-token': { name: 'crm', role: 'admin', extension: null, credential: 'token' },
+  'supervisor-token': { name: 'floor', role: 'supervisor', extension: null, credential: 'token' },
+  'anna-token': { name: 'anna-phone', role: 'manager', extension: '101', credential: 'token' },
 };
 
 const kpi = new KpiReport({

@@ -89,7 +89,7 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
       const user = users.get(login);
       if (!user) throw new AppError('AUTH.SESSION_EXPIRED', `The account "${login}" no longer exists: sign in again.`, 401);
       if (!SAFE_METHODS.has(request.method)) requireSameOrigin(request);
-      return apiClientOf({ name: user.login, role: user.role, extension: user.extension });
+      return apiClientOf({ name: user.login, role: user.role, extension: user.extension }, 'account');
     }
   },
   { name: 'api-auth', fastify: '5.x', dependencies: ['error-handler'] },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ClickToCallStarted } from '../../../services/click-to-call.js';
-import { clientOf, forbidden } from '../api-client.js';
+import { clientOf, forbidden, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { extensionJsonSchema } from '../schemas/manager-json.js';
@@ -50,7 +50,7 @@ export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPor
     async (request, reply) => {
       const client = clientOf(request);
       if (client.role === 'manager' && client.extension !== request.body.manager) {
-        throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may place calls only as himself.`);
+        throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may place calls only as himself.`);
       }
       reply.code(202);
       const { manager, phone, leadId } = request.body;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiRole } from '../../../config/config-schema.js';
 import type { KpiDesk, KpiReportRequest } from '../../../services/kpi-report.js';
-import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient } from '../api-client.js';
+import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { kpiReportJsonSchema, kpiReportRef, managerKpiJsonSchema } from '../schemas/kpi-json.js';
@@ -90,7 +90,7 @@ export const kpiRoutes: FastifyPluginAsync<KpiRoutesOptions> = async (app, { kpi
 /** A manager token is held to his own row; asking for another's is 403, so the mistake shows. */
 function requestOf(client: ApiClient, query: KpiQuery): KpiReportRequest {
   if (query.manager !== undefined && !coversManager(client, query.manager)) {
-    throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may read only his own KPI, not manager ${query.manager}'s.`);
+    throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may read only his own KPI, not manager ${query.manager}'s.`);
   }
   return { from: query.from, to: query.to, manager: client.role === 'manager' ? client.extension : query.manager };
 }

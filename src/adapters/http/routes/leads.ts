@@ -4,7 +4,7 @@ import { AppError, NotFoundError } from '../../../core/errors/app-error.js';
 import { LEAD_STATUSES, type LeadStatus } from '../../../core/leads/lead.js';
 import { DEFAULT_LEAD_PAGE, MAX_LEAD_PAGE, type LeadOrder } from '../../../core/leads/lead-store.port.js';
 import type { LeadDesk } from '../../../services/lead-tracker.js';
-import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient } from '../api-client.js';
+import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { pageJsonSchema } from '../schemas/page-json.js';
 import { errorRef } from '../schemas/error-response.js';
@@ -169,5 +169,5 @@ function inOrder(from: Date | undefined, to: Date | undefined): void {
 function ownerFilter(client: ApiClient, asked: string | undefined, what: string): string | undefined {
   if (client.role !== 'manager') return asked;
   if (asked === undefined || asked === client.extension) return client.extension;
-  throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may read only his leads' ${what}, not manager ${asked}'s.`);
+  throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may read only his leads' ${what}, not manager ${asked}'s.`);
 }

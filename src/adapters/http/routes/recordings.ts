@@ -6,7 +6,7 @@ import { resolveRange } from '../../../core/recordings/byte-range.js';
 import { CONTENT_TYPES } from '../../../core/recordings/recording-key.js';
 import type { AuditEntry, ObjectStorage, RecordingEntry, RecordingFilter } from '../../../core/recordings/recording-store.port.js';
 import type { NewAudit } from '../../../core/recordings/recording-store.port.js';
-import { clientOf, coversManager, forbidden, requireRole } from '../api-client.js';
+import { clientOf, coversManager, forbidden, requireRole, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { pageJsonSchema } from '../schemas/page-json.js';
@@ -100,7 +100,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }>
       let manager = q.manager;
       if (client.role === 'manager') {
         if (manager !== undefined && manager !== client.extension) {
-          throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may list only his recordings, not manager ${manager}'s.`);
+          throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may list only his recordings, not manager ${manager}'s.`);
         }
         manager = client.extension;
       }
@@ -152,7 +152,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }>
       const rec = await library.index.load(request.params.callId);
       if (!rec || rec.status !== 'stored' || !rec.storageKey) throw new NotFoundError(`Recording of call ${request.params.callId}`);
       if (!coversManager(client, rec.manager)) {
-        throw forbidden(`Token "${client.name}" belongs to manager ${client.extension} and may hear only his calls' recordings.`);
+        throw forbidden(`${whoIs(client)} belongs to manager ${client.extension} and may hear only his calls' recordings.`);
       }
       const download = isSet(request.query.download);
       // Audited before anything is sent: a listen must not go unrecorded because the audit failed.

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../../config/config-schema.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import type { RoutingConsole } from '../../../services/routing-console.js';
-import { clientOf, coversManager, forbidden, listRoles, requireRole } from '../api-client.js';
+import { clientOf, coversManager, forbidden, listRoles, requireRole, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { extensionJsonSchema, managerViewJsonSchema, managerViewRef } from '../schemas/manager-json.js';
@@ -140,7 +140,7 @@ async function ownManagerUnlessSupervising(request: FastifyRequest<ManagerParams
   const { extension } = request.params;
   if (coversManager(client, extension)) return;
   throw forbidden(
-    `Token "${client.name}" belongs to manager ${client.extension} and may pause or unpause only him; ` +
+    `${whoIs(client)} belongs to manager ${client.extension} and may pause or unpause only him; ` +
       `changing manager ${extension} needs ${listRoles(SUPERVISION)} token.`,
   );
 }

@@ -41,10 +41,10 @@ describe('bearer auth on /api', () => {
 
   it('accepts every configured token and puts its name, role and extension in request.apiClient', async () => {
     const as = async (token: string) => (await app.inject({ method: 'GET', url: '/api/whoami', headers: bearer(token) })).json();
-    expect(await as(TEST_TOKEN)).toEqual({ client: { name: 'crm', role: 'admin', extension: null } });
-    expect(await as(OTHER_TOKEN)).toEqual({ client: { name: 'reports', role: 'admin', extension: null } });
-    expect(await as(SUPERVISOR_TOKEN)).toEqual({ client: { name: 'floor', role: 'supervisor', extension: null } });
-    expect(await as(ANNA_TOKEN)).toEqual({ client: { name: 'anna-phone', role: 'manager', extension: '101' } });
+    expect(await as(TEST_TOKEN)).toEqual({ client: { name: 'crm', role: 'admin', extension: null, credential: 'token' } });
+    expect(await as(OTHER_TOKEN)).toEqual({ client: { name: 'reports', role: 'admin', extension: null, credential: 'token' } });
+    expect(await as(SUPERVISOR_TOKEN)).toEqual({ client: { name: 'floor', role: 'supervisor', extension: null, credential: 'token' } });
+    expect(await as(ANNA_TOKEN)).toEqual({ client: { name: 'anna-phone', role: 'manager', extension: '101', credential: 'token' } });
     const list = await app.inject({ method: 'GET', url: '/api/calls', headers: { authorization: `bearer ${TEST_TOKEN}` } });
     expect(list.statusCode).toBe(200);
   });

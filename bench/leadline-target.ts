@@ -40,17 +40,7 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
       };
       try {
         await registerManagers(config);
-        await waitForPortFree(UAS.port, UAS.ip);
-        phone = startSipp({
-          scenario: 'uas-answer-echo.xml',
-          localIp: UAS.ip,
-          localPort: UAS.port,
-          mediaPort: UAS.media,
-          extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'],
-          timeoutMs: 30 * 60 * 1000,
-        });
-        console.log(`  [leadline] UAS: ${phone.command}`);
-        await new Promise((r) => setTimeout(r, 500));
+        phone = await startBenchUas({ rtpEcho: false, timeoutMs: 30 * 60 * 1000, label: '  [leadline] UAS' });
       } catch (err) {
         await stop();
         throw err;
@@ -66,6 +56,23 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
  * range, a schema and key prefix of its own, `managers` bench managers, and the
  * caller as the trunk. `kamailio` and `extra` override what a bench needs otherwise.
  */
+/** The managers' phones: one sipp answering every call at UAS (echoing RTP when asked), ready when this returns. */
+export async function startBenchUas(o: { rtpEcho: boolean; timeoutMs: number; label: string }): Promise<SippRun> {
+  await waitForPortFree(UAS.port, UAS.ip);
+  const uas = startSipp({
+    scenario: 'uas-answer-echo.xml',
+    localIp: UAS.ip,
+    localPort: UAS.port,
+    mediaPort: UAS.media,
+    rtpEcho: o.rtpEcho,
+    extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'],
+    timeoutMs: o.timeoutMs,
+  });
+  console.log(`${o.label}: ${uas.command}`);
+  await new Promise((r) => setTimeout(r, 500));
+  return uas;
+}
+
 export function benchConfig(o: {
   caller: { localIp: string; localPort: number };
   work: string;

@@ -28,17 +28,14 @@ import { sql } from 'kysely';
 import type { Config } from '../src/config/config-schema.js';
 import { createDatabase } from '../src/adapters/postgres/database.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
-import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
-import { BENCH_NUMBER, SIP, UAS, benchConfig, registerManagers, startService, writeDialplan } from './leadline-target.js';
+import { runSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
+import { BENCH_NUMBER, SIP, benchConfig, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
+import { numberArg } from './lib/args.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const CALLS = arg('--calls', 300);
-const RATE = arg('--rate', 30);
-const HOLD_S = arg('--hold', 10);
-const DRAIN_S = arg('--drain', 120);
+const CALLS = numberArg('--calls', 300);
+const RATE = numberArg('--rate', 30);
+const HOLD_S = numberArg('--hold', 10);
+const DRAIN_S = numberArg('--drain', 120);
 const MAX_CONCURRENT = 10; // the dial plan schema's ceiling per manager
 /** Enough managers that rate x hold calls fit (x1.2 margin: BYE processing lags the hang-up). */
 const MANAGERS = Math.max(30, Math.ceil((RATE * HOLD_S * 1.2) / MAX_CONCURRENT));
@@ -109,18 +106,7 @@ async function main(): Promise<void> {
   try {
     service = await startService(config, work, LOG_FILE);
     await registerManagers(config);
-    await waitForPortFree(UAS.port, UAS.ip);
-    uas = startSipp({
-      scenario: 'uas-answer-echo.xml',
-      localIp: UAS.ip,
-      localPort: UAS.port,
-      mediaPort: UAS.media,
-      rtpEcho: true,
-      extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'],
-      timeoutMs: 60 * 60 * 1000,
-    });
-    console.log(`  UAS: ${uas.command}`);
-    await new Promise((r) => setTimeout(r, 500));
+    uas = await startBenchUas({ rtpEcho: true, timeoutMs: 60 * 60 * 1000, label: '  UAS' });
 
     // Peak concurrency: live-call keys in Redis, every 200 ms.
     let peak = 0;

@@ -40,15 +40,12 @@ import { RecordingPipeline } from '../src/services/recording-pipeline.js';
 import { createTestSchema } from '../tests/helpers/postgres-schema.js';
 import { pcapBytes, syntheticCall } from '../tests/helpers/pcap-writer.js';
 import { TestS3 } from '../tests/helpers/test-s3.js';
+import { numberArg } from './lib/args.js';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const ROUNDS = arg('--rounds', 5);
-const CALLS = arg('--calls', 20);
-const SECONDS = arg('--seconds', 60);
-const BATCH = arg('--batch', 10);
+const ROUNDS = numberArg('--rounds', 5);
+const CALLS = numberArg('--calls', 20);
+const SECONDS = numberArg('--seconds', 60);
+const BATCH = numberArg('--batch', 10);
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 // The baseline encodes with the pipeline's own MP3 settings, so only our decoding differs.
 const MP3 = ENCODER_ARGS.mp3;

@@ -33,6 +33,8 @@ export class DrawdownWatch {
   private readonly clock: () => number;
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
+  /** The last day judged to the end (every alert claimed or not needed): not read again every few minutes. */
+  private judged: string | null = null;
 
   constructor(private readonly deps: DrawdownWatchDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -62,6 +64,8 @@ export class DrawdownWatch {
     this.checking = true;
     try {
       const day = this.dayToJudge();
+      if (day === this.judged) return [];
+      let complete = true;
       const report = await this.deps.report.report({ from: day, to: day });
       const raised: DrawdownAlert[] = [];
       for (const row of report.rows) {
@@ -74,6 +78,7 @@ export class DrawdownWatch {
         } catch (err) {
           // The others are still judged; this one is tried again at the next check.
           this.deps.log.error({ err, manager: row.manager, day }, 'KPI drawdown alert could not be recorded');
+          complete = false;
           continue;
         }
         raised.push(alert);
@@ -86,6 +91,7 @@ export class DrawdownWatch {
           at: alert.raisedAt.toISOString(),
         });
       }
+      if (complete) this.judged = day;
       return raised;
     } finally {
       this.checking = false;

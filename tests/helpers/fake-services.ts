@@ -15,8 +15,11 @@ import { findSetProblems, parseScenario, type LoadedScenario } from '../../src/c
 import { formatProblem, ScenarioError } from '../../src/core/scenarios/scenario-error.js';
 import type { Scenario } from '../../src/core/scenarios/scenario-schema.js';
 import { composeServices, type ServiceStores } from '../../src/launcher/compose-services.js';
+import { seeded } from './seeded-random.js';
 import type { DomainEventMap, DomainEventName } from '../../src/services/domain-events.js';
 import type { ScenarioSource } from '../../src/services/inbound-distributor.js';
+
+export { seeded };
 
 export const COMPANY = '+74951234567';
 export const CLIENT = '+79161112233';
@@ -109,17 +112,6 @@ export interface FakeServicesOptions {
 export interface DomainEventRecord<K extends DomainEventName = DomainEventName> {
   name: K;
   payload: DomainEventMap[K];
-}
-
-/** A seeded generator (mulberry32), so random strategies are repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Lets every promise chain started so far run to its end (the in-memory stores do no I/O). */

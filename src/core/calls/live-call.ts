@@ -123,13 +123,17 @@ export function answeringManager(call: LiveCall): string | null {
 
 /** The parties of a live call for its events: the manager talking, else ringing, else who placed it. */
 export function callParties(call: LiveCall): CallParties {
+  return partiesWith(call, answeringManager(call) ?? ringingAttempts(call)[0]?.manager ?? call.placedBy);
+}
+
+function partiesWith(call: LiveCall, manager: string | null): CallParties {
   return {
     callId: call.callId,
     direction: call.direction,
     callerNumber: call.callerNumber,
     calleeNumber: call.calleeNumber,
     companyNumber: call.companyNumber,
-    manager: answeringManager(call) ?? ringingAttempts(call)[0]?.manager ?? call.placedBy,
+    manager,
   };
 }
 
@@ -139,12 +143,8 @@ export function finishCall(call: LiveCall, at: number): CallRecord {
   const ringEnd = call.answeredAt ?? endedAt;
   const last = [...call.attempts].reverse().find((a) => a.sipCode !== null);
   return {
-    callId: call.callId,
-    direction: call.direction,
-    callerNumber: call.callerNumber,
-    calleeNumber: call.calleeNumber,
-    companyNumber: call.companyNumber,
-    manager: answeringManager(call) ?? call.placedBy,
+    // The record names who talked (or placed the call), never a phone that only rang.
+    ...partiesWith(call, answeringManager(call) ?? call.placedBy),
     startedAt: new Date(call.startedAt),
     answeredAt: call.answeredAt === null ? null : new Date(call.answeredAt),
     endedAt: new Date(endedAt),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderByStrategy, type AgentSnapshot } from '../../../src/core/routing/strategies.js';
+import { seeded } from '../../helpers/seeded-random.js';
 
 const T = 1_800_000_000_000;
 const agent = (extension: string, over: Partial<AgentSnapshot> = {}): AgentSnapshot => ({
@@ -10,17 +11,6 @@ const agent = (extension: string, over: Partial<AgentSnapshot> = {}): AgentSnaps
   weight: 1,
   ...over,
 });
-
-/** A seeded generator (mulberry32) so random strategies are testable. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const input = (agents: AgentSnapshot[], sequence = 0, random = seeded(1)) => ({ agents, sequence, random });
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
-import { boardFor, type BoardSnapshot } from '../../../core/board/live-board.js';
+import { boardFor, type BoardSnapshot, type BoardViewer } from '../../../core/board/live-board.js';
 import { clientOf } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 
@@ -20,6 +20,16 @@ const KEEP_ALIVE_MS = 15_000;
  */
 export const boardRoutes: FastifyPluginAsync<{ board: BoardSource }> = async (app, { board }) => {
   const streams = new Set<ServerResponse>();
+  // Every supervisor gets the same frame, every manager his own: built once per board, not once per open page.
+  const frames = new WeakMap<BoardSnapshot, Map<string, string>>();
+  const frameFor = (snapshot: BoardSnapshot, viewer: BoardViewer): string => {
+    const key = viewer.role === 'manager' ? `manager:${viewer.extension}` : 'all';
+    let byViewer = frames.get(snapshot);
+    if (!byViewer) frames.set(snapshot, (byViewer = new Map()));
+    let frame = byViewer.get(key);
+    if (frame === undefined) byViewer.set(key, (frame = `event: board\ndata: ${JSON.stringify(boardFor(snapshot, viewer))}\n\n`));
+    return frame;
+  };
   // Open streams would hold app.close() until every browser leaves: end them first.
   app.addHook('preClose', async () => {
     for (const res of streams) res.end();
@@ -62,7 +72,7 @@ export const boardRoutes: FastifyPluginAsync<{ board: BoardSource }> = async (ap
       });
       res.write('retry: 2000\n\n');
       streams.add(res);
-      const unsubscribe = board.subscribe((snapshot) => res.write(`event: board\ndata: ${JSON.stringify(boardFor(snapshot, viewer))}\n\n`));
+      const unsubscribe = board.subscribe((snapshot) => res.write(frameFor(snapshot, viewer)));
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       res.on('close', () => {
         clearInterval(keepAlive);

@@ -8,10 +8,12 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
-COPY config ./config
+# Only the Kamailio template: leadline.yaml (with its secrets) is mounted at run time.
+COPY config/kamailio.cfg.tpl ./config/kamailio.cfg.tpl
 # The supervisor console's pages, served by the service from web/dist.
 COPY web ./web
 RUN npm run build:web
 ENV NODE_ENV=production \
     LEADLINE_CONFIG=/etc/leadline/leadline.yaml
-CMD ["npx", "tsx", "src/main.ts"]
+# umask 027: the spool, rendered configs and logs the service writes are not world-readable.
+CMD ["sh", "-c", "umask 027 && exec npx tsx src/main.ts"]

@@ -1,6 +1,7 @@
 import { loadConfig } from './config/load-config.js';
 import { AppError } from './core/errors/app-error.js';
 import { createLogger } from './launcher/logger.js';
+import { keepNewFilesPrivate } from './launcher/private-files.js';
 import { startLeadline, type RunningLeadline } from './launcher/start-leadline.js';
 
 /**
@@ -8,6 +9,7 @@ import { startLeadline, type RunningLeadline } from './launcher/start-leadline.j
  * A start-up failure prints one sentence on stderr and exits with code 1.
  */
 async function main(): Promise<void> {
+  keepNewFilesPrivate();
   const log = createLogger();
   let running: RunningLeadline | null = null;
   let stopping = false;

@@ -145,7 +145,7 @@ export class RecordingWorker {
     const put = await this.opts.storage.put(storageKey, converted, {
       contentType: CONTENT_TYPES[row.format],
       metadata: {
-        'call-id': encodeURIComponent(row.callId),
+        'call-id': row.callId,
         manager: row.manager ?? '',
         'caller-number': row.callerNumber,
         'callee-number': row.calleeNumber,

@@ -23,6 +23,10 @@ const SHA256_META = 'sha256';
  * as metadata; afterwards statObject must show the same size and sha256, and for a
  * single-part upload an ETag equal to the file's MD5, which the server computed from the
  * bytes it received. Only then is the object confirmed.
+ *
+ * User metadata travels as HTTP headers, which carry Latin-1 at most: a caller's name or
+ * number in another script would make every upload of that call fail. Values are
+ * therefore stored percent-encoded (decodeURIComponent reads them back).
  */
 export class S3Storage implements ObjectStorage {
   readonly driver = 's3' as const;
@@ -44,7 +48,7 @@ export class S3Storage implements ObjectStorage {
   async put(key: string, filePath: string, options: PutOptions): Promise<StoredObject> {
     const source = await fileChecksums(filePath);
     const meta: Record<string, string> = { 'Content-Type': options.contentType, [SHA256_META]: source.sha256 };
-    for (const [k, v] of Object.entries(options.metadata)) meta[k] = v;
+    for (const [k, v] of Object.entries(options.metadata)) meta[k] = encodeURIComponent(v);
     const uploaded = await this.call(`upload ${key}`, () => this.client.fPutObject(this.config.bucket, key, filePath, meta));
     const etag = stripQuotes(uploaded.etag);
     if (etag && !etag.includes('-') && etag.toLowerCase() !== source.md5) throw new ChecksumMismatchError(key, `md5 ${source.md5}`, etag);

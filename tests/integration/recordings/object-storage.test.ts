@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderStorage } from '../../../src/adapters/storage/local-folder-storage.js';
 import { S3Storage } from '../../../src/adapters/storage/s3-storage.js';
@@ -48,6 +49,16 @@ describe.each(drivers)('%s storage', (_name, make) => {
 });
 
 describe('s3 storage', () => {
+  it('stores metadata outside Latin-1 (a caller named in Cyrillic, an emoji) percent-encoded instead of failing the upload', async () => {
+    const storage = new S3Storage(s3.config());
+    const metadata = { 'caller-number': '+7 (495) 123-45-67', 'caller-name': 'Иван Петров 📞', 'call-id': 'a b%c@host' };
+    await storage.put('unicode.mp3', file, { contentType: 'audio/mpeg', metadata });
+    const c = s3.config();
+    const raw = new Client({ endPoint: c.endPoint, port: c.port, useSSL: false, accessKey: c.accessKey, secretKey: c.secretKey, pathStyle: true });
+    const stored = (await raw.statObject(c.bucket, 'unicode.mp3')).metaData as Record<string, string>;
+    for (const [k, v] of Object.entries(metadata)) expect(decodeURIComponent(stored[k]!)).toBe(v);
+  });
+
   it('fails with a StorageError when the endpoint is down', async () => {
     const storage = new S3Storage({ ...s3.config(), port: 1 });
     await expect(storage.put('k.mp3', file, { contentType: 'audio/mpeg', metadata: {} })).rejects.toMatchObject({ code: 'RECORDINGS.STORAGE_FAILED' });

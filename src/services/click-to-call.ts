@@ -35,10 +35,13 @@ export class ClickToCall {
     this.extensions = new Set(deps.config.managers.map((m) => m.extension));
   }
 
-  /** Calls `target`: a phone number in any format, or `{ leadId }` of a lead the CRM sent. */
-  async start(extension: string, target: string | { leadId: string }): Promise<ClickToCallStarted> {
+  /**
+   * Calls `target`: a phone number in any format, or `{ leadId }` of a lead the CRM sent.
+   * `asManager` (a manager's own token or account) limits leads to those he owns.
+   */
+  async start(extension: string, target: string | { leadId: string }, asManager?: string): Promise<ClickToCallStarted> {
     if (!this.extensions.has(extension)) throw new NotFoundError(`Manager ${extension}`);
-    const number = await this.numberOf(target);
+    const number = await this.numberOf(target, asManager);
     const now = (this.deps.clock ?? Date.now)();
     const state = (await this.deps.agents.read([extension], now)).get(extension)!;
     if (!state.registered) throw new AppError('CALL.MANAGER_OFFLINE', `Manager ${extension} is offline: his phone is not registered.`, 409);
@@ -53,10 +56,12 @@ export class ClickToCall {
     return { manager: extension, phone: number, status: 'ringing-manager' };
   }
 
-  private async numberOf(target: string | { leadId: string }): Promise<string> {
+  private async numberOf(target: string | { leadId: string }, asManager: string | undefined): Promise<string> {
     if (typeof target !== 'string') {
       const lead = this.deps.leads ? await this.deps.leads.get(target.leadId) : null;
-      if (!lead) throw new NotFoundError(`Lead ${target.leadId}`);
+      // A colleague's lead answers exactly as a missing one, before anything else is checked:
+      // otherwise 404 against 409 (offline, busy) would tell which lead ids exist.
+      if (!lead || (asManager !== undefined && lead.ownerManager !== asManager)) throw new NotFoundError(`Lead ${target.leadId}`);
       return lead.phone;
     }
     const number = toE164(target, this.deps.config.phone.defaultRegion);

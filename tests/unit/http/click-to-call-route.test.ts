@@ -11,14 +11,16 @@ afterEach(async () => {
 
 function started() {
   const calls: [string, string | { leadId: string }][] = [];
+  const asManagers: (string | undefined)[] = [];
   const clickToCall = {
-    async start(manager: string, phone: string | { leadId: string }) {
+    async start(manager: string, phone: string | { leadId: string }, asManager?: string) {
       if (manager === '102') throw new AppError('CALL.MANAGER_BUSY', 'Manager 102 cannot take a call now (on-call).', 409);
       calls.push([manager, phone]);
+      asManagers.push(asManager);
       return { manager, phone: typeof phone === 'string' ? phone : '+79160000000', status: 'ringing-manager' as const };
     },
   };
-  return { calls, clickToCall };
+  return { calls, asManagers, clickToCall };
 }
 
 const post = (body: unknown, headers = auth) => ({ method: 'POST' as const, url: '/api/calls', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
@@ -44,5 +46,13 @@ describe('POST /api/calls (click-to-call)', () => {
     expect((await app.inject(post({ manager: '102', phone: '+79167654321' }, bearer(ANNA_TOKEN)))).statusCode).toBe(403);
     expect((await app.inject(post({ manager: '101', phone: '+79167654321' }, bearer(ANNA_TOKEN)))).statusCode).toBe(202);
     expect((await app.inject({ ...post({ manager: '101', phone: '1' }), headers: {} })).statusCode).toBe(401);
+  });
+
+  it("holds a manager's call by lead id to his own leads; an admin's is not held", async () => {
+    const s = started();
+    ({ app } = await buildTestApp({ clickToCall: s.clickToCall }));
+    await app.inject(post({ manager: '101', leadId: 'L-7' }, bearer(ANNA_TOKEN)));
+    await app.inject(post({ manager: '101', leadId: 'L-7' }));
+    expect(s.asManagers).toEqual(['101', undefined]);
   });
 });

@@ -6,7 +6,7 @@ import { fakeConfig } from '../../helpers/fake-services.js';
 
 const T0 = 1_800_000_000_000;
 
-const lead = { id: 'L-1', phone: '+79165550011' } as never;
+const lead = { id: 'L-1', phone: '+79165550011', ownerManager: '101' } as never;
 
 function setup(registered: string[], bridgeUp = true) {
   const agents = new MemoryAgentStateStore((e) => registered.includes(e));
@@ -41,5 +41,19 @@ describe('click-to-call', () => {
     await expect(setup(['101']).service.start('101', { leadId: 'L-404' })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
     await expect(setup(['101'], false).service.start('101', '+79167654321')).rejects.toMatchObject({ code: 'CALL.SIP_UNAVAILABLE', status: 503 });
     expect(s.bridged).toEqual([]);
+  });
+
+  it("answers a manager asking for a colleague's lead exactly as for an unknown lead, even when he is offline", async () => {
+    const s = setup(['101']);
+    // Anna (101) owns L-1; Boris (102, offline) may not dial it or learn that it exists.
+    const colleagues = await s.service.start('102', { leadId: 'L-1' }, '102').catch((e: unknown) => e);
+    const unknown = await s.service.start('102', { leadId: 'L-1x' }, '102').catch((e: unknown) => e);
+    expect(colleagues).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    expect(unknown).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    expect((colleagues as Error).message).toBe((unknown as Error).message.replace('L-1x', 'L-1'));
+    // The owner, and an admin or supervisor (no asManager), still dial it.
+    expect(await s.service.start('101', { leadId: 'L-1' }, '101')).toMatchObject({ phone: '+79165550011' });
+    await expect(s.service.start('102', { leadId: 'L-1' })).rejects.toMatchObject({ code: 'CALL.MANAGER_OFFLINE' });
+    expect(s.bridged).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { errorRef } from '../schemas/error-response.js';
 import { extensionJsonSchema } from '../schemas/manager-json.js';
 
 export interface ClickToCallPort {
-  start(extension: string, target: string | { leadId: string }): Promise<ClickToCallStarted>;
+  start(extension: string, target: string | { leadId: string }, asManager?: string): Promise<ClickToCallStarted>;
 }
 
 /** POST /api/calls: the CRM card's "call" button. */
@@ -18,7 +18,7 @@ export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPor
         summary: 'Click-to-call: ring the manager, then connect him to the client',
         description:
           "The manager's phone rings first (with an auto-answer hint); when he answers, his phone is referred to the client and calls out through the trunk: " +
-          'an ordinary outbound call, recorded and counted as a dial. 202 means the manager is being rung. A manager token may only call as himself.',
+          'an ordinary outbound call, recorded and counted as a dial. 202 means the manager is being rung. A manager token may only call as himself, and by leadId only his own leads (another\'s is 404, as an unknown id is).',
         tags: ['calls'],
         security: bearerSecurity,
         body: {
@@ -54,7 +54,7 @@ export const clickToCallRoutes: FastifyPluginAsync<{ clickToCall: ClickToCallPor
       }
       reply.code(202);
       const { manager, phone, leadId } = request.body;
-      return clickToCall.start(manager, leadId !== undefined ? { leadId } : phone!);
+      return clickToCall.start(manager, leadId !== undefined ? { leadId } : phone!, client.role === 'manager' ? client.extension : undefined);
     },
   );
 };

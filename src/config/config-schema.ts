@@ -7,6 +7,18 @@ import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address such as 127.0.0.1');
+const cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/, 'must be an address or a CIDR such as 10.0.0.0/8');
+const trustProxySchema = z.union(
+  [
+    z.literal(false),
+    z.number().int().min(1).max(10),
+    z.array(cidr).min(1),
+  ],
+  {
+    error: 'http.trustProxy is false, the number of proxies in front (e.g. 1), or their addresses (e.g. [127.0.0.1, 10.0.0.0/8]); ' +
+      'true would believe any client\'s X-Forwarded-For (its address in the audit, its own sign-in rate limit)',
+  },
+);
 const digits = z.string().regex(/^\+?\d{2,20}$/, 'must be a phone number of digits, optionally starting with +');
 
 export const managerSchema = z.object({
@@ -101,8 +113,13 @@ export const configSchema = z.object({
   http: z.object({
     host: z.string().default('127.0.0.1'),
     port: port.default(8080),
-    /** Behind a reverse proxy: believe its X-Forwarded-For/-Proto (client address in logs and audit; Secure cookies over HTTPS). */
-    trustProxy: z.boolean().default(false),
+    /**
+     * Behind a reverse proxy: whose X-Forwarded-For/-Proto to believe (client address in
+     * logs, audit and rate limits; Secure cookies over HTTPS). The proxies' addresses or
+     * CIDRs (safest), or how many proxies stand in front; never "everyone" (true), which
+     * lets any client write its own address.
+     */
+    trustProxy: trustProxySchema.default(false),
   }).prefault({}),
   api: z.object({
     tokens: z.array(apiTokenSchema).min(1),

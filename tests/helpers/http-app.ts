@@ -49,11 +49,12 @@ export async function buildTestApp(
     rateLimitPerMinute?: number;
     healthCheckTimeoutMs?: number;
     recordings?: RecordingLibrary;
+    config?: Config;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
   const app = buildApp({
-    config: testConfig(),
+    config: overrides.config ?? testConfig(),
     callStore,
     health: overrides.health ?? [],
     routing: overrides.routing,

@@ -60,7 +60,7 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
-    trustProxy: deps.config.http.trustProxy,
+    trustProxy: trustedProxies(deps.config.http.trustProxy),
     // Fastify's default would log every request at info; at 1,000 calls/s the logs belong to calls.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -91,6 +91,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   return app;
+}
+
+/**
+ * A hop count trusts that many proxies nearest the service, whatever their address (as
+ * proxy-addr does for a number; Fastify's types only name the function form).
+ */
+function trustedProxies(setting: Config['http']['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 /**

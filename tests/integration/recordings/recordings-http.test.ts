@@ -12,7 +12,7 @@ import type { Direction } from '../../../src/core/calls/call-record.js';
 import { CONTENT_TYPES, recordingKey } from '../../../src/core/recordings/recording-key.js';
 import type { ObjectStorage, RecordingFormat } from '../../../src/core/recordings/recording-store.port.js';
 import { wavHeader } from '../../../src/core/recordings/wav.js';
-import { ANNA_TOKEN, BORIS_TOKEN, bearer, buildTestApp, SUPERVISOR_TOKEN, TEST_TOKEN } from '../../helpers/http-app.js';
+import { ANNA_TOKEN, BORIS_TOKEN, bearer, buildTestApp, SUPERVISOR_TOKEN, TEST_TOKEN, testConfig } from '../../helpers/http-app.js';
 import { createTestSchema, type TestSchema } from '../../helpers/postgres-schema.js';
 import { TestS3 } from '../../helpers/test-s3.js';
 
@@ -269,6 +269,25 @@ describe('the listening audit', () => {
     ]);
     expect(new Date(mine[0]!.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(items.some((i) => i.who === 'boris-phone')).toBe(false);
+  });
+
+  it('behind a trusted proxy, a forged X-Forwarded-For does not falsify the audited address', async () => {
+    const config = testConfig();
+    const { app: proxied } = await buildTestApp({ recordings: library(storage), config: { ...config, http: { ...config.http, trustProxy: ['127.0.0.1'] } } });
+    try {
+      const callId = 'nobody-4@pbx';
+      // Two listeners: one listener's repeated requests within ten minutes are one audited listen.
+      const hear = (token: string, remoteAddress: string, forwardedFor: string, ua: string) =>
+        proxied.inject({ method: 'GET', url: audioUrl(callId), remoteAddress, headers: { ...bearer(token), 'x-forwarded-for': forwardedFor, 'user-agent': ua } });
+      // Straight from a client: its own header is not believed.
+      expect((await hear(TEST_TOKEN, '10.7.7.7', '1.1.1.1', 'xff-direct')).statusCode).toBe(200);
+      // Through the proxy: the address the proxy appended, not the one the client wrote first.
+      expect((await hear(SUPERVISOR_TOKEN, '127.0.0.1', '1.1.1.1, 10.8.8.8', 'xff-proxied')).statusCode).toBe(200);
+      const rows = (await index.auditTrail({ callId }, 100)).filter((r) => r.userAgent?.startsWith('xff-'));
+      expect(rows.map((r) => [r.userAgent, r.ip]).sort()).toEqual([['xff-direct', '10.7.7.7'], ['xff-proxied', '10.8.8.8']]);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('a 404 audits nothing; a 416 is audited (the audit is written before the range is read)', async () => {

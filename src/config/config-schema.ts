@@ -120,6 +120,8 @@ export const configSchema = z.object({
      * lets any client write its own address.
      */
     trustProxy: trustProxySchema.default(false),
+    /** Heavy reports (KPI table and CSV, call browser) per token or console account per minute. */
+    reportsPerMinute: z.number().int().min(1).max(10_000).default(30),
   }).prefault({}),
   api: z.object({
     tokens: z.array(apiTokenSchema).min(1),

@@ -41,9 +41,19 @@ export const kpiSchema = z
     trailingPeriods: z.number().int().min(1).max(90).default(7),
     /** The watched metrics and their thresholds; the whole record replaces the default (a metric left out is not watched). */
     maxWorsening: maxWorseningSchema.default(() => ({ ...DEFAULT_MAX_WORSENING })),
+    /**
+     * Most local days of calls one report may read: its own period plus the trailing ones
+     * (a 30-day period with 7 trailing periods reads 240). Bounds the memory a single
+     * request can take; longer asks get a 400 saying how many days fit.
+     */
+    maxReadDays: z.number().int().min(2).max(3660).default(400),
     /** How often the drawdown watch judges the last completed day; an alert comes at most this late. */
     alertCheckMinutes: z.number().min(1).max(1440).default(10),
   })
-  .prefault({});
+  .prefault({})
+  .refine((k) => k.maxReadDays >= k.trailingPeriods + 1, {
+    path: ['maxReadDays'],
+    message: 'kpi.maxReadDays must cover at least a one-day report with its trailing periods (kpi.trailingPeriods + 1)',
+  });
 
 export type KpiConfig = z.infer<typeof kpiSchema>;

@@ -3,7 +3,7 @@ import type { KpiConfig } from '../config/kpi-config-schema.js';
 import { AppError } from '../core/errors/app-error.js';
 import type { KpiMetric, MetricComparison } from '../core/kpi/drawdown.js';
 import type { KpiFactSource } from '../core/kpi/kpi-facts.port.js';
-import { localPeriod, previousPeriods, todayIn } from '../core/kpi/kpi-period.js';
+import { checkReadSpan, localPeriod, previousPeriods, todayIn } from '../core/kpi/kpi-period.js';
 import { hasFigures, managerKpiReports, type KpiTrend } from '../core/kpi/kpi-report-rows.js';
 import type { ManagerKpi } from '../core/kpi/manager-kpi.js';
 import { kpiCsv } from './kpi-csv.js';
@@ -53,7 +53,7 @@ export interface KpiDesk {
 export interface KpiReportConfig {
   routing: Pick<Config['routing'], 'timezone'>;
   managers: readonly Pick<ManagerConfig, 'extension' | 'name'>[];
-  kpi: Pick<KpiConfig, 'trailingPeriods' | 'maxWorsening'>;
+  kpi: Pick<KpiConfig, 'trailingPeriods' | 'maxWorsening' | 'maxReadDays'>;
 }
 
 export interface KpiReportDeps {
@@ -79,6 +79,7 @@ export class KpiReport implements KpiDesk {
     const now = new Date(this.clock());
     const today = todayIn(routing.timezone, now);
     const period = localPeriod(routing.timezone, request.from ?? request.to ?? today, request.to ?? request.from ?? today);
+    checkReadSpan(period, kpi.trailingPeriods, kpi.maxReadDays);
     const wanted = this.managersAsked(request.manager);
     const previous = previousPeriods(routing.timezone, period, kpi.trailingPeriods);
     const facts = await this.deps.facts.read(previous[0]?.from ?? period.from, period.to);

@@ -7,6 +7,7 @@ import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import type { ClickToCallPort } from '../../src/adapters/http/routes/click-to-call.js';
 import type { RoutingConsole } from '../../src/services/routing-console.js';
 import { consoleSection } from './console-accounts.js';
+import type { KpiDesk } from '../../src/services/kpi-report.js';
 import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -50,6 +51,7 @@ export async function buildTestApp(
     healthCheckTimeoutMs?: number;
     recordings?: RecordingLibrary;
     config?: Config;
+    kpi?: KpiDesk;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -62,6 +64,7 @@ export async function buildTestApp(
     rateLimitPerMinute: overrides.rateLimitPerMinute,
     healthCheckTimeoutMs: overrides.healthCheckTimeoutMs,
     recordings: overrides.recordings,
+    kpi: overrides.kpi,
   });
   await app.ready();
   return { app, callStore };

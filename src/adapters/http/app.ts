@@ -84,8 +84,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
   if (deps.board) app.register(boardRoutes, { board: deps.board });
-  if (deps.callBrowser) app.register(callBrowserRoutes, { browser: deps.callBrowser });
-  if (deps.kpi) app.register(kpiRoutes, { kpi: deps.kpi });
+  if (deps.callBrowser) app.register(callBrowserRoutes, { browser: deps.callBrowser, reportsPerMinute: deps.config.http.reportsPerMinute });
+  if (deps.kpi) app.register(kpiRoutes, { kpi: deps.kpi, reportsPerMinute: deps.config.http.reportsPerMinute });
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });
   if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });

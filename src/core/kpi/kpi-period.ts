@@ -32,6 +32,20 @@ export function localPeriod(timeZone: string, firstDay: string, lastDay: string)
   return periodOf(timeZone, firstDay, lastDay, days);
 }
 
+/**
+ * A report reads its period and `trailingPeriods` more of the same length: refuses (400)
+ * when that is more than `maxReadDays`, and says how long a period still fits.
+ */
+export function checkReadSpan(period: LocalPeriod, trailingPeriods: number, maxReadDays: number): void {
+  const read = period.days * (trailingPeriods + 1);
+  if (read <= maxReadDays) return;
+  const fits = Math.floor(maxReadDays / (trailingPeriods + 1));
+  throw invalid(
+    `${period.firstDay} to ${period.lastDay} is ${period.days} days; with its ${trailingPeriods} trailing periods (kpi.trailingPeriods) the report would read ` +
+      `${read} days of calls, more than kpi.maxReadDays (${maxReadDays}): ask for at most ${fits} days`,
+  );
+}
+
 /** The `count` periods of as many days immediately before `period`, oldest first. */
 export function previousPeriods(timeZone: string, period: LocalPeriod, count: number): LocalPeriod[] {
   const periods: LocalPeriod[] = [];

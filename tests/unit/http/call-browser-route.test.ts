@@ -36,6 +36,7 @@ describe('GET /api/call-browser', () => {
     });
     app = buildApp({ config: testConfig(), callStore, health: [] });
     app.register(callBrowserRoutes, {
+      reportsPerMinute: 1000,
       browser: {
         list: (filter, page) => {
           asked.push(filter);

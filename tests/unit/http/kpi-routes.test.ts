@@ -40,7 +40,7 @@ beforeAll(async () => {
     if (!client) throw new AppError('AUTH.INVALID', 'The bearer token is not valid.', 401);
     request.apiClient = client;
   });
-  await app.register(kpiRoutes, { kpi });
+  await app.register(kpiRoutes, { kpi, reportsPerMinute: 1000 });
   await app.ready();
 });
 afterAll(() => app.close());

@@ -8,6 +8,7 @@ describe('kpi config', () => {
       maxWorsening: {
         answerRate: 0.2, inboundAnswered: 0.3, outboundCalls: 0.3, outboundConnected: 0.3, firstDialMedianSeconds: 0.5, shareDialledWithinSla: 0.2,
       },
+      maxReadDays: 400,
       alertCheckMinutes: 10,
     });
   });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CallBrowsing } from '../../../services/call-browser.js';
 import { clientOf } from '../api-client.js';
 import { callFilterOf, callListQuerySchema, type CallListQuery } from '../call-list-query.js';
+import { reportRateLimit } from '../report-rate-limit.js';
 import { pageJsonSchema } from '../schemas/page-json.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { browsedCallJsonSchema, browsedCallRef } from '../schemas/browsed-call-json.js';
@@ -9,6 +10,8 @@ import { errorRef } from '../schemas/error-response.js';
 
 export interface CallBrowserRoutesOptions {
   browser: CallBrowsing;
+  /** Per token or account (report-rate-limit.ts). */
+  reportsPerMinute: number;
 }
 
 /**
@@ -16,12 +19,13 @@ export interface CallBrowserRoutesOptions {
  * query and manager scoping as GET /api/calls (src/adapters/http/call-list-query.ts); each
  * call comes with its client's number, its recording's state and its client's CRM lead.
  */
-export const callBrowserRoutes: FastifyPluginAsync<CallBrowserRoutesOptions> = async (app, { browser }) => {
+export const callBrowserRoutes: FastifyPluginAsync<CallBrowserRoutesOptions> = async (app, { browser, reportsPerMinute }) => {
   app.addSchema(browsedCallJsonSchema);
 
   app.get<{ Querystring: CallListQuery }>(
     '/api/call-browser',
     {
+      config: reportRateLimit(reportsPerMinute),
       schema: {
         summary: 'List finished calls with their recording and CRM lead, newest first',
         description: "A manager token lists only its own manager's calls; asking for another manager's is 403.",

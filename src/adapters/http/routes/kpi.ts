@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiRole } from '../../../config/config-schema.js';
 import type { KpiDesk, KpiReportRequest } from '../../../services/kpi-report.js';
 import { clientOf, coversManager, forbidden, listRoles, requireRole, type ApiClient, whoIs } from '../api-client.js';
+import { reportRateLimit } from '../report-rate-limit.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { kpiReportJsonSchema, kpiReportRef, managerKpiJsonSchema } from '../schemas/kpi-json.js';
@@ -9,6 +10,8 @@ import { extensionJsonSchema } from '../schemas/manager-json.js';
 
 export interface KpiRoutesOptions {
   kpi: KpiDesk;
+  /** Per token or account (report-rate-limit.ts). */
+  reportsPerMinute: number;
 }
 
 /** Every role reads the table; a manager only his own row. */
@@ -25,7 +28,11 @@ const querySchema = {
   additionalProperties: false,
   properties: {
     from: { type: 'string', format: 'date', description: 'First local day (routing.timezone), YYYY-MM-DD; default: to, or today' },
-    to: { type: 'string', format: 'date', description: 'Last local day, included; default: from, or today. At most 366 days' },
+    to: {
+      type: 'string',
+      format: 'date',
+      description: 'Last local day, included; default: from, or today. At most 366 days, and the period times (kpi.trailingPeriods + 1) at most kpi.maxReadDays',
+    },
     manager: { ...extensionJsonSchema, description: "One manager's row; a manager token gets only his own" },
   },
 } as const;
@@ -37,7 +44,7 @@ const description =
   'Definitions: docs/kpi.md.';
 
 /** The supervisor console's KPI table: GET /api/kpi (JSON) and GET /api/kpi.csv (the same rows as a spreadsheet). */
-export const kpiRoutes: FastifyPluginAsync<KpiRoutesOptions> = async (app, { kpi }) => {
+export const kpiRoutes: FastifyPluginAsync<KpiRoutesOptions> = async (app, { kpi, reportsPerMinute }) => {
   app.addSchema(managerKpiJsonSchema);
   app.addSchema(kpiReportJsonSchema);
 
@@ -45,6 +52,7 @@ export const kpiRoutes: FastifyPluginAsync<KpiRoutesOptions> = async (app, { kpi
     '/api/kpi',
     {
       preHandler: requireRole(...READERS),
+      config: reportRateLimit(reportsPerMinute),
       schema: {
         summary: 'KPI per manager for a period of local days, with the comparison against his trailing average and the trend',
         description,
@@ -61,6 +69,7 @@ export const kpiRoutes: FastifyPluginAsync<KpiRoutesOptions> = async (app, { kpi
     '/api/kpi.csv',
     {
       preHandler: requireRole(...READERS),
+      config: reportRateLimit(reportsPerMinute),
       schema: {
         summary: 'The KPI table as CSV: one line per manager, every metric (shares 0..1), then the flagged metrics',
         description,

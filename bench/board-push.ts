@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const system = engine(b, 'round-robin');
   const services = system.services;
   services.start();
-  const app = buildApp({ config: { ...b.config, http: { ...b.config.http, port: 0 } }, callStore: { saveCalls: async () => {}, listCalls: async () => ({ items: [], total: 0 }), getCall: async () => null }, health: [], routing: services.console, board: services.board, rateLimitPerMinute: 1_000_000 });
+  const app = buildApp({ config: { ...b.config, http: { ...b.config.http, port: 0 } }, callStore: { saveCalls: async () => {}, listCalls: async () => ({ items: [], total: 0 }), getCall: async () => null, hasCall: async () => false }, health: [], routing: services.console, board: services.board, rateLimitPerMinute: 1_000_000 });
   const url = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   const extension = b.extensions[0]!;
   const change = async (i: number) => (i % 2 === 0 ? services.console.pause(extension, 'bench') : services.console.unpause(extension)).then((v) => v.status);

@@ -6,11 +6,13 @@ import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import type { RoutingDecision } from '../core/calls/routing-decision.js';
 import type { LoadedScenario } from '../core/scenarios/parse-scenario.js';
+import type { CallIdClaims } from '../core/calls/call-id-claims.port.js';
 import type { CallStore } from '../core/calls/call-store.port.js';
 import type { LeadStore } from '../core/leads/lead-store.port.js';
 import { toE164 } from '../core/phone/e164.js';
 import { CallEvents } from '../services/call-events.js';
 import { BoardFeed } from '../services/board-feed.js';
+import { CallIdGuard } from '../services/call-id-guard.js';
 import { CallLedger } from '../services/call-ledger.js';
 import { startOfLocalDay, todayIn } from '../core/kpi/kpi-period.js';
 import type { CallRecordSink } from '../services/call-record-sink.js';
@@ -30,7 +32,9 @@ export interface ServiceStores {
   /** Leads from the CRM (PostgreSQL); without it no lead is tracked and the leads API is off. */
   leads?: LeadStore;
   /** Finished calls, searched when a lead arrives later than it was created. */
-  callHistory?: Pick<CallStore, 'listCalls'>;
+  callHistory?: Pick<CallStore, 'listCalls' | 'hasCall'>;
+  /** Claims of new calls' Call-IDs (Redis), checked with callHistory so no new call takes an old one's. */
+  callIds: CallIdClaims;
   registrations: RegistrationStore;
   agents: AgentStateStore;
   scores: AnswerScoreStore;
@@ -82,7 +86,8 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     random,
     clock,
   });
-  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, distributor, queue, events, log });
+  const callIds = new CallIdGuard(stores.callIds, stores.callHistory);
+  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, callIds, distributor, queue, events, log });
   const callEvents = new CallEvents({
     agents: stores.agents,
     calls,

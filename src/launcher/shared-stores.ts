@@ -8,6 +8,7 @@ import { CachedRegistrationStore } from '../adapters/memory/cached-registration-
 import { CachedRotationCounter } from '../adapters/memory/cached-rotation-counter.js';
 import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
 import { RedisAgentStateStore, RedisAnswerScoreStore } from '../adapters/redis/redis-agent-state-store.js';
+import { RedisCallIdClaims } from '../adapters/redis/redis-call-id-claims.js';
 import { RedisClientHistory } from '../adapters/redis/redis-client-history.js';
 import { RedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
@@ -44,6 +45,7 @@ export async function openSharedStores(opts: {
       scores,
       rotation: new CachedRotationCounter(new RedisRotationCounter(redis, keys), (err) => opts.log.warn({ err }, 'rotation counter not saved')),
       liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
+      callIds: new RedisCallIdClaims(redis, keys),
       clients: new RedisClientHistory(redis, keys),
       callbacks: opts.callbacks,
       records: opts.records,

@@ -5,6 +5,7 @@ import type { AgentStateStore, Registration, RegistrationStore } from '../core/a
 import { classifyCall, type CallIntent } from '../core/calls/dial-plan.js';
 import { addAttempts, callParties, rejectedLiveCall, startLiveCall, type LiveCall, type NewLiveCall } from '../core/calls/live-call.js';
 import { reject, type NewCallRequest, type RouteTarget, type RoutingDecision } from '../core/calls/routing-decision.js';
+import type { CallIdClaims } from '../core/calls/call-id-claims.port.js';
 import type { CallLedger } from './call-ledger.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
 import type { DomainEvents } from './domain-events.js';
@@ -23,6 +24,8 @@ export interface CallRouterDeps {
   registrations: RegistrationStore;
   agents: AgentStateStore;
   calls: CallLedger;
+  /** Refuses a new call whose Call-ID another call has (see call-id-claims.port.ts). */
+  callIds: CallIdClaims;
   distributor: InboundDistributor;
   queue: KeyedQueue;
   events: DomainEvents;
@@ -40,7 +43,9 @@ export class CallRouter {
   async decide(request: NewCallRequest): Promise<RoutingDecision> {
     const startedAt = performance.now();
     const intent = classifyCall({ source: request.source, fromUser: request.fromUser, dialled: request.dialled }, { extensions: this.extensions });
-    const decision = await this.deps.queue.run(request.callId, () => this.decideIntent(request, intent));
+    const decision = await this.deps.queue.run(request.callId, async () =>
+      (await this.deps.callIds.claim(request.callId)) ? this.decideIntent(request, intent) : this.refuseCollision(request),
+    );
     if (decision.action !== 'reject') this.announce(request.callId);
     const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
     this.deps.log.info(
@@ -48,6 +53,16 @@ export class CallRouter {
       'call routed',
     );
     return decision;
+  }
+
+  /**
+   * Another call has this Call-ID: refused with 482 (RFC 3261's answer to a request merged
+   * with another) before anything is reserved or written, so the other call's record,
+   * recording and live state stay as they are.
+   */
+  private refuseCollision(request: NewCallRequest): RoutingDecision {
+    this.deps.log.warn({ callId: request.callId, source: request.source, fromUser: request.fromUser }, 'new call refused: its Call-ID belongs to another call');
+    return { action: 'reject', code: 482, reason: 'Call-ID In Use' };
   }
 
   /** call.started, with the parties as the live call has them (after the first decision). */

@@ -44,6 +44,13 @@ export function callStoreContract(name: string, fresh: () => Promise<CallStore>)
       expect(await store.getCall('nope@test')).toBeNull();
     });
 
+    it('says whether a Call-ID is taken by a stored call', async () => {
+      expect(await store.hasCall('taken@test')).toBe(false);
+      await store.saveCalls([makeCall({ callId: 'taken@test' })]);
+      expect(await store.hasCall('taken@test')).toBe(true);
+      expect(await store.hasCall('TAKEN@test')).toBe(false);
+    });
+
     it('does not duplicate or change a call saved twice', async () => {
       const call = makeCall({ callId: 'twice@test' });
       await store.saveCalls([call]);

@@ -1,9 +1,10 @@
+import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import pino from 'pino';
 import { onTestFinished, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { MemoryAgentStateStore, MemoryAnswerScoreStore } from '../../src/adapters/memory/memory-agent-state-store.js';
 import { MemoryCallbackTaskStore, MemoryClientHistory } from '../../src/adapters/memory/memory-missed-call-stores.js';
-import { MemoryLiveCallStore, MemoryRegistrationStore, MemoryRotationCounter } from '../../src/adapters/memory/memory-stores.js';
+import { MemoryCallIdClaims, MemoryLiveCallStore, MemoryRegistrationStore, MemoryRotationCounter } from '../../src/adapters/memory/memory-stores.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { AgentState } from '../../src/core/agents/agent-state.js';
 import type { LeadStore } from '../../src/core/leads/lead-store.port.js';
@@ -107,6 +108,8 @@ export interface FakeServicesOptions {
   random?: () => number;
   /** Leads from the CRM (owners for sticky steps, first-dial tracking); none by default. */
   leads?: LeadStore;
+  /** Finished calls already stored (PostgreSQL in production); none by default. */
+  callHistory?: Pick<CallStore, 'listCalls' | 'hasCall'>;
 }
 
 export interface DomainEventRecord<K extends DomainEventName = DomainEventName> {
@@ -150,10 +153,12 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     scores: new MemoryAnswerScoreStore(),
     rotation: new MemoryRotationCounter(),
     liveCalls: new MemoryLiveCallStore(),
+    callIds: new MemoryCallIdClaims(),
     clients: new MemoryClientHistory(),
     callbacks: new MemoryCallbackTaskStore(),
     records: { write: (record: CallRecord) => void records.push(record) },
     ...(options.leads ? { leads: options.leads } : {}),
+    ...(options.callHistory ? { callHistory: options.callHistory } : {}),
   } satisfies ServiceStores;
   const services = composeServices({ config, stores, scenarios, log: pino({ level: 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
   services.setResume((call, decision) => void resumed.push({ callId: call.callId, call, decision }));

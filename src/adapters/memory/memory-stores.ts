@@ -1,3 +1,4 @@
+import type { CallIdClaims } from '../../core/calls/call-id-claims.port.js';
 import type { Registration, RegistrationStore, RotationCounter } from '../../core/agents/agent-ports.js';
 import type { LiveCall } from '../../core/calls/live-call.js';
 import type { LiveCallStore } from '../../core/calls/live-call-store.js';
@@ -26,6 +27,16 @@ export class MemoryRotationCounter implements RotationCounter {
     const n = this.counters.get(line) ?? 0;
     this.counters.set(line, n + 1);
     return n;
+  }
+}
+
+export class MemoryCallIdClaims implements CallIdClaims {
+  readonly claimed = new Set<string>();
+
+  async claim(callId: string): Promise<boolean> {
+    if (this.claimed.has(callId)) return false;
+    this.claimed.add(callId);
+    return true;
   }
 }
 

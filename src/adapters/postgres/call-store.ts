@@ -67,6 +67,10 @@ export class PostgresCallStore implements CallStore {
     return fromRows(row, attempts.get(callId) ?? []);
   }
 
+  async hasCall(callId: string): Promise<boolean> {
+    return (await this.db.selectFrom('calls').select('call_id').where('call_id', '=', callId).executeTakeFirst()) !== undefined;
+  }
+
   /** Attempts of several calls in one query, grouped by call and in ring order. */
   private async attemptsOf(callIds: string[]) {
     const byCall = new Map<string, Awaited<ReturnType<typeof this.selectAttempts>>>();

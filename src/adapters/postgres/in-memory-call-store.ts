@@ -33,6 +33,10 @@ export class InMemoryCallStore implements CallStore {
     return found ? structuredClone(found) : null;
   }
 
+  async hasCall(callId: string): Promise<boolean> {
+    return this.#calls.has(callId);
+  }
+
   get size(): number {
     return this.#calls.size;
   }

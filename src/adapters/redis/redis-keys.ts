@@ -26,6 +26,11 @@ export class RedisKeys {
     return `${this.prefix}call:${callId}`;
   }
 
+  /** Taken by the first call with this Call-ID (SET NX); a second call with it is refused. */
+  callIdClaim(callId: string): string {
+    return `${this.prefix}call-id:${callId}`;
+  }
+
   rotation(line: string): string {
     return `${this.prefix}rotation:${line}`;
   }

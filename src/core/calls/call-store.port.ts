@@ -41,6 +41,8 @@ export interface CallStore {
   listCalls(filter: CallFilter, page?: PageRequest): Promise<CallPage>;
   /** The call with its attempts in ring order, or null when unknown. */
   getCall(callId: string): Promise<CallRecord | null>;
+  /** Whether a call with this Call-ID is stored (a new call must not reuse it). */
+  hasCall(callId: string): Promise<boolean>;
 }
 
 /** The digits of a number query, as the stores compare them: "+7 (916) 12" is "791612". */

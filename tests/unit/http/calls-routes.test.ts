@@ -142,6 +142,7 @@ describe('errors from the store', () => {
         throw new Error('password authentication failed for user "postgres" at 10.0.0.5');
       },
       listCalls: async () => ({ items: [], total: 0 }),
+      hasCall: async () => false,
     };
     const { app } = await buildTestApp({ callStore: broken });
     const res = await app.inject({ method: 'GET', url: '/api/calls/x', headers: auth });

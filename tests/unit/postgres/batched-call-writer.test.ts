@@ -120,6 +120,7 @@ describe('BatchedCallWriter', () => {
       },
       listCalls: store.listCalls.bind(store),
       getCall: store.getCall.bind(store),
+      hasCall: store.hasCall.bind(store),
     };
     const writer = new BatchedCallWriter(slow, silent, { maxBatch: 10, flushMs: 1 });
     for (const c of makeCalls(100)) writer.write(c);

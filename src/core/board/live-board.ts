@@ -10,7 +10,8 @@ import type { LiveCall } from '../calls/live-call.js';
  */
 
 export interface BoardCall {
-  callId: string;
+  /** Hidden from other managers: a colleague's live Call-ID is enough to meddle with his call. */
+  callId: string | null;
   direction: Direction;
   state: 'ringing' | 'talking';
   /** The other party: the client for inbound and outbound calls, the colleague for internal ones. Hidden from other managers. */
@@ -31,7 +32,8 @@ export interface BoardManager {
 }
 
 export interface BoardWaitingCall {
-  callId: string;
+  /** Hidden from managers, as the number is. */
+  callId: string | null;
   /** Hidden from managers: the queue is the supervisors' to work. */
   callerNumber: string | null;
   priority: boolean;
@@ -83,14 +85,16 @@ function otherPartyOf(call: LiveCall, extension: string): string {
 /**
  * Supervisors see everything. A manager sees his colleagues' states (whom to hand a
  * client to) but not whom they talk with, and the queue's length but not the numbers in it.
+ * Nor any Call-ID but his own call's: with a colleague's, a forged INVITE or CANCEL could
+ * aim at that call.
  */
 export function boardFor(snapshot: BoardSnapshot, viewer: BoardViewer): BoardSnapshot {
   if (viewer.role !== 'manager') return snapshot;
   return {
     ...snapshot,
     managers: snapshot.managers.map((m) =>
-      m.extension === viewer.extension || m.call === null ? m : { ...m, call: { ...m.call, otherParty: null } },
+      m.extension === viewer.extension || m.call === null ? m : { ...m, call: { ...m.call, callId: null, otherParty: null } },
     ),
-    waiting: snapshot.waiting.map((line) => ({ ...line, calls: line.calls.map((c) => ({ ...c, callerNumber: null })) })),
+    waiting: snapshot.waiting.map((line) => ({ ...line, calls: line.calls.map((c) => ({ ...c, callId: null, callerNumber: null })) })),
   };
 }

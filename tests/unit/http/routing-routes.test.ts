@@ -8,7 +8,7 @@ const SINCE = '2025-07-01T08:00:00.000Z';
 
 function managerView(extension: string, name: string): ManagerView {
   return {
-    extension, name, status: 'available', since: SINCE, pauseReason: null, callIds: [],
+    extension, name, status: 'available', since: SINCE, pauseReason: null, callIds: [`call-of-${extension}@pbx`],
     consecutiveMisses: 0, callsToday: 3, talkSecondsToday: 420, answerScore: 0.8,
   };
 }
@@ -59,11 +59,17 @@ describe('routing API', () => {
     it.each([
       ['admin', auth],
       ['supervisor', bearer(SUPERVISOR_TOKEN)],
-      ['manager', bearer(ANNA_TOKEN)],
-    ])('shows every manager to a %s token', async (_role, headers) => {
+    ])('shows every manager with his Call-IDs to a %s token', async (_role, headers) => {
       const res = await call('GET', '/api/managers', headers);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ managers: [managerView('101', 'Anna'), managerView('102', 'Boris')] });
+    });
+
+    it("shows a manager every colleague's state but only his own call's Call-ID", async () => {
+      const res = await call('GET', '/api/managers', bearer(ANNA_TOKEN));
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ managers: [managerView('101', 'Anna'), { ...managerView('102', 'Boris'), callIds: [] }] });
+      expect(res.body).not.toContain('call-of-102');
     });
   });
 

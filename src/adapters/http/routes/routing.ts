@@ -45,7 +45,7 @@ export const routingRoutes: FastifyPluginAsync<RoutingRoutesOptions> = async (ap
     {
       schema: {
         summary: "Every manager's live state",
-        description: 'Open to every role: managers see their colleagues on the board.',
+        description: "Open to every role: managers see their colleagues on the board, but only their own calls' Call-IDs.",
         tags: ['routing'],
         security: bearerSecurity,
         response: {
@@ -54,7 +54,12 @@ export const routingRoutes: FastifyPluginAsync<RoutingRoutesOptions> = async (ap
         },
       },
     },
-    async () => ({ managers: await routing.managers() }),
+    async (request) => {
+      const client = clientOf(request);
+      const managers = await routing.managers();
+      // A colleague's live Call-ID is enough to aim a forged INVITE or CANCEL at his call.
+      return { managers: managers.map((m) => (coversManager(client, m.extension) ? m : { ...m, callIds: [] })) };
+    },
   );
 
   app.post<ManagerParams & { Body: { reason: string } }>(

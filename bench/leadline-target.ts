@@ -82,6 +82,7 @@ export function benchConfig(o: {
 }): Config {
   const run = randomBytes(3).toString('hex');
   return configSchema.parse({
+    demo: true,
     sip: { listen: SIP.ip, port: SIP.port, domain: 'leadline.bench' },
     http: { host: '127.0.0.1', port: 26080 },
     api: { tokens: [{ name: 'bench', token: 'bench-token-0123456789' }] },

@@ -24,7 +24,7 @@ const digits = z.string().regex(/^\+?\d{2,20}$/, 'must be a phone number of digi
 export const managerSchema = z.object({
   extension: z.string().regex(/^\d{2,6}$/, 'an extension is 2 to 6 digits'),
   name: z.string().min(1),
-  password: z.string().min(6, 'a SIP password needs at least 6 characters'),
+  password: z.string().min(6, 'a SIP password needs at least 6 characters (12 outside the demo): generate one with `openssl rand -base64 12`'),
   /** His user id in the CRM (Bitrix24 USER_ID, Kommo responsible_user_id); sent with his calls' events. */
   crmUserId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
 });
@@ -42,7 +42,7 @@ export { apiRoles, type ApiRole };
 
 export const apiTokenSchema = z.object({
   name: z.string().min(1),
-  token: z.string().min(16, 'an API token needs at least 16 characters'),
+  token: z.string().min(16, 'an API token needs at least 16 characters (32 random ones outside the demo): generate one with `openssl rand -base64 32`'),
   /**
    * See api-roles.ts. Default admin: tokens written before roles existed keep the access they had.
    */
@@ -66,7 +66,7 @@ const recordingStorageSchema = z.discriminatedUnion('driver', [
     port: port.default(9000),
     useSSL: z.boolean().default(false),
     accessKey: z.string().min(1),
-    secretKey: z.string().min(1),
+    secretKey: z.string().min(1, "is empty: the S3/MinIO secret key (docker-compose.yml passes MINIO_ROOT_PASSWORD as LEADLINE_RECORDINGS__STORAGE__SECRET_KEY)"),
     bucket: z.string().min(3),
     prefix: z.string().default(''),
     region: z.string().optional(),
@@ -104,6 +104,11 @@ export const recordingsSchema = z.object({
 }).prefault({});
 
 export const configSchema = z.object({
+  /**
+   * The demo on one machine: its published tokens and passwords are accepted, so it may
+   * only listen on loopback. Everywhere else secrets are checked at start-up (secret-policy.ts).
+   */
+  demo: z.boolean().default(false),
   sip: z.object({
     listen: ipv4.default('127.0.0.1'),
     port: port.default(5060),
@@ -212,7 +217,7 @@ export const configSchema = z.object({
   console: consoleSchema,
   /** The KPI table's trailing comparison and drawdown alerts (kpi-config-schema.ts). */
   kpi: kpiSchema,
-}).superRefine(checkApiTokens).superRefine(checkConsoleUsers);
+}).superRefine(checkApiTokens).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
 
 /**
  * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the
@@ -228,6 +233,8 @@ function checkApiTokens(
     const at = ['api', 'tokens', i];
     checkManagerBinding('token', t, at, extensions, ctx);
     // Two entries with one secret would give that secret two names and maybe two roles.
+    // An empty or short token is reported once, as too short, not also as a duplicate.
+    if (t.token.length < 16) return;
     const first = seen.get(t.token);
     if (first !== undefined) {
       ctx.addIssue({ code: 'custom', path: [...at, 'token'], message: `the same token as api.tokens.${first}: every token must be different` });
@@ -242,6 +249,20 @@ export type ManagerConfig = z.infer<typeof managerSchema>;
 export type TrunkConfig = z.infer<typeof trunkSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type RecordingsConfig = z.infer<typeof recordingsSchema>;
+
+/** The demo's secrets are public: reachable from this machine only. */
+function checkDemoOnLoopback(config: { demo: boolean; http: { host: string }; sip: { listen: string } }, ctx: z.RefinementCtx): void {
+  if (!config.demo) return;
+  for (const [path, address] of [[['http', 'host'], config.http.host], [['sip', 'listen'], config.sip.listen]] as const) {
+    if (!isLoopback(address)) {
+      ctx.addIssue({ code: 'custom', path: ['demo'], message: `demo: true accepts published secrets, so it runs on loopback only, but ${path.join('.')} is ${address}: set it to 127.0.0.1, or remove demo and set real secrets` });
+    }
+  }
+}
+
+function isLoopback(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === '::1' || address === 'localhost';
+}
 
 /** A console account of a manager names an existing manager, as a manager token does. */
 function checkConsoleUsers(

@@ -89,6 +89,8 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
   }));
   const run = randomBytes(4).toString('hex');
   return configSchema.parse({
+    // Loopback only, with test secrets: as the demo.
+    demo: true,
     sip: { listen: '127.0.0.1', port: ports.sip, domain: 'leadline.test' },
     http: { host: '127.0.0.1', port: ports.http },
     api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 
-const base = `api:
-  tokens: [{ name: crm, token: crm-token-0123456789 }]
+const base = `api: { tokens: [{ name: crm, token: crm-token-0123456789 }] }
+demo: true
 managers:
   - { extension: "101", name: Anna, password: anna-secret }
 trunks:

@@ -7,6 +7,7 @@ const rest = `managers:
 trunks:
   - { name: t, address: 127.0.0.2, callerId: "+74951234567" }
 companyNumbers: ["+74951234567"]
+demo: true
 `;
 
 /** The api section with these token lines, then the rest: the first token is on line 3. */
@@ -50,11 +51,11 @@ describe('api.tokens roles in the configuration', () => {
   it('reports a short token and a cross-check problem together', () => {
     const bad = withTokens('{ name: a, token: short }', '{ name: b, token: b-token-0123456789, role: manager }');
     expect(() => parseConfig(bad, 'x.yaml')).toThrow(
-      /x\.yaml:3: api\.tokens\.0\.token: an API token needs at least 16 characters\n\s*x\.yaml:4: api\.tokens\.1: a manager token needs/,
+      /x\.yaml:3: api\.tokens\.0\.token: an API token needs at least 16 characters.*\n\s*x\.yaml:4: api\.tokens\.1: a manager token needs/,
     );
   });
 
-  it.each(['config/leadline.yaml', 'config/production.example.yaml'])('%s gives its first token the admin role', (file) => {
-    expect(loadConfig(file).api.tokens[0]!.role).toBe('admin');
+  it('the demo configuration gives its first token the admin role', () => {
+    expect(loadConfig('config/leadline.yaml').api.tokens[0]!.role).toBe('admin');
   });
 });

@@ -127,6 +127,10 @@ export const configSchema = z.object({
     trustProxy: trustProxySchema.default(false),
     /** Heavy reports (KPI table and CSV, call browser) per token or console account per minute. */
     reportsPerMinute: z.number().int().min(1).max(10_000).default(30),
+    /** Live board streams open at once, all clients together (each holds a socket and a subscription); more get 503. */
+    maxEventStreams: z.number().int().min(1).max(100_000).default(500),
+    /** Live board streams one token or console account may hold open (a few tabs); more get 429. */
+    maxEventStreamsPerClient: z.number().int().min(1).max(1000).default(5),
   }).prefault({}),
   api: z.object({
     tokens: z.array(apiTokenSchema).min(1),

@@ -18,6 +18,8 @@ import { ensureDatabase } from '../adapters/postgres/ensure-database.js';
 import { migrateToLatest } from '../adapters/postgres/migrate.js';
 import { describeConnectionError } from '../adapters/postgres/postgres-errors.js';
 import { checkRedis, createRedis, type LeadlineRedis } from '../adapters/redis/create-redis.js';
+import { RedisKeys } from '../adapters/redis/redis-keys.js';
+import { RedisSessionRevocations } from '../adapters/redis/redis-session-revocations.js';
 import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-store.js';
 import { PostgresLeadStore } from '../adapters/postgres/lead-store.js';
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
@@ -155,6 +157,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
         defaultRegion: config.phone.defaultRegion,
       }),
       clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
+      sessions: new RedisSessionRevocations(redis, new RedisKeys(config.redis.keyPrefix)),
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },

@@ -7,6 +7,8 @@ import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import type { ClickToCallPort } from '../../src/adapters/http/routes/click-to-call.js';
 import type { RoutingConsole } from '../../src/services/routing-console.js';
 import { consoleSection } from './console-accounts.js';
+import type { BoardSource } from '../../src/adapters/http/routes/board.js';
+import type { SessionRevocations } from '../../src/core/auth/session-revocations.port.js';
 import type { KpiDesk } from '../../src/services/kpi-report.js';
 import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
 
@@ -52,6 +54,9 @@ export async function buildTestApp(
     recordings?: RecordingLibrary;
     config?: Config;
     kpi?: KpiDesk;
+    board?: BoardSource;
+    sessions?: SessionRevocations;
+    sessionCheckMs?: number;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -65,6 +70,9 @@ export async function buildTestApp(
     healthCheckTimeoutMs: overrides.healthCheckTimeoutMs,
     recordings: overrides.recordings,
     kpi: overrides.kpi,
+    board: overrides.board,
+    sessions: overrides.sessions,
+    sessionCheckMs: overrides.sessionCheckMs,
   });
   await app.ready();
   return { app, callStore };

@@ -30,6 +30,15 @@ export function clientOf(request: FastifyRequest): ApiClient {
   return request.apiClient;
 }
 
+/**
+ * Whose budget a request spends (rate limits, open streams): the token or console account,
+ * not the address, so a team behind one office NAT does not share one budget.
+ */
+export function clientKeyOf(request: FastifyRequest): string {
+  const client = request.apiClient;
+  return client === null ? `ip:${request.ip}` : `${client.credential}:${client.name}`;
+}
+
 export function forbidden(sentence: string): AppError {
   return new AppError('AUTH.FORBIDDEN', sentence, 403);
 }

@@ -8,6 +8,8 @@ import type { LeadDesk } from '../../services/lead-tracker.js';
 import type { RoutingConsole } from '../../services/routing-console.js';
 import type { WebhookAdmin } from '../../core/webhooks/webhook-admin.port.js';
 import type { HealthCheck } from './health-check.js';
+import type { SessionRevocations } from '../../core/auth/session-revocations.port.js';
+import { MemorySessionRevocations } from '../memory/memory-session-revocations.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
 import { apiAuthPlugin } from './plugins/api-auth.js';
 import { webConsolePlugin } from './plugins/web-console.js';
@@ -46,6 +48,10 @@ export interface AppDeps {
   webhooks?: WebhookAdmin;
   /** Call recordings (list, audio with Range, audit); without it those routes do not exist. */
   recordings?: RecordingLibrary;
+  /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
+  sessionCheckMs?: number;
+  /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
+  sessions?: SessionRevocations;
   logger?: Logger;
   /** Requests per minute per client IP on everything but /healthz. */
   rateLimitPerMinute?: number;
@@ -76,14 +82,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(apiDocsPlugin);
 
   app.register(errorHandlerPlugin);
-  app.register(apiAuthPlugin, { tokens: deps.config.api.tokens, console: deps.config.console });
+  const sessions = deps.sessions ?? new MemorySessionRevocations();
+  app.register(apiAuthPlugin, { tokens: deps.config.api.tokens, console: deps.config.console, sessions });
 
-  app.register(sessionRoutes, { console: deps.config.console });
+  app.register(sessionRoutes, { console: deps.config.console, sessions });
   app.register(webConsolePlugin, { webDir: deps.config.console.webDir });
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
-  if (deps.board) app.register(boardRoutes, { board: deps.board });
+  if (deps.board) {
+    const { maxEventStreams, maxEventStreamsPerClient } = deps.config.http;
+    app.register(boardRoutes, { board: deps.board, sessions, maxStreams: maxEventStreams, maxStreamsPerClient: maxEventStreamsPerClient, sessionCheckMs: deps.sessionCheckMs });
+  }
   if (deps.callBrowser) app.register(callBrowserRoutes, { browser: deps.callBrowser, reportsPerMinute: deps.config.http.reportsPerMinute });
   if (deps.kpi) app.register(kpiRoutes, { kpi: deps.kpi, reportsPerMinute: deps.config.http.reportsPerMinute });
   if (deps.clickToCall) app.register(clickToCallRoutes, { clickToCall: deps.clickToCall });

@@ -31,6 +31,16 @@ export class RedisKeys {
     return `${this.prefix}call-id:${callId}`;
   }
 
+  /** A console session signed out before its cookie expired (TTL: until it would have). */
+  revokedSession(sid: string): string {
+    return `${this.prefix}session-revoked:${sid}`;
+  }
+
+  /** A login's session generation: "sign out everywhere" raises it, refusing every older cookie. */
+  sessionGeneration(login: string): string {
+    return `${this.prefix}session-gen:${login}`;
+  }
+
   rotation(line: string): string {
     return `${this.prefix}rotation:${line}`;
   }

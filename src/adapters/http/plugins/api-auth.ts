@@ -6,12 +6,15 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../../config/config-schema.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import { apiClientOf, type ApiClient } from '../api-client.js';
+import type { SessionRevocations } from '../../../core/auth/session-revocations.port.js';
 import { SESSION_COOKIE } from '../session/session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling /api: a token with its role (config api.tokens[]) or a signed-in console user; null off /api. */
     apiClient: ApiClient | null;
+    /** The console session the request came with (null with a token, or off /api): its streams end with it. */
+    consoleSession: ConsoleSession | null;
   }
   interface FastifyContextConfig {
     /** An /api route anyone may call (signing in). */
@@ -21,14 +24,24 @@ declare module 'fastify' {
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string };
-    user: { sub: string };
+    /** sub: the login; sid: this session; gen: the login's generation when it was signed (session-revocations.port.ts). */
+    payload: { sub: string; sid: string; gen: number };
+    user: { sub: string; sid: string; gen: number; exp: number };
   }
+}
+
+export interface ConsoleSession {
+  login: string;
+  sid: string;
+  gen: number;
+  /** Epoch ms when the cookie expires. */
+  expiresAt: number;
 }
 
 export interface ApiAuthOptions {
   tokens: Config['api']['tokens'];
   console: Config['console'];
+  sessions: SessionRevocations;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,7 +54,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * length of a token leaks through response timing.
  */
 export const apiAuthPlugin = fp<ApiAuthOptions>(
-  async (app, { tokens, console: consoleConfig }) => {
+  async (app, { tokens, console: consoleConfig, sessions }) => {
     const known = tokens.map((t) => ({ client: apiClientOf(t), digest: digest(t.token) }));
     const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
 
@@ -55,6 +68,7 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
     }
 
     app.decorateRequest('apiClient', null);
+    app.decorateRequest('consoleSession', null);
 
     app.addHook('onRequest', async (request) => {
       if (!isApiRequest(request) || request.routeOptions.config.public === true) return;
@@ -78,14 +92,14 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
     /**
      * The cookie names the login; role and extension are read from the configuration on
      * every request, so a changed role or a removed account takes effect at the next restart.
+     * A signed-out session is refused here, on every request, on every instance.
      */
     async function sessionClient(request: FastifyRequest): Promise<ApiClient> {
-      let login: string;
-      try {
-        login = (await request.jwtVerify<{ sub: string }>({ onlyCookie: true })).sub;
-      } catch {
-        throw new AppError('AUTH.SESSION_EXPIRED', 'The console session has expired or is not valid: sign in again.', 401);
-      }
+      const session = await verifiedSession(request);
+      if (!session) throw new AppError('AUTH.SESSION_EXPIRED', 'The console session has expired or is not valid: sign in again.', 401);
+      if (!(await sessions.isAlive(session))) throw new AppError('AUTH.SESSION_REVOKED', 'This console session was signed out: sign in again.', 401);
+      const login = session.login;
+      request.consoleSession = session;
       const user = users.get(login);
       if (!user) throw new AppError('AUTH.SESSION_EXPIRED', `The account "${login}" no longer exists: sign in again.`, 401);
       if (!SAFE_METHODS.has(request.method)) requireSameOrigin(request);
@@ -94,6 +108,18 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
   },
   { name: 'api-auth', fastify: '5.x', dependencies: ['error-handler'] },
 );
+
+/** The session in the request's cookie when its signature and expiry hold; null otherwise (revocation not checked). */
+export async function verifiedSession(request: FastifyRequest): Promise<ConsoleSession | null> {
+  try {
+    const { sub, sid, gen, exp } = await request.jwtVerify<{ sub: string; sid?: string; gen?: number; exp: number }>({ onlyCookie: true });
+    // A cookie signed before sessions had ids cannot be signed out: refused, the user signs in again.
+    if (typeof sid !== 'string' || typeof gen !== 'number') return null;
+    return { login: sub, sid, gen, expiresAt: exp * 1000 };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A cookie is sent whoever's page makes the request. SameSite=Strict already keeps it off

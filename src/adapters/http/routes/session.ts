@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConsoleConfig } from '../../../config/console-config-schema.js';
 import { AppError } from '../../../core/errors/app-error.js';
@@ -6,6 +7,8 @@ import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
 import { DECOY_HASH, verifyPassword } from '../session/password-hash.js';
 import { SESSION_COOKIE } from '../session/session-cookie.js';
+import type { SessionRevocations } from '../../../core/auth/session-revocations.port.js';
+import { verifiedSession } from '../plugins/api-auth.js';
 
 /** Sign-in attempts per client address per minute: enough for typos, too few to guess. */
 const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
@@ -25,7 +28,7 @@ const whoJsonSchema = {
  * Console sign-in: POST /api/session checks a login and password from console.users and
  * sets the session cookie; GET says who the caller is; DELETE signs out.
  */
-export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig }> = async (app, { console: consoleConfig }) => {
+export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig; sessions: SessionRevocations }> = async (app, { console: consoleConfig, sessions }) => {
   const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
   const maxAgeSeconds = Math.round(consoleConfig.sessionHours * 3600);
 
@@ -57,7 +60,7 @@ export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig }> = asy
         request.log.warn({ login, ip: request.ip }, 'console sign-in refused');
         throw new AppError('AUTH.SIGN_IN_FAILED', 'The login or the password is wrong.', 401);
       }
-      const token = await reply.jwtSign({ sub: user.login });
+      const token = await reply.jwtSign({ sub: user.login, sid: randomUUID(), gen: await sessions.generation(user.login) });
       reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
@@ -81,9 +84,29 @@ export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig }> = asy
     },
   );
 
-  app.delete(
+  app.delete<{ Querystring: { everywhere?: boolean } }>(
     '/api/session',
-    { config: { public: true }, schema: { summary: 'Sign out: clears the session cookie', tags: ['console'], response: { 204: { type: 'null' } } } },
-    async (_request, reply) => reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(),
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Sign out: this session is refused from now on (every instance), and its cookie is cleared',
+        description: '?everywhere=true signs out every session of this login, on every browser (a lost laptop). That needs a live session.',
+        tags: ['console'],
+        querystring: { type: 'object', additionalProperties: false, properties: { everywhere: { type: 'boolean', default: false } } },
+        response: { 204: { type: 'null' }, 400: errorRef, 401: errorRef },
+      },
+    },
+    async (request, reply) => {
+      const session = consoleConfig.sessionSecret === undefined || request.cookies[SESSION_COOKIE] === undefined ? null : await verifiedSession(request);
+      if (request.query.everywhere) {
+        if (!session || !(await sessions.isAlive(session))) throw new AppError('AUTH.SESSION_EXPIRED', 'Signing out everywhere needs a live console session: sign in first.', 401);
+        await sessions.revokeAll(session.login);
+        request.log.info({ login: session.login, ip: request.ip }, 'console signed out everywhere');
+      } else if (session) {
+        await sessions.revoke(session.sid, session.expiresAt);
+        request.log.info({ login: session.login, ip: request.ip }, 'console sign-out');
+      }
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
+    },
   );
 };

@@ -215,7 +215,7 @@ export function engine(b: Bench, strategy: string, replace: Partial<ServiceStore
     answered: (callId: string) => services.callEvents.answered(callId, Date.now()),
     ended: (callId: string) => services.callEvents.ended(callId, Date.now()),
     branchFailed: (callId: string) => services.callEvents.branchFailed(callId, 408, false, Date.now()),
-    cancelled: (callId: string) => services.callEvents.cancelled(callId, Date.now()),
+    cancelled: (callId: string) => services.callEvents.cancelled(callId, Date.now(), null),
     stop: () => services.stop(),
   };
   services.setResume((call, decision) => system.onResume(call.callId, decision));

@@ -169,7 +169,8 @@ route[REQINIT] {
 route[CANCEL] {
 	if (!is_method("CANCEL")) return;
 	if (t_check_trans()) {
-		evapi_relay("{\"event\":\"cancelled\",\"callid\":\"$(ci{s.escape.common})\",\"ts\":$TV(Sn)}");
+		# src_ip/src_port: the service honours a CANCEL only from where the INVITE came.
+		evapi_relay("{\"event\":\"cancelled\",\"callid\":\"$(ci{s.escape.common})\",\"src_ip\":\"$si\",\"src_port\":$sp,\"ts\":$TV(Sn)}");
 		route(RELAY);
 	}
 	exit;

@@ -59,11 +59,20 @@ export class CallEvents {
     });
   }
 
-  /** The caller hung up. Only a call waiting in line needs this: a ringing one gets branchFailed. */
-  cancelled(callId: string, at: number): Promise<void> {
+  /**
+   * The caller hung up. Only a call waiting in line needs this: a ringing one gets branchFailed.
+   * `from` is where the CANCEL came from: Kamailio reports a CANCEL by its Call-ID, and one
+   * sent by anyone else who knows the Call-ID (matched to his own INVITE) must not take
+   * the caller out of the line.
+   */
+  cancelled(callId: string, at: number, from: string | null): Promise<void> {
     return this.deps.queue.run(callId, async () => {
       const call = await this.deps.calls.get(callId);
       if (!call || ringingAttempts(call).length > 0) return;
+      if (call.invitedFrom && from !== call.invitedFrom) {
+        this.deps.log.warn({ callId, from, invitedFrom: call.invitedFrom }, 'CANCEL from another address than the INVITE ignored');
+        return;
+      }
       if (!this.deps.distributor.leaveLine(callId)) return;
       this.deps.log.info({ callId }, 'caller hung up while waiting in line');
       await this.close({ ...call, canceled: true }, at);

@@ -150,6 +150,7 @@ export class CallRouter {
       placedBy,
       startedAt: request.receivedAt,
       transaction: request.transaction ?? null,
+      invitedFrom: request.invitedFrom ?? null,
     };
   }
 

@@ -99,6 +99,9 @@ export class FakeScenarios implements ScenarioSource {
   }
 }
 
+/** Where the fake trunk's INVITEs (and its callers' CANCELs) come from. */
+export const TRUNK_SOURCE = '127.0.0.2:5060';
+
 export interface FakeServicesOptions {
   config?: Config;
   /** Dial plan files by name; default: SALES_LINE only. */
@@ -207,7 +210,9 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     /** A call from the trunk to a company number. */
     inbound(callId: string, from = CLIENT, dialled = COMPANY): Promise<RoutingDecision> {
       transactions++;
-      return services.router.decide({ callId, source: 'trunk', fromUser: from, dialled, receivedAt: Date.now(), transaction: { tindex: transactions, tlabel: 1 } });
+      return services.router.decide({
+        callId, source: 'trunk', fromUser: from, dialled, receivedAt: Date.now(), transaction: { tindex: transactions, tlabel: 1 }, invitedFrom: TRUNK_SOURCE,
+      });
     },
     /** A manager's phone dials a number or an extension. */
     dial(callId: string, from: string, dialled: string): Promise<RoutingDecision> {
@@ -219,8 +224,8 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     busy: (callId: string) => services.callEvents.branchFailed(callId, 486, false, Date.now()),
     /** The caller hung up while a phone rang (Kamailio's CANCEL: branch failed, cancelled). */
     callerCancelled: (callId: string) => services.callEvents.branchFailed(callId, 487, true, Date.now()),
-    /** The caller hung up while waiting in line. */
-    hungUpWaiting: (callId: string) => services.callEvents.cancelled(callId, Date.now()),
+    /** The caller hung up while waiting in line (his CANCEL comes from where his INVITE did, unless `from` says otherwise). */
+    hungUpWaiting: (callId: string, from = TRUNK_SOURCE) => services.callEvents.cancelled(callId, Date.now(), from),
     /** `extension` picked up (the answer came from his phone's registration source). */
     answer: (callId: string, extension?: string) => services.callEvents.answered(callId, Date.now(), extension ? sourceOf(extension) : undefined),
     hangUp: (callId: string) => services.callEvents.ended(callId, Date.now()),

@@ -36,7 +36,8 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
     ts,
   }),
   // The caller sent CANCEL (matters for a call waiting in line: no branch reports it).
-  z.object({ event: z.literal('cancelled'), callid: z.string(), ts }),
+  // src_ip/src_port: where the CANCEL came from, checked against the INVITE's source.
+  z.object({ event: z.literal('cancelled'), callid: z.string(), src_ip: z.string().optional(), src_port: z.number().int().optional(), ts }),
   // `src` is where the 200 OK came from: tells which phone of a ring-all answered.
   z.object({ event: z.literal('answered'), callid: z.string(), src: z.string().optional(), ts }),
   z.object({ event: z.literal('ended'), callid: z.string(), ts }),

@@ -72,7 +72,7 @@ export class KamailioBridge {
           return;
         }
         case 'cancelled':
-          return await this.deps.events.cancelled(event.callid, at);
+          return await this.deps.events.cancelled(event.callid, at, event.src_ip === undefined ? null : `${event.src_ip}:${event.src_port ?? ''}`);
         case 'answered':
           return await this.deps.events.answered(event.callid, at, event.src);
         case 'ended':
@@ -108,6 +108,7 @@ export class KamailioBridge {
       dialled: request.ruri_user || request.to_user,
       receivedAt: at,
       transaction,
+      invitedFrom: `${request.src_ip}:${request.src_port}`,
     });
     this.send(request.callid, transaction, decision);
   }

@@ -27,6 +27,11 @@ export interface LiveCall {
   transaction: { tindex: number; tlabel: number } | null;
   /** Where an inbound call is in its scenario; null for other calls. */
   progress: CallProgress | null;
+  /**
+   * Where its INVITE came from (ip:port). A CANCEL is sent hop by hop along the INVITE's
+   * path, so a real one comes from there too; one from elsewhere is someone else's.
+   */
+  invitedFrom?: string | null;
 }
 
 export interface LiveAttempt {
@@ -41,7 +46,7 @@ export interface LiveAttempt {
 }
 
 export type NewLiveCall = Pick<LiveCall, 'callId' | 'direction' | 'callerNumber' | 'calleeNumber' | 'companyNumber' | 'placedBy' | 'startedAt'> &
-  Partial<Pick<LiveCall, 'transaction' | 'progress'>>;
+  Partial<Pick<LiveCall, 'transaction' | 'progress' | 'invitedFrom'>>;
 
 export interface NewAttempt {
   manager: string | null;

@@ -8,6 +8,8 @@ export interface NewCallRequest {
   receivedAt: number;
   /** Kamailio's suspended transaction, to resume a waiting call later. */
   transaction?: { tindex: number; tlabel: number };
+  /** The INVITE's source, ip:port (a CANCEL for the call must come from there). */
+  invitedFrom?: string;
 }
 
 /** One branch of the fork. */

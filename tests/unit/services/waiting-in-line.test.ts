@@ -174,6 +174,20 @@ describe('waiting in line', () => {
     expect(s.recordOf('w')!.attempts.map((a) => [a.manager, a.result])).toEqual([['102', 'no-answer']]);
   });
 
+  it("keeps a waiting caller in line when the CANCEL for his Call-ID comes from another address than his INVITE (a colleague's phone)", async () => {
+    const s = createFakeServices({ scenarios: { 'sales.yaml': SALES() } });
+    await everyoneBusy(s);
+    await s.inbound('w1', caller(1));
+    await s.hungUpWaiting('w1', '127.0.0.1:5071');
+    await s.hungUpWaiting('w1', '127.0.0.2:5099');
+    expect(s.waitingLine()).toEqual(['w1']);
+    expect(s.recordOf('w1')).toBeUndefined();
+    // His own CANCEL, from the trunk's address, still takes him out.
+    await s.hungUpWaiting('w1');
+    expect(s.waitingLine()).toEqual([]);
+    expect(s.recordOf('w1')).toMatchObject({ disposition: 'cancelled' });
+  });
+
   it('ignores a hang-up for a call that is ringing (Kamailio reports that as a failed branch)', async () => {
     const s = createFakeServices({ scenarios: { 'sales.yaml': SALES() } });
     await s.register('101');

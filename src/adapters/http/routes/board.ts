@@ -15,6 +15,7 @@ export interface BoardSource {
 
 /** A comment line now and then keeps proxies and the browser from closing a quiet stream. */
 const KEEP_ALIVE_MS = 15_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface BoardRoutesOptions {
   board: BoardSource;
@@ -111,8 +112,11 @@ export const boardRoutes: FastifyPluginAsync<BoardRoutesOptions> = async (app, o
       // (The browser's EventSource reconnects, and the reconnection gets the 401.)
       const timers: NodeJS.Timeout[] = [];
       if (session) {
-        timers.push(setTimeout(() => res.end(), Math.max(0, session.expiresAt - Date.now())));
+        // A timer longer than 2^31 - 1 ms fires at once: a far expiry is left to the periodic check.
+        const untilExpiry = session.expiresAt - Date.now();
+        if (untilExpiry < MAX_TIMER_MS) timers.push(setTimeout(() => res.end(), Math.max(0, untilExpiry)));
         timers.push(setInterval(() => {
+          if (Date.now() >= session.expiresAt) return void res.end();
           sessions.isAlive(session).then((alive) => alive || res.end(), (err: unknown) => request.log.warn({ err }, 'could not check a board stream\'s session'));
         }, opts.sessionCheckMs ?? KEEP_ALIVE_MS));
       }

@@ -15,6 +15,11 @@
 # A suspended transaction is timed by fr_timer, not fr_inv_timer: the longest a
 # caller may wait in line (routing.maxCallWaitSeconds) before Kamailio gives up.
 #!trydef ROUTING_WAIT_MS {{ROUTING_WAIT_MS}}
+# The service's first answer to a route request must come within this; then the
+# caller gets 503 (a request the service could not read never hangs the caller).
+#!trydef FIRST_DECISION_MS {{FIRST_DECISION_MS}}
+# Failed digest attempts per address or per user before a ban (sipSecurity).
+#!trydef MAX_AUTH_FAILURES {{MAX_AUTH_FAILURES}}
 #!trydef FLOOD_DENSITY 64
 # New calls per second this node is rated for; the excess gets a fast 503
 # instead of piling up into timeouts for everyone.
@@ -81,6 +86,7 @@ loadmodule "cfgutils.so"
 loadmodule "uac.so"
 # Per-module log levels: evapi logs every message it receives at NOTICE.
 loadmodule "debugger.so"
+loadmodule "statistics.so"
 
 modparam("tm", "fr_timer", 4000)
 modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
@@ -97,9 +103,20 @@ modparam("registrar", "min_expires", 30)
 modparam("usrloc", "timer_interval", 10)
 modparam("auth", "nonce_expire", 300)
 modparam("auth", "secret", "{{AUTH_SECRET}}")
+# A nonce answers one request only: a captured or guessed one cannot be replayed.
+modparam("auth", "one_time_nonce", 1)
 # HA1 hashes pushed by the service when it connects; never plaintext passwords.
 modparam("htable", "htable", "credentials=>size=8;autoexpire=0;")
 modparam("htable", "htable", "trunks=>size=4;autoexpire=0;")
+# Per trunk address: its calls-per-second and concurrent-call limits.
+modparam("htable", "htable", "trunk_limits=>size=4;autoexpire=0;")
+# Failed digest attempts per "ip:ADDR" and "user:NAME"; an entry lapses after the
+# window passes without a new failure.
+modparam("htable", "htable", "auth_failures=>size=10;autoexpire={{AUTH_FAILURE_WINDOW_S}};")
+modparam("htable", "htable", "bans=>size=8;autoexpire={{BAN_S}};")
+# evapi connections (by $evapi(conidx)) that proved they know the channel secret.
+modparam("htable", "htable", "evapi_peers=>size=4;autoexpire=0;")
+modparam("statistics", "variable", "sip_security_bans")
 modparam("pike", "sampling_time_unit", 2)
 modparam("pike", "reqs_density_per_unit", FLOOD_DENSITY)
 modparam("pike", "remove_latency", 4)
@@ -108,6 +125,8 @@ modparam("pipelimit", "reply_code", 503)
 modparam("pipelimit", "reply_reason", "Overloaded")
 modparam("dialog", "enable_stats", 1)
 modparam("dialog", "default_timeout", 14400)
+# Concurrent calls per trunk (the value is the trunk's name).
+modparam("dialog", "profiles_with_value", "trunk_calls")
 # Click-to-call: the manager's phone sees this caller, then is REFERred to the client.
 modparam("dialog", "bridge_controller", "sip:click-to-call@{{SIP_DOMAIN}}")
 modparam("dialog", "bridge_contact", "sip:click-to-call@{{SIP_LISTEN}}:{{SIP_PORT}}")
@@ -124,11 +143,11 @@ modparam("debugger", "mod_level", "evapi=0")
 
 # Table of contents for every request.
 request_route {
-	# sanity, loops, flood
+	# sanity, loops, flood, banned addresses
 	route(REQINIT);
 	# CANCEL of a pending INVITE
 	route(CANCEL);
-	# requests inside an established dialog
+	# requests inside a dialog this proxy tracks; anything else with a To-tag: 481
 	route(WITHINDLG);
 	# retransmissions of a transaction already handled
 	route(RETRANS);
@@ -136,6 +155,8 @@ request_route {
 	route(AUTH);
 	# phones registering
 	route(REGISTRAR);
+	# a trunk's own rate and concurrent-call limits
+	route(TRUNK_LIMITS);
 	# a new call: ask the service where it goes
 	route(ASK_SERVICE);
 }
@@ -148,6 +169,10 @@ route[REQINIT] {
 		setflag(FLT_CONTROLLER);
 	} else if (!pike_check_req()) {
 		xlog("L_WARN", "flood from $si:$sp blocked\n");
+		exit;
+	} else if ($sht(bans=>ip:$si) != $null) {
+		# The same answer as a wrong password: a guesser learns nothing new.
+		sl_send_reply("403", "Forbidden");
 		exit;
 	}
 	if (!mf_process_maxfwd_header("10")) {
@@ -170,19 +195,40 @@ route[CANCEL] {
 	if (!is_method("CANCEL")) return;
 	if (t_check_trans()) {
 		# src_ip/src_port: the service honours a CANCEL only from where the INVITE came.
-		evapi_relay("{\"event\":\"cancelled\",\"callid\":\"$(ci{s.escape.common})\",\"src_ip\":\"$si\",\"src_port\":$sp,\"ts\":$TV(Sn)}");
+		$var(ev) = "{}";
+		$var(jk) = "event"; $var(jv) = "cancelled"; route(JSON_STR);
+		$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
+		$var(jk) = "src_ip"; $var(jv) = $si; route(JSON_STR);
+		jansson_set("integer", "src_port", "$sp", "$var(ev)");
+		route(SEND_EVENT);
 		route(RELAY);
 	}
 	exit;
 }
 
-# ACK, BYE and re-INVITEs follow the Record-Route set of their dialog.
+# In-dialog requests follow the Record-Route set of a dialog the dialog module
+# tracks, and only its own parties may send them: a To-tag and a Route naming
+# this proxy are not enough (that made an open relay).
 route[WITHINDLG] {
 	if (!has_totag()) return;
 	# The click-to-call controller (dlg_bridge) keeps no dialog of its own: the
 	# phone's NOTIFYs about the transfer, and its BYE, end here.
 	if ($rU == "click-to-call" && uri == myself) {
 		sl_send_reply("200", "OK");
+		exit;
+	}
+	if (!is_known_dlg()) {
+		# An ACK for a negative final answer belongs to its INVITE transaction.
+		if (is_method("ACK")) {
+			if (t_check_trans()) route(RELAY);
+			exit;
+		}
+		sl_send_reply("481", "Call/Transaction Does Not Exist");
+		exit;
+	}
+	if ($si != $dlg_var(caller_ip) && $si != $dlg_var(callee_ip) && !isflagset(FLT_CONTROLLER)) {
+		xlog("L_WARN", "in-dialog $rm from $si:$sp, not a party of the dialog: refused\n");
+		if (!is_method("ACK")) sl_send_reply("481", "Call/Transaction Does Not Exist");
 		exit;
 	}
 	if (!loose_route()) {
@@ -213,6 +259,7 @@ route[RETRANS] {
 }
 
 # Trunk peers are trusted by address; everyone else proves who they are.
+# Known and unknown users get the same answers, and a guesser is banned.
 route[AUTH] {
 	if (isflagset(FLT_TRUNK) && is_method("INVITE")) return;
 	if (isflagset(FLT_CONTROLLER) && is_method("INVITE")) return;
@@ -225,6 +272,10 @@ route[AUTH] {
 	} else {
 		$var(user) = $fU;
 	}
+	if ($sht(bans=>user:$var(user)) != $null) {
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
 	if (!is_present_hf("Authorization") && !is_present_hf("Proxy-Authorization")) {
 		route(CHALLENGE);
 	}
@@ -233,11 +284,12 @@ route[AUTH] {
 	pv_auth_check(REALM, "$var(ha1)", "1", "1");
 	$var(rc) = $rc;
 	if ($var(rc) == -4 || $var(rc) == -5 || $var(rc) == -6) {
-		# stale or missing nonce: ask again rather than refuse
+		# stale, missing or already used nonce: ask again rather than refuse
 		route(CHALLENGE);
 	}
 	if ($var(rc) < 0) {
 		xlog("L_NOTICE", "auth failed for '$var(user)' from $si:$sp (code $var(rc))\n");
+		route(COUNT_AUTH_FAILURE);
 		sl_send_reply("403", "Forbidden");
 		exit;
 	}
@@ -254,6 +306,23 @@ route[CHALLENGE] {
 	exit;
 }
 
+# Counts a failed digest attempt against its address and its user name; either
+# reaching MAX_AUTH_FAILURES within the window is banned for the ban time.
+route[COUNT_AUTH_FAILURE] {
+	$var(by_ip) = $shtinc(auth_failures=>ip:$si);
+	$var(by_user) = $shtinc(auth_failures=>user:$var(user));
+	if ($var(by_ip) >= MAX_AUTH_FAILURES && $sht(bans=>ip:$si) == $null) {
+		$sht(bans=>ip:$si) = 1;
+		update_stat("sip_security_bans", "+1");
+		xlog("L_WARN", "sip security: address $si banned after $var(by_ip) failed digest attempts\n");
+	}
+	if ($var(by_user) >= MAX_AUTH_FAILURES && $sht(bans=>user:$var(user)) == $null) {
+		$sht(bans=>user:$var(user)) = 1;
+		update_stat("sip_security_bans", "+1");
+		xlog("L_WARN", "sip security: user '$var(user)' banned after $var(by_user) failed digest attempts (last from $si)\n");
+	}
+}
+
 # Saves the binding and tells the service who is reachable where.
 route[REGISTRAR] {
 	if (!is_method("REGISTER")) return;
@@ -262,12 +331,38 @@ route[REGISTRAR] {
 		exit;
 	}
 	reg_fetch_contacts("location", "$tu", "reg");
+	$var(ev) = "{}";
+	$var(jk) = "user"; $var(jv) = $tU; route(JSON_STR);
 	if ($ulc(reg=>count) > 0) {
-		evapi_relay("{\"event\":\"registered\",\"user\":\"$(tU{s.escape.common})\",\"contact\":\"$(ulc(reg=>addr){s.escape.common})\",\"source\":\"sip:$si:$sp\",\"expires\":$ulc(reg=>expires),\"ts\":$TV(Sn)}");
+		$var(jk) = "event"; $var(jv) = "registered"; route(JSON_STR);
+		$var(jk) = "contact"; $var(jv) = $ulc(reg=>addr); route(JSON_STR);
+		$var(jk) = "source"; $var(jv) = "sip:" + $si + ":" + $sp; route(JSON_STR);
+		jansson_set("integer", "expires", "$ulc(reg=>expires)", "$var(ev)");
 	} else {
-		evapi_relay("{\"event\":\"unregistered\",\"user\":\"$(tU{s.escape.common})\",\"ts\":$TV(Sn)}");
+		$var(jk) = "event"; $var(jv) = "unregistered"; route(JSON_STR);
 	}
+	route(SEND_EVENT);
 	exit;
+}
+
+# Calls from a trunk stay within its own rate and concurrent-call limits (keyed
+# by its address, which the schema checked; the name is for the log).
+route[TRUNK_LIMITS] {
+	if (!is_method("INVITE") || !isflagset(FLT_TRUNK)) return;
+	$var(cps) = $sht(trunk_limits=>$si::cps);
+	$var(max_calls) = $sht(trunk_limits=>$si::calls);
+	if (!pl_check("trunk-$si", "TAILDROP", "$var(cps)")) {
+		xlog("L_WARN", "trunk $sht(trunks=>$si): more than $var(cps) calls/s, refused\n");
+		append_to_reply("Retry-After: 1\r\n");
+		sl_send_reply("503", "Trunk Rate Limit");
+		exit;
+	}
+	get_profile_size("trunk_calls", "$si", "$var(calls)");
+	if ($var(calls) >= $var(max_calls)) {
+		xlog("L_WARN", "trunk $sht(trunks=>$si): $var(calls) calls in progress, its limit: refused\n");
+		sl_send_reply("486", "Trunk Busy");
+		exit;
+	}
 }
 
 # Suspends the new call and asks the service where it goes; the answer
@@ -286,15 +381,43 @@ route[ASK_SERVICE] {
 	record_route();
 	t_newtran();
 	dlg_manage();
-	t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
+	# The parties of the dialog: only they may send requests inside it.
+	$dlg_var(caller_ip) = $si;
 	if (isflagset(FLT_TRUNK)) {
+		set_dlg_profile("trunk_calls", "$si");
 		$var(source) = "trunk";
 	} else if (isflagset(FLT_CONTROLLER)) {
 		$var(source) = "controller";
 	} else {
 		$var(source) = "phone";
 	}
-	evapi_async_relay("{\"event\":\"route\",\"tindex\":$T(id_index),\"tlabel\":$T(id_label),\"callid\":\"$(ci{s.escape.common})\",\"source\":\"$var(source)\",\"from_user\":\"$(fU{s.escape.common})\",\"from_uri\":\"$(fu{s.escape.common})\",\"to_user\":\"$(tU{s.escape.common})\",\"ruri_user\":\"$(rU{s.escape.common})\",\"src_ip\":\"$si\",\"src_port\":$sp,\"ts\":$TV(Sn)}");
+	# Short: only the first answer; a call the service keeps waiting gets the long timer.
+	t_set_fr(FIRST_DECISION_MS, FIRST_DECISION_MS);
+	t_on_failure("NO_DECISION");
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "route"; route(JSON_STR);
+	jansson_set("integer", "tindex", "$T(id_index)", "$var(ev)");
+	jansson_set("integer", "tlabel", "$T(id_label)", "$var(ev)");
+	$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
+	$var(jk) = "source"; $var(jv) = $var(source); route(JSON_STR);
+	$var(jk) = "from_user"; $var(jv) = $fU; route(JSON_STR);
+	$var(jk) = "from_uri"; $var(jv) = $fu; route(JSON_STR);
+	$var(jk) = "to_user"; $var(jv) = $tU; route(JSON_STR);
+	$var(jk) = "ruri_user"; $var(jv) = $rU; route(JSON_STR);
+	$var(jk) = "src_ip"; $var(jv) = $si; route(JSON_STR);
+	jansson_set("integer", "src_port", "$sp", "$var(ev)");
+	jansson_set("real", "ts", "$TV(Sn)", "$var(ev)");
+	evapi_async_multicast("$var(ev)", "leadline");
+	exit;
+}
+
+# The service gave no first answer in time (it could not read the request, or it
+# is stuck): the caller hears a clear refusal instead of silence.
+failure_route[NO_DECISION] {
+	if (t_is_canceled()) exit;
+	xlog("L_ERR", "the routing service did not answer within FIRST_DECISION_MS ms: 503\n");
+	append_to_reply("Retry-After: 5\r\n");
+	t_reply("503", "No Routing Decision");
 	exit;
 }
 
@@ -305,6 +428,7 @@ route[RESUME] {
 		# Everyone is busy: ringback, and stay suspended (holding no worker)
 		# until the service resumes the call with a manager or a final answer.
 		t_reply("180", "Ringing");
+		t_on_failure("WAIT_EXPIRED");
 		t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
 		t_suspend();
 		exit;
@@ -324,6 +448,13 @@ route[RESUME] {
 	}
 	rtjson_push_routes();
 	route(RELAY);
+}
+
+# The longest wait in line passed with no manager free.
+failure_route[WAIT_EXPIRED] {
+	if (t_is_canceled()) exit;
+	t_reply("408", "Request Timeout");
+	exit;
 }
 
 # The single exit for requests that leave Kamailio statefully.
@@ -369,18 +500,27 @@ route[MEDIA_RECORDED] {
 # ask the service what comes next: another manager, the line, or a final
 # answer. A caller's cancel needs no answer, only the report.
 failure_route[FAILOVER] {
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "branch_failed"; route(JSON_STR);
+	$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
+	jansson_set("integer", "code", "$T_reply_code", "$var(ev)");
 	if (t_is_canceled()) {
-		evapi_relay("{\"event\":\"branch_failed\",\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":1,\"ts\":$TV(Sn)}");
+		jansson_set("integer", "canceled", "1", "$var(ev)");
+		route(SEND_EVENT);
 		rtpengine_delete();
 		exit;
 	}
 	# evapi_async_relay() is for request routes only: suspend with tmx, then report.
 	t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
+	t_on_failure("WAIT_EXPIRED");
 	if (!t_suspend()) {
 		t_reply("500", "Cannot Suspend");
 		exit;
 	}
-	evapi_relay("{\"event\":\"branch_failed\",\"tindex\":$T(id_index),\"tlabel\":$T(id_label),\"callid\":\"$(ci{s.escape.common})\",\"code\":$T_reply_code,\"canceled\":0,\"ts\":$TV(Sn)}");
+	jansson_set("integer", "canceled", "0", "$var(ev)");
+	jansson_set("integer", "tindex", "$T(id_index)", "$var(ev)");
+	jansson_set("integer", "tlabel", "$T(id_label)", "$var(ev)");
+	route(SEND_EVENT);
 	exit;
 }
 
@@ -393,6 +533,22 @@ route[CLICK_TO_CALL] {
 	}
 }
 
+####### Events to the service #########
+
+# Adds the text $var(jv) as field $var(jk) of the JSON object $var(ev). Text that
+# is not valid UTF-8 cannot be a JSON string: it goes base64-encoded as <field>_b64.
+route[JSON_STR] {
+	if (!jansson_set("string", "$var(jk)", "$var(jv)", "$var(ev)")) {
+		jansson_set("string", "$var(jk)_b64", "$(var(jv){s.encode.base64})", "$var(ev)");
+	}
+}
+
+# Sends $var(ev), stamped with the time, to the service instances that said hello.
+route[SEND_EVENT] {
+	jansson_set("real", "ts", "$TV(Sn)", "$var(ev)");
+	evapi_multicast("$var(ev)", "leadline");
+}
+
 ####### Events #########
 
 event_route[htable:mod-init] {
@@ -400,22 +556,32 @@ event_route[htable:mod-init] {
 {{TRUNK_ENTRIES}}
 }
 
+# A new connection hears nothing until it proves it knows the channel secret.
+# evapi reuses a closed client's slot, tag included: reset both here.
 event_route[evapi:connection-new] {
-	$shv(evapi_clients) = $shv(evapi_clients) + 1;
-	xlog("L_INFO", "routing service connected from $evapi(srcaddr):$evapi(srcport)\n");
+	evapi_set_tag("unauthenticated");
+	$sht(evapi_peers=>$evapi(conidx)) = $null;
+	xlog("L_INFO", "evapi connection from $evapi(srcaddr):$evapi(srcport): waiting for its hello\n");
 }
 
 event_route[evapi:connection-closed] {
-	$shv(evapi_clients) = $shv(evapi_clients) - 1;
-	xlog("L_WARN", "routing service disconnected from $evapi(srcaddr):$evapi(srcport)\n");
+	if ($sht(evapi_peers=>$evapi(conidx)) != $null) {
+		$sht(evapi_peers=>$evapi(conidx)) = $null;
+		$shv(evapi_clients) = $shv(evapi_clients) - 1;
+		xlog("L_WARN", "routing service disconnected from $evapi(srcaddr):$evapi(srcport)\n");
+	}
 }
 
-# Messages from the service: routing answers and credentials ("ack" frames
-# only make the TCP stack acknowledge at once; see EvapiClient).
+# Messages from the service: its hello, routing answers and credentials ("ack"
+# frames only make the TCP stack acknowledge at once; see EvapiClient).
 event_route[evapi:message-received] {
 	# $var() outlives one message in this process: never act on a stale value.
 	$var(type) = "";
 	jansson_get("type", "$evapi(msg)", "$var(type)");
+	if ($sht(evapi_peers=>$evapi(conidx)) == $null) {
+		route(EVAPI_HELLO);
+		exit;
+	}
 	if ($var(type) == "decision") {
 		$var(answer) = $evapi(msg);
 		jansson_get("tindex", "$evapi(msg)", "$var(tindex)");
@@ -436,15 +602,43 @@ event_route[evapi:message-received] {
 	}
 }
 
-# Runs on the 200 OK: its source tells which phone of a ring-all answered.
+# The first message of a connection must be {"type":"hello","secret":...}; anything
+# else closes it.
+route[EVAPI_HELLO] {
+	$var(secret) = "";
+	if ($var(type) == "hello") jansson_get("secret", "$evapi(msg)", "$var(secret)");
+	if ($var(secret) != "{{EVAPI_SECRET}}") {
+		xlog("L_WARN", "evapi client $evapi(srcaddr):$evapi(srcport) did not give the channel secret: closed\n");
+		evapi_close();
+		exit;
+	}
+	$sht(evapi_peers=>$evapi(conidx)) = 1;
+	evapi_set_tag("leadline");
+	$shv(evapi_clients) = $shv(evapi_clients) + 1;
+	xlog("L_INFO", "routing service connected from $evapi(srcaddr):$evapi(srcport)\n");
+}
+
+# Runs on the 200 OK: its source tells which phone of a ring-all answered, and
+# becomes the dialog's second party.
 event_route[dialog:start] {
-	evapi_relay("{\"event\":\"answered\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"src\":\"sip:$si:$sp\",\"ts\":$TV(Sn)}");
+	$dlg_var(callee_ip) = $si;
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "answered"; route(JSON_STR);
+	$var(jk) = "callid"; $var(jv) = $dlg(callid); route(JSON_STR);
+	$var(jk) = "src"; $var(jv) = "sip:" + $si + ":" + $sp; route(JSON_STR);
+	route(SEND_EVENT);
 }
 
 event_route[dialog:end] {
-	evapi_relay("{\"event\":\"ended\",\"callid\":\"$(dlg(callid){s.escape.common})\",\"ts\":$TV(Sn)}");
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "ended"; route(JSON_STR);
+	$var(jk) = "callid"; $var(jv) = $dlg(callid); route(JSON_STR);
+	route(SEND_EVENT);
 }
 
 event_route[usrloc:contact-expired] {
-	evapi_relay("{\"event\":\"unregistered\",\"user\":\"$(ulc(exp=>aor){s.escape.common})\",\"ts\":$TV(Sn)}");
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "unregistered"; route(JSON_STR);
+	$var(jk) = "user"; $var(jv) = $ulc(exp=>aor); route(JSON_STR);
+	route(SEND_EVENT);
 }

@@ -3,6 +3,7 @@ import { apiRoles, type ApiRole } from './api-roles.js';
 import { consoleSchema } from './console-config-schema.js';
 import { crmSchema } from './crm-config-schema.js';
 import { kpiSchema } from './kpi-config-schema.js';
+import { sipSecuritySchema, trunkLimitsSchema } from './sip-security-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
@@ -36,6 +37,7 @@ export const trunkSchema = z.object({
   port: port.default(5060),
   /** Caller ID presented on outbound calls through this trunk. */
   callerId: digits,
+  ...trunkLimitsSchema,
 });
 
 export { apiRoles, type ApiRole };
@@ -221,6 +223,8 @@ export const configSchema = z.object({
   console: consoleSchema,
   /** The KPI table's trailing comparison and drawdown alerts (kpi-config-schema.ts). */
   kpi: kpiSchema,
+  /** Brute-force bans and Kamailio's own answer when the service is silent (sip-security-config-schema.ts). */
+  sipSecurity: sipSecuritySchema,
 }).superRefine(checkApiTokens).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
 
 /**

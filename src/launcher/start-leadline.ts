@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,7 +9,8 @@ import { startHttpServer } from '../adapters/http/server.js';
 import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
 import { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
 import { kamailioDaemon } from '../adapters/kamailio/kamailio-daemon.js';
-import { renderKamailioConfig } from '../adapters/kamailio/render-config.js';
+import { kamailioSecrets, renderKamailioConfig } from '../adapters/kamailio/render-config.js';
+import { makePrivateDir, writePrivateFile } from './private-files.js';
 import { BatchedCallWriter } from '../adapters/postgres/call-record-writer.js';
 import { PostgresCallStore } from '../adapters/postgres/call-store.js';
 import { checkPostgres } from '../adapters/postgres/database-health.js';
@@ -82,11 +83,11 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     cleanup.push(async () => scenarios.stop());
 
     const runDir = resolve(config.paths.runDir);
-    mkdirSync(runDir, { recursive: true });
-    mkdirSync(resolve(config.paths.spoolDir), { recursive: true });
+    makePrivateDir(runDir);
+    makePrivateDir(resolve(config.paths.spoolDir));
     const kamailioCfg = resolve(config.daemons.kamailioConfigOut ?? resolve(runDir, 'kamailio.cfg'));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
-    writeFileSync(kamailioCfg, renderKamailioConfig(config));
+    writePrivateFile(kamailioCfg, renderKamailioConfig(config));
 
     let kamailio: Daemon | null = null;
     if (binaries) {
@@ -118,7 +119,7 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     // Subscribed before the Kamailio channel opens, so no call event is missed.
     const webhooks = await startWebhooks(config, db, services.events, log.child({ component: 'webhooks' }), cleanup);
     const recordings = await startRecordings(config, db, services.events, log.child({ component: 'recordings' }), cleanup);
-    const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, log.child({ component: 'evapi' }));
+    const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import type { Logger } from 'pino';
 import { NetstringDecoder, encodeNetstring } from './netstring.js';
-import { kamailioEventSchema, type KamailioEvent, type ServiceMessage } from './evapi-protocol.js';
+import { kamailioEventSchema, recoverTransaction, restoreBase64Fields, type KamailioEvent, type ServiceMessage, type UnusableRouteRequest } from './evapi-protocol.js';
 
 /**
  * Kamailio's evapi does not set TCP_NODELAY, so each small write it makes waits
@@ -17,11 +17,16 @@ export interface EvapiClientEvents {
   connected: [];
   disconnected: [];
   event: [KamailioEvent];
+  /** A route request the service cannot read: Kamailio still waits for an answer to it. */
+  unusable: [UnusableRouteRequest];
 }
 
 /**
  * One persistent TCP connection to Kamailio's evapi. Reconnects by itself with
- * a capped backoff; a malformed message is logged and skipped, never fatal.
+ * a capped backoff. Its first frame is a hello with the channel secret: Kamailio
+ * closes a connection that does not give it, and sends events only to those that did.
+ * A malformed message is never fatal: a route request is still answered when its
+ * transaction can be recovered, anything else is logged and skipped.
  */
 export class EvapiClient extends EventEmitter<EvapiClientEvents> {
   private socket: Socket | null = null;
@@ -32,6 +37,7 @@ export class EvapiClient extends EventEmitter<EvapiClientEvents> {
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly secret: string,
     private readonly log: Logger,
   ) {
     super();
@@ -82,6 +88,7 @@ export class EvapiClient extends EventEmitter<EvapiClientEvents> {
     this.socket = socket;
     socket.on('connect', () => {
       this.retryMs = 100;
+      socket.write(encodeNetstring(JSON.stringify({ type: 'hello', secret: this.secret })));
       this.log.info({ port: this.port }, 'connected to kamailio evapi');
       this.emit('connected');
     });
@@ -95,7 +102,10 @@ export class EvapiClient extends EventEmitter<EvapiClientEvents> {
         return;
       }
       let unanswered = false;
-      for (const payload of payloads) unanswered = this.dispatch(payload) !== 'route' || unanswered;
+      for (const payload of payloads) {
+        const kind = this.dispatch(payload);
+        unanswered = (kind !== 'route' && kind !== 'unusable') || unanswered;
+      }
       if (unanswered) socket.write(ACK_FRAME);
     });
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'evapi socket error'));
@@ -110,20 +120,26 @@ export class EvapiClient extends EventEmitter<EvapiClientEvents> {
   }
 
   /** Emits the event; returns its kind, or null for a message that was skipped. */
-  private dispatch(payload: string): KamailioEvent['event'] | null {
+  private dispatch(payload: string): KamailioEvent['event'] | 'unusable' | null {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(payload);
+      parsed = restoreBase64Fields(JSON.parse(payload));
     } catch {
-      this.log.warn({ payload: payload.slice(0, 200) }, 'evapi message is not JSON: skipped');
-      return null;
+      parsed = null;
     }
     const result = kamailioEventSchema.safeParse(parsed);
-    if (!result.success) {
-      this.log.warn({ payload: payload.slice(0, 200), issue: result.error.issues[0]?.message }, 'unknown evapi message: skipped');
-      return null;
+    if (result.success) {
+      this.emit('event', result.data);
+      return result.data.event;
     }
-    this.emit('event', result.data);
-    return result.data.event;
+    const issue = parsed === null ? 'not JSON' : result.error.issues[0]?.message;
+    const unusable = recoverTransaction(parsed, payload);
+    if (unusable) {
+      this.log.warn({ callId: unusable.callId, payload: payload.slice(0, 200), issue }, 'unreadable route request: refused');
+      this.emit('unusable', unusable);
+      return 'unusable';
+    }
+    this.log.warn({ payload: payload.slice(0, 200), issue }, 'unknown evapi message: skipped');
+    return null;
   }
 }

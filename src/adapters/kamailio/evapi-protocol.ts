@@ -53,6 +53,51 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
 ]);
 
 export type KamailioEvent = z.infer<typeof kamailioEventSchema>;
+
+/**
+ * Kamailio builds every event with jansson; a header value that is not valid UTF-8
+ * cannot be a JSON string, so it arrives base64-encoded as `<field>_b64`. Decoded
+ * here (invalid sequences become U+FFFD), so the schema sees plain text fields.
+ */
+export function restoreBase64Fields(message: unknown): unknown {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return message;
+  const restored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message)) {
+    if (key.endsWith('_b64') && typeof value === 'string') restored[key.slice(0, -4)] = Buffer.from(value, 'base64').toString('utf8');
+    else restored[key] = value;
+  }
+  return restored;
+}
+
+/** A route request the schema refused, with what is needed to refuse its call in turn. */
+export interface UnusableRouteRequest {
+  tindex: number;
+  tlabel: number;
+  callId: string | undefined;
+}
+
+const numberInText = (text: string, field: string) => {
+  const found = new RegExp(`"${field}"\\s*:\\s*(\\d+)`).exec(text);
+  return found ? Number(found[1]) : undefined;
+};
+
+/**
+ * The suspended transaction of a route request that could not be read (null when the
+ * message is no route request, or its transaction cannot be told), from the parsed
+ * object or, when it is not JSON at all, from its text.
+ */
+export function recoverTransaction(parsed: unknown, text: string): UnusableRouteRequest | null {
+  if (typeof parsed === 'object' && parsed !== null) {
+    const m = parsed as Record<string, unknown>;
+    if (m.event !== 'route' || !Number.isInteger(m.tindex) || !Number.isInteger(m.tlabel)) return null;
+    return { tindex: m.tindex as number, tlabel: m.tlabel as number, callId: typeof m.callid === 'string' ? m.callid : undefined };
+  }
+  if (!/"event"\s*:\s*"route"/.test(text)) return null;
+  const tindex = numberInText(text, 'tindex');
+  const tlabel = numberInText(text, 'tlabel');
+  return tindex !== undefined && tlabel !== undefined ? { tindex, tlabel, callId: undefined } : null;
+}
+
 export type RouteRequest = z.infer<typeof routeRequestSchema>;
 
 /** One serial-fork branch, in rtjson's route format. */
@@ -99,4 +144,10 @@ export interface AckMessage {
   type: 'ack';
 }
 
-export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | BridgeMessage | AckMessage;
+/** The first frame on the channel: Kamailio closes a connection that does not give its secret. */
+export interface HelloMessage {
+  type: 'hello';
+  secret: string;
+}
+
+export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | BridgeMessage | AckMessage | HelloMessage;

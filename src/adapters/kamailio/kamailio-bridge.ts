@@ -35,6 +35,8 @@ export class KamailioBridge {
   start(): void {
     this.deps.evapi.on('connected', () => this.pushCredentials());
     this.deps.evapi.on('event', (event) => void this.handle(event));
+    // Kamailio holds the caller until it hears from us: refuse what we cannot read.
+    this.deps.evapi.on('unusable', (request) => this.send(request.callId ?? '(unreadable)', request, reject(400)));
     this.deps.evapi.start();
   }
 

@@ -36,6 +36,7 @@ export type RoutingDecision =
   | { action: 'wait' };
 
 const PHRASES: Record<number, string> = {
+  400: 'Bad Request',
   404: 'Not Found',
   408: 'Request Timeout',
   480: 'Temporarily Unavailable',

@@ -48,6 +48,10 @@ export interface TestPbxOptions {
    * the spool, which the recording pipeline removes once the recording is stored.
    */
   recordings?: Record<string, unknown>;
+  /** The `sipSecurity` section (bans, the first-decision timer). */
+  sipSecurity?: Record<string, unknown>;
+  /** Extra fields of the test trunk (its limits). */
+  trunk?: Record<string, unknown>;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   name: string;
@@ -105,7 +109,8 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     },
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
     managers,
-    trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER }],
+    trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER, ...opts.trunk }],
+    ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
     ...(opts.crm ? { crm: opts.crm } : {}),
     ...(opts.console ? { console: opts.console } : {}),
     recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },

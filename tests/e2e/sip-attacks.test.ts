@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SipEndpoint, buildRequest, buildResponse, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
+import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * What an attacker on the internet tries against the SIP edge, over real Kamailio.
+ * Each attack comes from its own loopback address (pike and bans count by address).
+ */
+let pbx: TestPbx;
+const DOMAIN = 'leadline.test';
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  pbx = await startTestPbx({ name: 'sip-attacks', basePort: 23000, managers: 2 });
+});
+
+afterAll(async () => {
+  await pbx?.destroy();
+});
+
+const final = (callId: string, cseq: string) => (m: SipMessage) =>
+  m.header('call-id') === callId && m.header('cseq') === cseq && (m.status ?? 0) >= 200;
+
+describe('in-dialog requests', () => {
+  it('refuses forged in-dialog NOTIFY, INVITE and MESSAGE with 481 and relays none of them', async () => {
+    const attacker = await SipEndpoint.open('127.0.0.20');
+    const target = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(20));
+    try {
+      for (const method of ['NOTIFY', 'INVITE', 'MESSAGE']) {
+        const callId = `relay-${method}-${newTag()}`;
+        await attacker.send(
+          buildRequest({
+            method,
+            uri: `sip:victim@${target.contact}`,
+            local: attacker,
+            from: `<sip:attacker@127.0.0.20>;tag=${newTag()}`,
+            to: `<sip:victim@${target.contact}>;tag=${newTag()}`,
+            callId,
+            cseq: 1,
+            routes: [`<sip:127.0.0.1:${pbx.ports.sip};lr>`],
+            extraHeaders: method === 'NOTIFY' ? ['Event: message-summary', 'Subscription-State: active'] : [],
+            body: method === 'INVITE' ? sdp('127.0.0.20', 4000) : '',
+          }),
+          pbx.ports.sip,
+        );
+        const answer = await attacker.waitFor(final(callId, `1 ${method}`), 3000, `the answer to the forged ${method}`);
+        expect(answer.status).toBe(481);
+      }
+      await pause(500);
+      expect(target.received.map((m) => m.text.split('\r\n')[0])).toEqual([]);
+    } finally {
+      attacker.close();
+      target.close();
+    }
+  });
+
+  it('carries re-INVITE and BYE of a live call, and refuses the same BYE from someone outside the call', async () => {
+    const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
+    const trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
+    const attacker = await SipEndpoint.open('127.0.0.21');
+    try {
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).status).toBe(200);
+      await pause(200); // the registration reaches the service
+
+      // The trunk calls the company number; phone 101 answers.
+      const callId = `live-${newTag()}`;
+      const fromTag = newTag();
+      const toTag = newTag();
+      const caller = `<sip:79161234567@${TRUNK_IP}>;tag=${fromTag}`;
+      const called = `<sip:${COMPANY_NUMBER}@127.0.0.1>`;
+      await trunk.send(buildRequest({ method: 'INVITE', uri: `sip:${COMPANY_NUMBER}@127.0.0.1:${pbx.ports.sip}`, local: trunk, from: caller, to: called, callId, cseq: 1, body: sdp(TRUNK_IP, 4010) }), pbx.ports.sip);
+      const invite = await phone.waitFor((m) => m.method === 'INVITE' && m.header('call-id') === callId, 5000, 'the INVITE at the phone');
+      await phone.send(buildResponse(invite, 200, 'OK', { toTag, contact: phone.contact, body: sdp('127.0.0.1', 4020) }), invite.from.port, invite.from.ip);
+      const ok = await trunk.waitFor(final(callId, '1 INVITE'), 5000, 'the 200 at the trunk');
+      expect(ok.status).toBe(200);
+      const trunkRoutes = ok.headers('record-route').reverse();
+      const phoneRoutes = invite.headers('record-route');
+      const inDialog = { local: trunk, from: caller, to: `${called};tag=${toTag}`, callId, routes: trunkRoutes, uri: `sip:leadline-test@${phone.contact}` };
+      await trunk.send(buildRequest({ ...inDialog, method: 'ACK', cseq: 1 }), pbx.ports.sip);
+      await phone.waitFor((m) => m.method === 'ACK' && m.header('cseq') === '1 ACK', 3000, 'the ACK at the phone');
+
+      // re-INVITE from the trunk (a hold or a codec change) reaches the phone.
+      await trunk.send(buildRequest({ ...inDialog, method: 'INVITE', cseq: 2, body: sdp(TRUNK_IP, 4012) }), pbx.ports.sip);
+      const reinvite = await phone.waitFor((m) => m.method === 'INVITE' && m.header('cseq') === '2 INVITE', 3000, 'the re-INVITE at the phone');
+      await phone.send(buildResponse(reinvite, 200, 'OK', { contact: phone.contact, body: sdp('127.0.0.1', 4022) }), reinvite.from.port, reinvite.from.ip);
+      expect((await trunk.waitFor(final(callId, '2 INVITE'), 3000, 'the 200 to the re-INVITE')).status).toBe(200);
+      await trunk.send(buildRequest({ ...inDialog, method: 'ACK', cseq: 2 }), pbx.ports.sip);
+      await phone.waitFor((m) => m.method === 'ACK' && m.header('cseq') === '2 ACK', 3000, 'the second ACK at the phone');
+
+      // The same dialog's identifiers, sent from an address outside the call.
+      await attacker.send(buildRequest({ ...inDialog, local: attacker, method: 'BYE', cseq: 3 }), pbx.ports.sip);
+      expect((await attacker.waitFor(final(callId, '3 BYE'), 3000, 'the answer to the outsider BYE')).status).toBe(481);
+      await pause(300);
+      expect(phone.received.filter((m) => m.method === 'BYE')).toEqual([]);
+
+      // The phone hangs up: its BYE follows the route set to the trunk.
+      await phone.send(
+        buildRequest({ method: 'BYE', uri: `sip:leadline-test@${trunk.contact}`, local: phone, from: `${called};tag=${toTag}`, to: caller, callId, cseq: 1, routes: phoneRoutes }),
+        pbx.ports.sip,
+      );
+      const bye = await trunk.waitFor((m) => m.method === 'BYE' && m.header('call-id') === callId, 3000, 'the BYE at the trunk');
+      await trunk.send(buildResponse(bye, 200, 'OK'), bye.from.port, bye.from.ip);
+      expect((await phone.waitFor(final(callId, '1 BYE'), 3000, 'the 200 to the BYE')).status).toBe(200);
+      const record = await pbx.waitForRecord(callId);
+      expect(record).toMatchObject({ disposition: 'answered', manager: '101' });
+    } finally {
+      phone.close();
+      trunk.close();
+      attacker.close();
+    }
+  });
+});

@@ -167,12 +167,11 @@ route[REQINIT] {
 		setflag(FLT_TRUNK);
 	} else if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}}) {
 		setflag(FLT_CONTROLLER);
+	} else if ($sht(bans=>ip:$si) != $null) {
+		# A banned guesser gets silence, like a flooder: nothing to learn, nothing spent.
+		exit;
 	} else if (!pike_check_req()) {
 		xlog("L_WARN", "flood from $si:$sp blocked\n");
-		exit;
-	} else if ($sht(bans=>ip:$si) != $null) {
-		# The same answer as a wrong password: a guesser learns nothing new.
-		sl_send_reply("403", "Forbidden");
 		exit;
 	}
 	if (!mf_process_maxfwd_header("10")) {
@@ -309,6 +308,9 @@ route[CHALLENGE] {
 # Counts a failed digest attempt against its address and its user name; either
 # reaching MAX_AUTH_FAILURES within the window is banned for the ban time.
 route[COUNT_AUTH_FAILURE] {
+	# $shtinc does not create a missing item.
+	if ($sht(auth_failures=>ip:$si) == $null) $sht(auth_failures=>ip:$si) = 0;
+	if ($sht(auth_failures=>user:$var(user)) == $null) $sht(auth_failures=>user:$var(user)) = 0;
 	$var(by_ip) = $shtinc(auth_failures=>ip:$si);
 	$var(by_user) = $shtinc(auth_failures=>user:$var(user));
 	if ($var(by_ip) >= MAX_AUTH_FAILURES && $sht(bans=>ip:$si) == $null) {

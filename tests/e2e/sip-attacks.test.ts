@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipEndpoint, buildRequest, buildResponse, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
+import { svcrack, svwar } from '../helpers/sipvicious.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
@@ -8,10 +10,11 @@ import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers
  */
 let pbx: TestPbx;
 const DOMAIN = 'leadline.test';
+const MAX_AUTH_FAILURES = 5;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'sip-attacks', basePort: 23000, managers: 2 });
+  pbx = await startTestPbx({ name: 'sip-attacks', basePort: 23000, managers: 2, sipSecurity: { maxAuthFailures: MAX_AUTH_FAILURES, failureWindowSeconds: 60, banSeconds: 60 } });
 });
 
 afterAll(async () => {
@@ -107,6 +110,41 @@ describe('in-dialog requests', () => {
       phone.close();
       trunk.close();
       attacker.close();
+    }
+  });
+});
+
+describe('password guessing', () => {
+  it('svwar finds no extension: known and unknown users get the same answers', async () => {
+    const scan = await svwar({ from: '127.0.0.30', pbxPort: pbx.ports.sip, extensions: '95-110' });
+    expect(scan.output).toContain('found nothing');
+    expect(scan.output).not.toMatch(/\| (101|102) /);
+  });
+
+  it('bans svcrack after maxAuthFailures wrong passwords, though it paces under the flood limit; the right password is refused while banned', async () => {
+    const attackerIp = '127.0.0.31';
+    const wrong = Array.from({ length: 3 * MAX_AUTH_FAILURES }, (_, i) => `guess-${i}`);
+    const crack = await svcrack({ from: attackerIp, pbxPort: pbx.ports.sip, user: '102', passwords: [...wrong, pbx.passwordOf('102')], pace: 0.1 });
+    expect(crack.output).not.toContain(pbx.passwordOf('102'));
+    const log = readFileSync(pbx.logFile, 'utf8');
+    expect(log).toContain(`address ${attackerIp} banned after ${MAX_AUTH_FAILURES} failed digest attempts`);
+    expect(log).toContain(`user '102' banned after ${MAX_AUTH_FAILURES} failed digest attempts`);
+    expect(log).not.toContain(`flood from ${attackerIp}`); // paced under pike: only the ban stopped it
+
+    // The banned address gets no answer even with the right password, for any user.
+    const fromAttacker = await SipEndpoint.open(attackerIp);
+    try {
+      await expect(register(fromAttacker, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).rejects.toThrow(/did not arrive/);
+    } finally {
+      fromAttacker.close();
+    }
+    // The guessed user is refused from anywhere, with the same 403 as a wrong password; others are not touched.
+    const elsewhere = await SipEndpoint.open('127.0.0.32');
+    try {
+      expect((await register(elsewhere, pbx.ports.sip, { user: '102', password: pbx.passwordOf('102'), domain: DOMAIN })).status).toBe(403);
+      expect((await register(elsewhere, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
+    } finally {
+      elsewhere.close();
     }
   });
 });

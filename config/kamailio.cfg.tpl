@@ -21,6 +21,7 @@
 # Failed digest attempts per address or per user before a ban (sipSecurity).
 #!trydef MAX_AUTH_FAILURES {{MAX_AUTH_FAILURES}}
 #!trydef FLOOD_DENSITY 64
+#!trydef MAX_ID_LENGTH 1024
 # New calls per second this node is rated for; the excess gets a fast 503
 # instead of piling up into timeouts for everyone.
 #!trydef MAX_CALLS_PER_SECOND {{MAX_CALLS_PER_SECOND}}
@@ -373,6 +374,13 @@ route[ASK_SERVICE] {
 	if (!is_method("INVITE")) return;
 	if (!pl_check("new-calls", "TAILDROP", MAX_CALLS_PER_SECOND)) {
 		pl_drop("1");
+		exit;
+	}
+	# Identifiers no real call needs: refused here rather than carried to the service
+	# (Kamailio's string buffers for script values are 8 KiB).
+	if ($(ci{s.len}) > MAX_ID_LENGTH || $(fu{s.len}) > MAX_ID_LENGTH || $(tu{s.len}) > MAX_ID_LENGTH || $(ru{s.len}) > MAX_ID_LENGTH) {
+		xlog("L_WARN", "INVITE from $si:$sp with an overlong Call-ID, From, To or R-URI: refused\n");
+		sl_send_reply("400", "Header Too Long");
 		exit;
 	}
 	if ($shv(evapi_clients) <= 0) {

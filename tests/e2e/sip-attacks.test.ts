@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipEndpoint, buildRequest, buildResponse, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
 import { svcrack, svwar } from '../helpers/sipvicious.js';
@@ -123,10 +122,11 @@ describe('password guessing', () => {
 
   it('bans svcrack after maxAuthFailures wrong passwords, though it paces under the flood limit; the right password is refused while banned', async () => {
     const attackerIp = '127.0.0.31';
+    const logFrom = pbx.logMark();
     const wrong = Array.from({ length: 3 * MAX_AUTH_FAILURES }, (_, i) => `guess-${i}`);
     const crack = await svcrack({ from: attackerIp, pbxPort: pbx.ports.sip, user: '102', passwords: [...wrong, pbx.passwordOf('102')], pace: 0.1 });
     expect(crack.output).not.toContain(pbx.passwordOf('102'));
-    const log = readFileSync(pbx.logFile, 'utf8');
+    const log = pbx.logSince(logFrom);
     expect(log).toContain(`address ${attackerIp} banned after ${MAX_AUTH_FAILURES} failed digest attempts`);
     expect(log).toContain(`user '102' banned after ${MAX_AUTH_FAILURES} failed digest attempts`);
     expect(log).not.toContain(`flood from ${attackerIp}`); // paced under pike: only the ban stopped it

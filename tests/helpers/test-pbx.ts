@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -80,6 +80,10 @@ export interface TestPbx extends RunningLeadline {
   spoolDir: string;
   dialplansDir: string;
   logFile: string;
+  /** What the log holds so far (a mark for logSince: the file keeps earlier runs' lines). */
+  logMark(): number;
+  /** The log written since the mark. */
+  logSince(mark: number): string;
   /** Stops everything and removes this run's Redis keys, schema and files. */
   destroy(): Promise<void>;
 }
@@ -144,6 +148,8 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
     spoolDir: config.paths.spoolDir,
     dialplansDir: config.routing.dialplansDir,
     logFile,
+    logMark: () => statSync(logFile).size,
+    logSince: (mark) => readFileSync(logFile).subarray(mark).toString(),
     async waitForRecord(callId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

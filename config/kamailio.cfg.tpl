@@ -566,8 +566,9 @@ event_route[htable:mod-init] {
 {{TRUNK_ENTRIES}}
 }
 
-# A new connection hears nothing until it proves it knows the channel secret.
-# evapi reuses a closed client's slot, tag included: reset both here.
+# A new connection hears nothing until it proves it knows the channel secret
+# (events go only to the "leadline" tag). evapi reuses a closed client's slot,
+# tag included: reset both here.
 event_route[evapi:connection-new] {
 	evapi_set_tag("unauthenticated");
 	$sht(evapi_peers=>$evapi(conidx)) = $null;
@@ -612,14 +613,15 @@ event_route[evapi:message-received] {
 	}
 }
 
-# The first message of a connection must be {"type":"hello","secret":...}; anything
-# else closes it.
+# A connection is heard only after {"type":"hello","secret":...}. One that never
+# gives it is ignored, not closed: Kamailio 5.6's evapi_close() leaves its libev
+# watcher behind, and when the next connection gets the same descriptor the evapi
+# process blocks in recv() (found in testing: calls then waited for nothing).
 route[EVAPI_HELLO] {
 	$var(secret) = "";
 	if ($var(type) == "hello") jansson_get("secret", "$evapi(msg)", "$var(secret)");
 	if ($var(secret) != "{{EVAPI_SECRET}}") {
-		xlog("L_WARN", "evapi client $evapi(srcaddr):$evapi(srcport) did not give the channel secret: closed\n");
-		evapi_close();
+		xlog("L_WARN", "evapi client $evapi(srcaddr):$evapi(srcport) did not give the channel secret: message ignored\n");
 		exit;
 	}
 	$sht(evapi_peers=>$evapi(conidx)) = 1;

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioSecrets } from '../../src/adapters/kamailio/render-config.js';
 import { EvapiPeer } from '../helpers/evapi-peer.js';
-import { SipEndpoint, newBranch, newTag } from '../helpers/raw-sip.js';
+import { digestHa1 } from '../../src/core/agents/digest-ha1.js';
+import { SipEndpoint, newBranch, newTag, register } from '../helpers/raw-sip.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
@@ -14,6 +15,7 @@ import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers
  */
 let pbx: TestPbx;
 let trunk: SipEndpoint;
+const DOMAIN = 'leadline.test';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -112,4 +114,63 @@ describe('the evapi channel', () => {
     expect(parsed).toBeGreaterThan(runs / 4); // the property is not vacuous
     expect(pbx.logSince(logFrom)).not.toMatch(/skipped|unreadable route request/);
   }, 240_000);
+});
+
+const ordinaryCall = (): HostileCall => ({ callId: plain(`ordinary-${newTag()}`), fromUser: plain('79161234567'), toUser: plain(COMPANY_NUMBER), ruriUser: plain(COMPANY_NUMBER) });
+
+describe('who may use the channel', () => {
+  it('lets only a client that gives the secret hear events or be heard, and resets a reused slot', async () => {
+    // The service's own slot, freed and taken by a stranger: it must not inherit the service's tag.
+    pbx.evapi.stop();
+    const squatter = await EvapiPeer.connect(pbx.ports.evapi);
+    pbx.evapi.start();
+    await pbx.evapi.waitConnected(5000);
+    const wrongSecret = await EvapiPeer.connect(pbx.ports.evapi);
+    wrongSecret.send({ type: 'hello', secret: 'guessed' });
+    await pause(200);
+    const phone = await SipEndpoint.open('127.0.0.40');
+    try {
+      expect(await finalAnswer(ordinaryCall(), 'INVITE')).toBe(480); // the service answered: nobody is registered
+      await pause(200);
+      expect(squatter.received).toEqual([]);
+      expect(wrongSecret.received).toEqual([]);
+      // What they send is not acted on: here, a credential that would let them register as 101.
+      for (const peer of [squatter, wrongSecret]) peer.send({ type: 'credential', user: '101', ha1: digestHa1('101', DOMAIN, 'hijacked-password') });
+      await pause(200);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: 'hijacked-password', domain: DOMAIN })).status).toBe(403);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
+    } finally {
+      phone.close();
+      squatter.close();
+      wrongSecret.close();
+    }
+  });
+
+  it('answers 503 itself when the service does not decide within firstDecisionSeconds', async () => {
+    pbx.evapi.stop();
+    const silent = await EvapiPeer.connect(pbx.ports.evapi);
+    silent.send({ type: 'hello', secret: kamailioSecrets(pbx.config).evapi });
+    await pause(200);
+    try {
+      const branch = newBranch();
+      await trunk.send(hostileRequest('INVITE', ordinaryCall(), branch), pbx.ports.sip);
+      const answer = await trunk.waitFor((m) => m.text.includes(branch) && (m.status ?? 0) >= 200, 6000, 'the 503 of an undecided call');
+      expect(answer.status).toBe(503);
+      expect(answer.header('retry-after')).toBe('5');
+      expect(silent.received).toContainEqual(expect.objectContaining({ event: 'route', source: 'trunk' }));
+    } finally {
+      silent.close();
+      pbx.evapi.start();
+      await pbx.evapi.waitConnected(5000);
+    }
+  });
+});
+
+describe('files', () => {
+  it('keeps the rendered Kamailio config (it holds the secrets) and the spool readable by the service only', () => {
+    const runDir = join(dirname(pbx.spoolDir), 'run');
+    expect(statSync(join(runDir, 'kamailio.cfg')).mode & 0o777).toBe(0o600);
+    expect(statSync(runDir).mode & 0o777).toBe(0o700);
+    expect(statSync(pbx.spoolDir).mode & 0o777).toBe(0o700);
+  });
 });

@@ -4,15 +4,11 @@ import { NetstringDecoder, encodeNetstring } from '../../src/adapters/kamailio/n
 /** A raw TCP client of Kamailio's evapi: what any local process could open. */
 export class EvapiPeer {
   readonly received: unknown[] = [];
-  closed = false;
 
   private constructor(private readonly socket: Socket) {
     const decoder = new NetstringDecoder();
     socket.on('data', (chunk) => {
       for (const payload of decoder.push(chunk)) this.received.push(JSON.parse(payload));
-    });
-    socket.on('close', () => {
-      this.closed = true;
     });
     socket.on('error', () => {});
   }
@@ -28,15 +24,6 @@ export class EvapiPeer {
 
   send(message: unknown): void {
     this.socket.write(encodeNetstring(JSON.stringify(message)));
-  }
-
-  /** Resolves once Kamailio has closed the connection; rejects after the timeout. */
-  async waitClosed(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error(`Kamailio kept the evapi connection open for ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   close(): void {

@@ -24,7 +24,7 @@ export interface EvapiClientEvents {
 /**
  * One persistent TCP connection to Kamailio's evapi. Reconnects by itself with
  * a capped backoff. Its first frame is a hello with the channel secret: Kamailio
- * closes a connection that does not give it, and sends events only to those that did.
+ * sends events only to connections that gave it, and ignores what the others send.
  * A malformed message is never fatal: a route request is still answered when its
  * transaction can be recovered, anything else is logged and skipped.
  */

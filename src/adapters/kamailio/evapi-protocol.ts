@@ -57,13 +57,14 @@ export type KamailioEvent = z.infer<typeof kamailioEventSchema>;
 /**
  * Kamailio builds every event with jansson; a header value that is not valid UTF-8
  * cannot be a JSON string, so it arrives base64-encoded as `<field>_b64`. Decoded
- * here (invalid sequences become U+FFFD), so the schema sees plain text fields.
+ * here (invalid sequences and NUL become U+FFFD), so the schema sees plain text fields.
  */
 export function restoreBase64Fields(message: unknown): unknown {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return message;
   const restored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(message)) {
-    if (key.endsWith('_b64') && typeof value === 'string') restored[key.slice(0, -4)] = Buffer.from(value, 'base64').toString('utf8');
+    // NUL too becomes U+FFFD: PostgreSQL text cannot hold it.
+    if (key.endsWith('_b64') && typeof value === 'string') restored[key.slice(0, -4)] = Buffer.from(value, 'base64').toString('utf8').replace(/\0/g, '\uFFFD');
     else restored[key] = value;
   }
   return restored;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SipEndpoint, buildRequest, buildResponse, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
+import { SipEndpoint, buildRequest, buildResponse, newBranch, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
 import { svcrack, svwar } from '../helpers/sipvicious.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
@@ -10,10 +10,12 @@ import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers
 let pbx: TestPbx;
 const DOMAIN = 'leadline.test';
 const MAX_AUTH_FAILURES = 5;
+const TRUNK_CPS = 5;
+const TRUNK_CALLS = 2;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'sip-attacks', basePort: 23000, managers: 2, sipSecurity: { maxAuthFailures: MAX_AUTH_FAILURES, failureWindowSeconds: 60, banSeconds: 60 } });
+  pbx = await startTestPbx({ name: 'sip-attacks', basePort: 23000, managers: 2, trunk: { maxCallsPerSecond: TRUNK_CPS, maxConcurrentCalls: TRUNK_CALLS }, sipSecurity: { maxAuthFailures: MAX_AUTH_FAILURES, failureWindowSeconds: 60, banSeconds: 60 } });
 });
 
 afterAll(async () => {
@@ -105,6 +107,7 @@ describe('in-dialog requests', () => {
       expect((await phone.waitFor(final(callId, '1 BYE'), 3000, 'the 200 to the BYE')).status).toBe(200);
       const record = await pbx.waitForRecord(callId);
       expect(record).toMatchObject({ disposition: 'answered', manager: '101' });
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
     } finally {
       phone.close();
       trunk.close();
@@ -145,6 +148,84 @@ describe('password guessing', () => {
       expect((await register(elsewhere, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
     } finally {
       elsewhere.close();
+    }
+  });
+});
+
+describe('trunk limits', () => {
+  /** Places a call from the trunk; returns its identifiers and a way to wait for its final answer. */
+  async function trunkCall(trunk: SipEndpoint) {
+    const callId = `limit-${newTag()}`;
+    const branch = newBranch();
+    const parts = {
+      uri: `sip:${COMPANY_NUMBER}@127.0.0.1:${pbx.ports.sip}`,
+      local: trunk,
+      from: `<sip:79161234567@${TRUNK_IP}>;tag=${newTag()}`,
+      to: `<sip:${COMPANY_NUMBER}@127.0.0.1>`,
+      callId,
+      cseq: 1,
+      branch,
+    };
+    await trunk.send(buildRequest({ ...parts, method: 'INVITE' }), pbx.ports.sip);
+    return {
+      answer: () => trunk.waitFor(final(callId, '1 INVITE'), 5000, `the final answer to ${callId}`),
+      cancel: () => trunk.send(buildRequest({ ...parts, method: 'CANCEL' }), pbx.ports.sip),
+    };
+  }
+
+  it('refuses calls above the trunk\'s calls per second with 503 and Retry-After', async () => {
+    const trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
+    try {
+      await pause(1100); // a fresh rate interval
+      const calls = await Promise.all(Array.from({ length: 4 * TRUNK_CPS }, () => trunkCall(trunk)));
+      const answers = await Promise.all(calls.map((c) => c.answer()));
+      const limited = answers.filter((a) => a.status === 503);
+      // Admitted calls get 480 from the service (nobody is registered), or 486 while
+      // TRUNK_CALLS of them are still being answered; the burst may span two 1 s intervals.
+      const admitted = answers.filter((a) => a.status === 480 || a.status === 486);
+      expect(admitted.length).toBeGreaterThan(0);
+      expect(admitted.length).toBeLessThanOrEqual(2 * TRUNK_CPS);
+      expect(limited.length + admitted.length).toBe(answers.length);
+      expect(limited.map((a) => [a.text.split('\r\n')[0], a.header('retry-after')])).toContainEqual(['SIP/2.0 503 Trunk Rate Limit', '1']);
+    } finally {
+      trunk.close();
+    }
+  });
+
+  it('refuses a call beyond the trunk\'s concurrent calls with 486, and takes calls again once they end', async () => {
+    const trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
+    const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
+    try {
+      // 101 rings without answering: the first call rings him, the second waits in line.
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).status).toBe(200);
+      const toTags = new Map<string, string>();
+      phone.onRequest((m) => {
+        const callId = m.header('call-id')!;
+        if (m.method === 'INVITE') {
+          toTags.set(callId, newTag());
+          return [buildResponse(m, 180, 'Ringing', { toTag: toTags.get(callId) })];
+        }
+        if (m.method !== 'CANCEL') return [];
+        const invite = phone.received.find((r) => r.method === 'INVITE' && r.header('call-id') === callId)!;
+        return [buildResponse(m, 200, 'OK'), buildResponse(invite, 487, 'Request Terminated', { toTag: toTags.get(callId) })];
+      });
+      await pause(1100);
+      const inProgress = [];
+      for (let i = 0; i < TRUNK_CALLS; i++) {
+        inProgress.push(await trunkCall(trunk));
+        await pause(200);
+      }
+      const oneTooMany = await trunkCall(trunk);
+      const refused = await oneTooMany.answer();
+      expect([refused.status, refused.text.split('\r\n')[0]]).toEqual([486, 'SIP/2.0 486 Trunk Busy']);
+      for (const call of inProgress) await call.cancel();
+      expect((await Promise.all(inProgress.map((c) => c.answer()))).map((a) => a.status)).toEqual(inProgress.map(() => 487));
+      await pause(300);
+      await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 });
+      expect((await (await trunkCall(trunk)).answer()).status).toBe(480);
+    } finally {
+      trunk.close();
+      phone.close();
     }
   });
 });

@@ -49,11 +49,20 @@ export class SipEndpoint {
   readonly received: SipMessage[] = [];
   private waiters: (() => void)[] = [];
 
+  private responder: ((m: SipMessage) => string[]) | null = null;
+
   private constructor(private readonly socket: Socket, readonly ip: string, readonly port: number) {
     socket.on('message', (raw, rinfo) => {
-      this.received.push(parseSip(raw, { ip: rinfo.address, port: rinfo.port }));
+      const message = parseSip(raw, { ip: rinfo.address, port: rinfo.port });
+      this.received.push(message);
+      if (message.method) for (const reply of this.responder?.(message) ?? []) socket.send(reply, rinfo.port, rinfo.address);
       for (const wake of this.waiters.splice(0)) wake();
     });
+  }
+
+  /** Answers every request it receives with the responses `respond` builds. */
+  onRequest(respond: (m: SipMessage) => string[]): void {
+    this.responder = respond;
   }
 
   static async open(ip: string, port = 0): Promise<SipEndpoint> {
@@ -111,13 +120,15 @@ export interface RequestParts {
   routes?: string[];
   extraHeaders?: string[];
   body?: string;
+  /** The Via branch: a CANCEL repeats its INVITE's. */
+  branch?: string;
 }
 
 export function buildRequest(p: RequestParts): string {
   const body = p.body ?? '';
   return [
     `${p.method} ${p.uri} SIP/2.0`,
-    `Via: SIP/2.0/UDP ${p.local.contact};branch=${newBranch()};rport`,
+    `Via: SIP/2.0/UDP ${p.local.contact};branch=${p.branch ?? newBranch()};rport`,
     'Max-Forwards: 70',
     ...(p.routes ?? []).map((r) => `Route: ${r}`),
     `From: ${p.from}`,

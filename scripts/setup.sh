@@ -16,8 +16,9 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 packages=(kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules
           rtpengine-daemon sip-tester baresip sox ffmpeg redis-server postgresql postgresql-client)
 # --for-tests: also the browser the console's tests drive (playwright-core runs Debian's
-# Chromium), and a font so its screenshots show text.
-[ "${1:-}" = "--for-tests" ] && packages+=(chromium fonts-liberation)
+# Chromium), a font so its screenshots show text, and sipvicious (the SIP scanner and
+# password guesser the attack tests run).
+[ "${1:-}" = "--for-tests" ] && packages+=(chromium fonts-liberation sipvicious)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -23,6 +23,6 @@ export const sipSecuritySchema = z.object({
  * The excess gets 503 with Retry-After (rate) or 486 (concurrent calls).
  */
 export const trunkLimitsSchema = {
-  maxCallsPerSecond: z.number().int().min(1).max(10_000).default(30),
-  maxConcurrentCalls: z.number().int().min(1).max(100_000).default(200),
+  maxCallsPerSecond: z.number().int().min(1).max(10_000).default(100),
+  maxConcurrentCalls: z.number().int().min(1).max(100_000).default(300),
 };

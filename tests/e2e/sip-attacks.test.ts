@@ -58,7 +58,7 @@ describe('in-dialog requests', () => {
     }
   });
 
-  it('carries re-INVITE and BYE of a live call, and refuses the same BYE from someone outside the call', async () => {
+  it('carries PRACK, re-INVITE and BYE of a live call, and refuses the same BYE from someone outside the call', async () => {
     const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
     const trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
     const attacker = await SipEndpoint.open('127.0.0.21');
@@ -74,6 +74,16 @@ describe('in-dialog requests', () => {
       const called = `<sip:${COMPANY_NUMBER}@127.0.0.1>`;
       await trunk.send(buildRequest({ method: 'INVITE', uri: `sip:${COMPANY_NUMBER}@127.0.0.1:${pbx.ports.sip}`, local: trunk, from: caller, to: called, callId, cseq: 1, body: sdp(TRUNK_IP, 4010) }), pbx.ports.sip);
       const invite = await phone.waitFor((m) => m.method === 'INVITE' && m.header('call-id') === callId, 5000, 'the INVITE at the phone');
+      // Reliable ringing (100rel): the early dialog already carries requests (PRACK).
+      await phone.send(buildResponse(invite, 180, 'Ringing', { toTag, contact: phone.contact }).replace('\r\nContent-Length', '\r\nRequire: 100rel\r\nRSeq: 1\r\nContent-Length'), invite.from.port, invite.from.ip);
+      const ringing = await trunk.waitFor((m) => m.status === 180 && m.header('call-id') === callId, 3000, 'the 180 at the trunk');
+      await trunk.send(
+        buildRequest({ method: 'PRACK', uri: `sip:leadline-test@${phone.contact}`, local: trunk, from: caller, to: `${called};tag=${toTag}`, callId, cseq: 2, routes: ringing.headers('record-route').reverse(), extraHeaders: ['RAck: 1 1 INVITE'] }),
+        pbx.ports.sip,
+      );
+      const prack = await phone.waitFor((m) => m.method === 'PRACK', 3000, 'the PRACK at the phone');
+      await phone.send(buildResponse(prack, 200, 'OK'), prack.from.port, prack.from.ip);
+      expect((await trunk.waitFor(final(callId, '2 PRACK'), 3000, 'the 200 to the PRACK')).status).toBe(200);
       await phone.send(buildResponse(invite, 200, 'OK', { toTag, contact: phone.contact, body: sdp('127.0.0.1', 4020) }), invite.from.port, invite.from.ip);
       const ok = await trunk.waitFor(final(callId, '1 INVITE'), 5000, 'the 200 at the trunk');
       expect(ok.status).toBe(200);
@@ -84,16 +94,16 @@ describe('in-dialog requests', () => {
       await phone.waitFor((m) => m.method === 'ACK' && m.header('cseq') === '1 ACK', 3000, 'the ACK at the phone');
 
       // re-INVITE from the trunk (a hold or a codec change) reaches the phone.
-      await trunk.send(buildRequest({ ...inDialog, method: 'INVITE', cseq: 2, body: sdp(TRUNK_IP, 4012) }), pbx.ports.sip);
-      const reinvite = await phone.waitFor((m) => m.method === 'INVITE' && m.header('cseq') === '2 INVITE', 3000, 'the re-INVITE at the phone');
+      await trunk.send(buildRequest({ ...inDialog, method: 'INVITE', cseq: 3, body: sdp(TRUNK_IP, 4012) }), pbx.ports.sip);
+      const reinvite = await phone.waitFor((m) => m.method === 'INVITE' && m.header('cseq') === '3 INVITE', 3000, 'the re-INVITE at the phone');
       await phone.send(buildResponse(reinvite, 200, 'OK', { contact: phone.contact, body: sdp('127.0.0.1', 4022) }), reinvite.from.port, reinvite.from.ip);
-      expect((await trunk.waitFor(final(callId, '2 INVITE'), 3000, 'the 200 to the re-INVITE')).status).toBe(200);
-      await trunk.send(buildRequest({ ...inDialog, method: 'ACK', cseq: 2 }), pbx.ports.sip);
-      await phone.waitFor((m) => m.method === 'ACK' && m.header('cseq') === '2 ACK', 3000, 'the second ACK at the phone');
+      expect((await trunk.waitFor(final(callId, '3 INVITE'), 3000, 'the 200 to the re-INVITE')).status).toBe(200);
+      await trunk.send(buildRequest({ ...inDialog, method: 'ACK', cseq: 3 }), pbx.ports.sip);
+      await phone.waitFor((m) => m.method === 'ACK' && m.header('cseq') === '3 ACK', 3000, 'the second ACK at the phone');
 
       // The same dialog's identifiers, sent from an address outside the call.
-      await attacker.send(buildRequest({ ...inDialog, local: attacker, method: 'BYE', cseq: 3 }), pbx.ports.sip);
-      expect((await attacker.waitFor(final(callId, '3 BYE'), 3000, 'the answer to the outsider BYE')).status).toBe(481);
+      await attacker.send(buildRequest({ ...inDialog, local: attacker, method: 'BYE', cseq: 4 }), pbx.ports.sip);
+      expect((await attacker.waitFor(final(callId, '4 BYE'), 3000, 'the answer to the outsider BYE')).status).toBe(481);
       await pause(300);
       expect(phone.received.filter((m) => m.method === 'BYE')).toEqual([]);
 

@@ -126,7 +126,7 @@ modparam("pipelimit", "reply_code", 503)
 modparam("pipelimit", "reply_reason", "Overloaded")
 modparam("dialog", "enable_stats", 1)
 modparam("dialog", "default_timeout", 14400)
-# Concurrent calls per trunk (the value is the trunk's name).
+# Concurrent calls per trunk (the value is its address).
 modparam("dialog", "profiles_with_value", "trunk_calls")
 # Click-to-call: the manager's phone sees this caller, then is REFERred to the client.
 modparam("dialog", "bridge_controller", "sip:click-to-call@{{SIP_DOMAIN}}")

@@ -145,7 +145,7 @@ export interface AckMessage {
   type: 'ack';
 }
 
-/** The first frame on the channel: Kamailio closes a connection that does not give its secret. */
+/** The first frame on the channel: Kamailio sends nothing to, and ignores, a connection that does not give its secret. */
 export interface HelloMessage {
   type: 'hello';
   secret: string;

@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioSecrets } from '../../src/adapters/kamailio/render-config.js';
-import { EvapiPeer } from '../helpers/evapi-peer.js';
 import { digestHa1 } from '../../src/core/agents/digest-ha1.js';
+import { EvapiPeer } from '../helpers/evapi-peer.js';
 import { SipEndpoint, newBranch, newTag, register } from '../helpers/raw-sip.js';
-import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+import { COMPANY_NUMBER, SIP_DOMAIN, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * The channel between Kamailio and the service: every event is valid JSON whatever
@@ -15,7 +15,6 @@ import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers
  */
 let pbx: TestPbx;
 let trunk: SipEndpoint;
-const DOMAIN = 'leadline.test';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -135,10 +134,10 @@ describe('who may use the channel', () => {
       expect(squatter.received).toEqual([]);
       expect(wrongSecret.received).toEqual([]);
       // What they send is not acted on: here, a credential that would let them register as 101.
-      for (const peer of [squatter, wrongSecret]) peer.send({ type: 'credential', user: '101', ha1: digestHa1('101', DOMAIN, 'hijacked-password') });
+      for (const peer of [squatter, wrongSecret]) peer.send({ type: 'credential', user: '101', ha1: digestHa1('101', SIP_DOMAIN, 'hijacked-password') });
       await pause(200);
-      expect((await register(phone, pbx.ports.sip, { user: '101', password: 'hijacked-password', domain: DOMAIN })).status).toBe(403);
-      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: 'hijacked-password', domain: SIP_DOMAIN })).status).toBe(403);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN, expires: 0 })).status).toBe(200);
     } finally {
       phone.close();
       squatter.close();

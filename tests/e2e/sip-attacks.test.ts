@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipEndpoint, buildRequest, buildResponse, newBranch, newTag, register, sdp, type SipMessage } from '../helpers/raw-sip.js';
 import { svcrack, svwar } from '../helpers/sipvicious.js';
-import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+import { COMPANY_NUMBER, SIP_DOMAIN, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * What an attacker on the internet tries against the SIP edge, over real Kamailio.
  * Each attack comes from its own loopback address (pike and bans count by address).
  */
 let pbx: TestPbx;
-const DOMAIN = 'leadline.test';
 const MAX_AUTH_FAILURES = 5;
 const TRUNK_CPS = 5;
 const TRUNK_CALLS = 2;
@@ -63,7 +62,7 @@ describe('in-dialog requests', () => {
     const trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
     const attacker = await SipEndpoint.open('127.0.0.21');
     try {
-      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).status).toBe(200);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
       await pause(200); // the registration reaches the service
 
       // The trunk calls the company number; phone 101 answers.
@@ -117,7 +116,7 @@ describe('in-dialog requests', () => {
       expect((await phone.waitFor(final(callId, '1 BYE'), 3000, 'the 200 to the BYE')).status).toBe(200);
       const record = await pbx.waitForRecord(callId);
       expect(record).toMatchObject({ disposition: 'answered', manager: '101' });
-      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN, expires: 0 })).status).toBe(200);
     } finally {
       phone.close();
       trunk.close();
@@ -147,15 +146,15 @@ describe('password guessing', () => {
     // The banned address gets no answer even with the right password, for any user.
     const fromAttacker = await SipEndpoint.open(attackerIp);
     try {
-      await expect(register(fromAttacker, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).rejects.toThrow(/did not arrive/);
+      await expect(register(fromAttacker, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).rejects.toThrow(/did not arrive/);
     } finally {
       fromAttacker.close();
     }
     // The guessed user is refused from anywhere, with the same 403 as a wrong password; others are not touched.
     const elsewhere = await SipEndpoint.open('127.0.0.32');
     try {
-      expect((await register(elsewhere, pbx.ports.sip, { user: '102', password: pbx.passwordOf('102'), domain: DOMAIN })).status).toBe(403);
-      expect((await register(elsewhere, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 })).status).toBe(200);
+      expect((await register(elsewhere, pbx.ports.sip, { user: '102', password: pbx.passwordOf('102'), domain: SIP_DOMAIN })).status).toBe(403);
+      expect((await register(elsewhere, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN, expires: 0 })).status).toBe(200);
     } finally {
       elsewhere.close();
     }
@@ -207,7 +206,7 @@ describe('trunk limits', () => {
     const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
     try {
       // 101 rings without answering: the first call rings him, the second waits in line.
-      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN })).status).toBe(200);
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
       const toTags = new Map<string, string>();
       phone.onRequest((m) => {
         const callId = m.header('call-id')!;
@@ -231,7 +230,7 @@ describe('trunk limits', () => {
       for (const call of inProgress) await call.cancel();
       expect((await Promise.all(inProgress.map((c) => c.answer()))).map((a) => a.status)).toEqual(inProgress.map(() => 487));
       await pause(300);
-      await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: DOMAIN, expires: 0 });
+      await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN, expires: 0 });
       expect((await (await trunkCall(trunk)).answer()).status).toBe(480);
     } finally {
       trunk.close();

@@ -11,6 +11,7 @@ import { TEST_POSTGRES_URL } from './postgres-schema.js';
 
 export const TRUNK_IP = '127.0.0.2';
 export const COMPANY_NUMBER = '+74951234567';
+export const SIP_DOMAIN = 'leadline.test';
 export const API_TOKEN = 'e2e-test-token-0123456789';
 
 /**
@@ -99,7 +100,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
   return configSchema.parse({
     // Loopback only, with test secrets: as the demo.
     demo: true,
-    sip: { listen: '127.0.0.1', port: ports.sip, domain: 'leadline.test' },
+    sip: { listen: '127.0.0.1', port: ports.sip, domain: SIP_DOMAIN },
     http: { host: '127.0.0.1', port: ports.http },
     api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
     redis: { keyPrefix: `e2e:${opts.name}:${run}:` },

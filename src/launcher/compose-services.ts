@@ -72,7 +72,6 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     registrations: stores.registrations,
     agents: stores.agents,
     scores: stores.scores,
-    rotation: stores.rotation,
     calls,
     clients: stores.clients,
     crmOwnerOf: stores.leads ? crmOwnerLookup(stores.leads, config.phone.defaultRegion) : undefined,

@@ -5,7 +5,6 @@ import { CachedAgentStateStore } from '../adapters/memory/cached-agent-state-sto
 import { CachedAnswerScoreStore } from '../adapters/memory/cached-answer-score-store.js';
 import { CachedLiveCallStore } from '../adapters/memory/cached-live-call-store.js';
 import { CachedRegistrationStore } from '../adapters/memory/cached-registration-store.js';
-import { CachedRotationCounter } from '../adapters/memory/cached-rotation-counter.js';
 import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
 import { RedisAgentStateStore, RedisAnswerScoreStore } from '../adapters/redis/redis-agent-state-store.js';
 import { RedisCallIdClaims } from '../adapters/redis/redis-call-id-claims.js';
@@ -43,7 +42,7 @@ export async function openSharedStores(opts: {
       registrations,
       agents,
       scores,
-      rotation: new CachedRotationCounter(new RedisRotationCounter(redis, keys), (err) => opts.log.warn({ err }, 'rotation counter not saved')),
+      rotation: new RedisRotationCounter(redis, keys),
       liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
       callIds: new RedisCallIdClaims(redis, keys),
       clients: new RedisClientHistory(redis, keys),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { AgentStateStore, AnswerScoreStore, RegistrationStore } from '../core/agents/agent-ports.js';
 import type { OfferOutcome, OfferRules } from '../core/agents/agent-state.js';
 import { addAttempts, missedLiveCall, type LiveCall } from '../core/calls/live-call.js';
 import { lastManagerWithin, type ClientHistory } from '../core/calls/missed-call.js';
@@ -24,7 +24,6 @@ export interface InboundDistributorDeps {
   registrations: RegistrationStore;
   agents: AgentStateStore;
   scores: AnswerScoreStore;
-  rotation: RotationCounter;
   calls: CallLedger;
   clients: ClientHistory;
   /** The client's owner in the CRM (leads), for sticky steps with crm_owner; absent without leads. */
@@ -228,32 +227,11 @@ export class InboundDistributor {
   }
 
   private async reserve(callId: string, scenario: Scenario, step: Step, candidates: string[], now: number) {
-    const strategy = step.kind === 'group' ? step.strategy : null;
     const rules = { maxConcurrentCalls: step.maxConcurrentCalls, skipBusy: step.skipBusy };
-    const day = localDate(scenario.timezone, new Date(now));
-    let sequence: number | null = null;
-    let anyoneSignedIn = false;
-    let managers: string[] = [];
-    let parallel = false;
-    // Calls routed at the same moment may take the managers this snapshot saw free:
-    // look again (the snapshot is refreshed by then) before making the caller wait.
-    for (let attempt = 0; attempt < RESERVE_ATTEMPTS && managers.length === 0; attempt++) {
-      const [states, scores] = await Promise.all([
-        this.deps.agents.read(candidates, now),
-        strategy === 'performance-weighted' ? this.deps.scores.read(candidates) : new Map(),
-      ]);
-      anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
-      const context: OfferContext = { states, scores, sequence: sequence ?? 0, random: this.random, now, day };
-      // The rotation moves only when someone can take the call, so retries while
-      // everyone is busy do not skip managers' turns.
-      if (strategy === 'round-robin' && sequence === null && chooseOffer(step, candidates, context).order.length > 0) {
-        sequence = context.sequence = await this.deps.rotation.next(`${scenario.name}:${(step as GroupStep).group}`);
-      }
-      const choice = chooseOffer(step, candidates, context);
-      if (choice.order.length === 0) break;
-      parallel = choice.mode === 'parallel';
-      managers = parallel ? await this.deps.agents.reserve(callId, choice.order, choice.order.length, rules, now) : await this.reserveOne(callId, choice.order, rules, now);
-    }
+    const { managers, parallel, anyoneSignedIn } =
+      step.kind === 'group' && step.strategy === 'round-robin'
+        ? await this.reserveInTurn(callId, scenario, step, candidates, rules, now)
+        : await this.reserveByStrategy(callId, scenario, step, candidates, rules, now);
     if (managers.length === 0) return { offer: null, anyoneSignedIn };
     const registered = await this.deps.registrations.registered(managers);
     const attempts = managers.flatMap((manager) => {
@@ -265,6 +243,41 @@ export class InboundDistributor {
     await Promise.all(gone.map((m) => this.deps.agents.offerFailed(m, callId, 'cancelled', now, this.deps.autoPauseAfterMisses)));
     const targets: RouteTarget[] = attempts.map((a) => ({ uri: a.target, nextHop: a.nextHop, ringTimeoutMs: step.ringTimeout * 1000 }));
     return { offer: { managers: attempts.map((a) => a.manager), attempts, targets, parallel }, anyoneSignedIn };
+  }
+
+  /**
+   * Round-robin reserves in one script that also moves the group's turn (rotation.ts):
+   * the turn moves once per offer, whichever path asked, and is shared by every instance.
+   */
+  private async reserveInTurn(callId: string, scenario: Scenario, step: GroupStep, candidates: string[], rules: OfferRules, now: number) {
+    const members = scenario.groups[step.group] ?? [];
+    const manager = await this.deps.agents.reserveInTurn(`${scenario.name}:${step.group}`, callId, members, new Set(candidates), rules, now);
+    if (manager) return { managers: [manager], parallel: false, anyoneSignedIn: true };
+    const states = await this.deps.agents.read(candidates, now);
+    return { managers: [], parallel: false, anyoneSignedIn: candidates.some((c) => states.get(c)?.registered) };
+  }
+
+  private async reserveByStrategy(callId: string, scenario: Scenario, step: Step, candidates: string[], rules: OfferRules, now: number) {
+    const strategy = step.kind === 'group' ? step.strategy : null;
+    const day = localDate(scenario.timezone, new Date(now));
+    let anyoneSignedIn = false;
+    let managers: string[] = [];
+    let parallel = false;
+    // Calls routed at the same moment may take the managers this snapshot saw free:
+    // look again (the snapshot is refreshed by then) before making the caller wait.
+    for (let attempt = 0; attempt < RESERVE_ATTEMPTS && managers.length === 0; attempt++) {
+      const [states, scores] = await Promise.all([
+        this.deps.agents.read(candidates, now),
+        strategy === 'performance-weighted' ? this.deps.scores.read(candidates) : new Map(),
+      ]);
+      anyoneSignedIn = candidates.some((c) => states.get(c)?.registered);
+      const context: OfferContext = { states, scores, random: this.random, now, day };
+      const choice = chooseOffer(step, candidates, context);
+      if (choice.order.length === 0) break;
+      parallel = choice.mode === 'parallel';
+      managers = parallel ? await this.deps.agents.reserve(callId, choice.order, choice.order.length, rules, now) : await this.reserveOne(callId, choice.order, rules, now);
+    }
+    return { managers, parallel, anyoneSignedIn };
   }
 
   /**

@@ -55,6 +55,13 @@ export class CachedAgentStateStore implements AgentStateStore {
     return reserved;
   }
 
+  async reserveInTurn(line: string, callId: string, members: readonly string[], offerable: ReadonlySet<string>, rules: OfferRules, now: number): Promise<string | null> {
+    const reserved = await this.shared.reserveInTurn(line, callId, members, offerable, rules, now);
+    if (reserved) this.set(reserved, { ...this.stateOf(reserved, now), ringingFor: callId, since: now });
+    else await this.refresh(members, now);
+    return reserved;
+  }
+
   async answered(extension: string, callId: string, now: number): Promise<boolean> {
     return this.applied(extension, await this.shared.answered(extension, callId, now), { type: 'answered', callId }, now);
   }

@@ -9,6 +9,7 @@ import {
   type Transition,
 } from '../../core/agents/agent-state.js';
 import type { AnswerScore } from '../../core/routing/answer-score.js';
+import { pickInTurn } from '../../core/routing/rotation.js';
 
 /**
  * The in-memory twin of RedisAgentStateStore: the reference model itself
@@ -19,6 +20,7 @@ import type { AnswerScore } from '../../core/routing/answer-score.js';
 export class MemoryAgentStateStore implements AgentStateStore {
   /** Stored without `registered`, which is always asked of `isRegistered`. */
   private readonly states = new Map<string, AgentState>();
+  private readonly turns = new Map<string, number>();
 
   constructor(private readonly isRegistered: (extension: string) => boolean) {}
 
@@ -33,6 +35,13 @@ export class MemoryAgentStateStore implements AgentStateStore {
       if (this.apply(extension, { type: 'reserved', callId, rules }, now).applied) reserved.push(extension);
     }
     return reserved;
+  }
+
+  async reserveInTurn(line: string, callId: string, members: readonly string[], offerable: ReadonlySet<string>, rules: OfferRules, now: number): Promise<string | null> {
+    const pick = pickInTurn(members.length, this.turns.get(line) ?? 0, (i) => offerable.has(members[i]!) && this.apply(members[i]!, { type: 'reserved', callId, rules }, now).applied);
+    if (pick.offered === null) return null;
+    this.turns.set(line, pick.turn);
+    return members[pick.offered]!;
   }
 
   async answered(extension: string, callId: string, now: number): Promise<boolean> {

@@ -10,6 +10,7 @@ const agentScript = (name: string) => `${lua('agent-hash')}\n${lua(name)}`;
 /** The Lua scripts, one per atomic operation on a manager's state (each file says what it takes and why it is atomic). */
 const AGENT_COMMANDS: Record<string, { file: string; numberOfKeys?: number }> = {
   reserveAgents: { file: 'reserve-agents' }, // a key pair per candidate: the caller passes the number of keys first
+  reserveInTurn: { file: 'reserve-in-turn' }, // the turn key, then a key pair per member: the caller passes the number of keys first
   agentAnswered: { file: 'agent-answered', numberOfKeys: 1 },
   agentOfferFailed: { file: 'agent-offer-failed', numberOfKeys: 1 },
   agentPlacedCall: { file: 'agent-placed-call', numberOfKeys: 1 },
@@ -21,6 +22,8 @@ type Arg = string | number;
 export interface LeadlineRedis extends Redis {
   /** numKeys, then (agent key, registration key) per candidate, then call id, count, max concurrent calls, skip busy (1/0), now. Returns 0-based indexes. */
   reserveAgents(numKeys: number, ...keysThenArgs: Arg[]): Promise<number[]>;
+  /** numKeys, the turn key, (agent key, registration key) per member, then call id, max concurrent calls, skip busy (1/0), now, offerable mask. Returns the index or -1. */
+  reserveInTurn(numKeys: number, ...keysThenArgs: Arg[]): Promise<number>;
   agentAnswered(agentKey: string, callId: string, now: Arg): Promise<0 | 1>;
   /** Returns [released, autoPaused] as 1/0. */
   agentOfferFailed(agentKey: string, callId: string, outcome: string, now: Arg, autoPauseAfterMisses: Arg, autoPauseReason: string): Promise<[0 | 1, 0 | 1]>;

@@ -33,6 +33,14 @@ export class RedisAgentStateStore implements AgentStateStore {
     return reserved.map((i) => candidates[i]!);
   }
 
+  async reserveInTurn(line: string, callId: string, members: readonly string[], offerable: ReadonlySet<string>, rules: OfferRules, now: number): Promise<string | null> {
+    if (members.length === 0) return null;
+    const keys = [this.keys.turn(line), ...members.flatMap((e) => [this.keys.agent(e), this.keys.registration(e)])];
+    const mask = members.map((e) => (offerable.has(e) ? '1' : '0')).join('');
+    const index = await this.redis.reserveInTurn(keys.length, ...keys, callId, rules.maxConcurrentCalls, rules.skipBusy ? 1 : 0, now, mask);
+    return index < 0 ? null : members[index]!;
+  }
+
   async answered(extension: string, callId: string, now: number): Promise<boolean> {
     return (await this.redis.agentAnswered(this.keys.agent(extension), callId, now)) === 1;
   }

@@ -41,6 +41,12 @@ export class RedisKeys {
     return `${this.prefix}session-gen:${login}`;
   }
 
+  /** A round-robin group's turn (reserve-in-turn.lua): the position in its member list where the next offer starts. */
+  turn(line: string): string {
+    return `${this.prefix}turn:${line}`;
+  }
+
+  /** A counter per line for round-robin callback tasks (one task per missed call). */
   rotation(line: string): string {
     return `${this.prefix}rotation:${line}`;
   }

@@ -30,6 +30,13 @@ export interface AgentStateStore {
    * canOffer() right now, until `count` are reserved. Returns them in candidate order.
    */
   reserve(callId: string, candidates: readonly string[], count: number, rules: OfferRules, now: number): Promise<string[]>;
+  /**
+   * Round-robin (pickInTurn in rotation.ts): reserves the first of `members` (the
+   * group's full list, in order) at or after the `line`'s turn who is in `offerable`
+   * and canOffer() right now, and moves the turn to just after him, in one step.
+   * Returns him, or null (turn unchanged).
+   */
+  reserveInTurn(line: string, callId: string, members: readonly string[], offerable: ReadonlySet<string>, rules: OfferRules, now: number): Promise<string | null>;
   /** The reserved manager picked up: ringing -> on a call. False when he was not reserved for this call. */
   answered(extension: string, callId: string, now: number): Promise<boolean>;
   /**
@@ -53,7 +60,7 @@ export interface AnswerScoreStore {
   write(extension: string, score: AnswerScore): Promise<void>;
 }
 
-/** The next number in a group's rotation, shared by every service instance. */
+/** The next number of a line's round-robin callback tasks, shared by every service instance. */
 export interface RotationCounter {
   next(line: string): Promise<number>;
 }

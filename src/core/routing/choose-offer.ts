@@ -6,8 +6,6 @@ import { orderByStrategy, type AgentSnapshot, type StrategyChoice } from './stra
 export interface OfferContext {
   states: ReadonlyMap<string, AgentState>;
   scores: ReadonlyMap<string, AnswerScore>;
-  /** Round-robin counter of the step's group. */
-  sequence: number;
   random: () => number;
   now: number;
   /** Local date of the scenario (YYYY-MM-DD): today's counters belong to it. */
@@ -35,5 +33,7 @@ export function chooseOffer(step: Step, candidates: readonly string[], ctx: Offe
     });
   }
   if (step.kind === 'sticky') return { mode: 'serial', order: eligible.map((a) => a.extension) };
-  return orderByStrategy(step.strategy, { agents: eligible, sequence: ctx.sequence, random: ctx.random });
+  // Round-robin's turn is kept with the reservation (rotation.ts, reserve-in-turn.lua), not here:
+  // this order is the configured one, from the first member.
+  return orderByStrategy(step.strategy, { agents: eligible, sequence: 0, random: ctx.random });
 }

@@ -44,6 +44,7 @@ function storeAndModel(redis: LeadlineRedis = db.redis) {
 
 type Op =
   | { kind: 'reserve'; call: string; candidates: string[]; count: number; rules: OfferRules }
+  | { kind: 'reserveInTurn'; line: string; call: string; members: string[]; offerable: string[]; rules: OfferRules }
   | { kind: 'answered'; ext: string; call: string }
   | { kind: 'offerFailed'; ext: string; call: string; outcome: OfferOutcome; after: number }
   | { kind: 'placedCall'; ext: string; call: string }
@@ -56,6 +57,8 @@ function perform(store: AgentStateStore, op: Op, now: number): Promise<unknown> 
   switch (op.kind) {
     case 'reserve':
       return store.reserve(op.call, op.candidates, op.count, op.rules, now);
+    case 'reserveInTurn':
+      return store.reserveInTurn(op.line, op.call, op.members, new Set(op.offerable), op.rules, now);
     case 'answered':
       return store.answered(op.ext, op.call, now);
     case 'offerFailed':
@@ -102,6 +105,19 @@ describe('redis agent state store: each operation as the model', () => {
     expect(await reserve('c2', ['101', '102', '103', '104'], 5, { maxConcurrentCalls: 2, skipBusy: false })).toEqual(['103', '104']);
     expect(await reserve('c3', ['104', '104', '102'], 2, one)).toEqual([]);
     expect(await reserve('c4', [], 1, one)).toEqual([]);
+  });
+
+  it('reserveInTurn: the first offerable, free member from the turn, and the turn moves just after him', async () => {
+    const p = storeAndModel();
+    await p.register('101', '102', '103', '104');
+    const turn = (call: string, offerable = exts) => both(p, { kind: 'reserveInTurn', line: 'sales', call, members: exts, offerable, rules: one }, T0, exts);
+    expect(await turn('c1')).toBe('101');
+    expect(await turn('c2', ['101', '103', '104'])).toBe('103'); // 102 already rung for this call
+    expect(await turn('c3')).toBe('104');
+    expect(await turn('c4')).toBe('102'); // round again: 101, 103, 104 are ringing
+    expect(await turn('c5')).toBeNull();
+    expect(await db.redis.get(p.keys.turn('sales'))).toBe('2'); // nobody could take c5: the turn stayed after 102
+    expect(await both(p, { kind: 'reserveInTurn', line: 'empty', call: 'c6', members: [], offerable: [], rules: one }, T0, exts)).toBeNull();
   });
 
   it('answered: ringing -> on the call, only for the call he is reserved for', async () => {
@@ -183,6 +199,7 @@ describe('redis agent state store: random sequences against the model (fast-chec
   const aim = fc.option(fc.nat(99), { nil: null, freq: 4 });
   const op = fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('reserve' as const), call, candidates: fc.array(ext, { maxLength: 6 }), count: fc.integer({ min: 0, max: 3 }), rules: fc.record({ maxConcurrentCalls: fc.integer({ min: 1, max: 3 }), skipBusy: fc.boolean() }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('reserveInTurn' as const), line: fc.constantFrom('a', 'b'), call, members: fc.constant(EXTS), offerable: fc.subarray(EXTS), rules: fc.record({ maxConcurrentCalls: fc.integer({ min: 1, max: 3 }), skipBusy: fc.boolean() }) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('answered' as const), ext, call, aim }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('offerFailed' as const), ext, call, aim, outcome: fc.constantFrom<OfferOutcome>('missed', 'missed', 'rejected', 'cancelled'), after: fc.integer({ min: 1, max: 3 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('placedCall' as const), ext, call }) },

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CachedLiveCallStore } from '../../../src/adapters/memory/cached-live-call-store.js';
 import { CachedRegistrationStore } from '../../../src/adapters/memory/cached-registration-store.js';
-import { CachedRotationCounter } from '../../../src/adapters/memory/cached-rotation-counter.js';
-import { MemoryLiveCallStore, MemoryRegistrationStore, MemoryRotationCounter } from '../../../src/adapters/memory/memory-stores.js';
+import { MemoryLiveCallStore, MemoryRegistrationStore } from '../../../src/adapters/memory/memory-stores.js';
 import { startLiveCall } from '../../../src/core/calls/live-call.js';
 
 const reg = { contact: 'sip:101@127.0.0.1:5071', source: 'sip:127.0.0.1:5071' };
@@ -44,17 +43,5 @@ describe('cached live call store', () => {
     await cache.remove('a');
     expect(await cache.get('a')).toBeNull();
     expect(cache.size).toBe(0);
-  });
-});
-
-describe('cached rotation counter', () => {
-  it('continues from the shared counter, then counts locally while moving the shared one along', async () => {
-    const shared = new MemoryRotationCounter();
-    await shared.next('line');
-    await shared.next('line');
-    const cached = new CachedRotationCounter(shared, () => {});
-    expect([await cached.next('line'), await cached.next('line'), await cached.next('line')]).toEqual([2, 3, 4]);
-    // A restarted instance picks up where the shared counter is.
-    expect(await new CachedRotationCounter(shared, () => {}).next('line')).toBe(5);
   });
 });

@@ -13,7 +13,7 @@ const stickyStep: StickyStep = { kind: 'sticky', days: 30, crmOwner: true, ...se
 const free = (over: Partial<AgentState> = {}): AgentState => ({ ...newAgentState(T0 - 3_600_000), registered: true, ...over });
 
 function ctx(states: Record<string, AgentState>, over: Partial<OfferContext> = {}): OfferContext {
-  return { states: new Map(Object.entries(states)), scores: new Map(), sequence: 0, random: () => 0.5, now: T0, day: TODAY, ...over };
+  return { states: new Map(Object.entries(states)), scores: new Map(), random: () => 0.5, now: T0, day: TODAY, ...over };
 }
 
 describe('chooseOffer: who may be offered the call', () => {
@@ -53,11 +53,6 @@ describe('chooseOffer: in the order of the step\'s strategy', () => {
   it('sequential keeps the configured order; ring-all rings them all at once', () => {
     expect(chooseOffer(group('sequential'), ['c', 'a', 'b'], ctx(abc))).toEqual({ mode: 'serial', order: ['c', 'a', 'b'] });
     expect(chooseOffer(group('ring-all'), ['c', 'a', 'b'], ctx(abc))).toEqual({ mode: 'parallel', order: ['c', 'a', 'b'] });
-  });
-
-  it('round-robin starts at the group\'s sequence number, counted over the eligible managers', () => {
-    expect(chooseOffer(group('round-robin'), ['a', 'b', 'c'], ctx(abc, { sequence: 1 })).order).toEqual(['b', 'c', 'a']);
-    expect(chooseOffer(group('round-robin'), ['a', 'b', 'c'], ctx(abc, { sequence: 5 })).order).toEqual(['c', 'a', 'b']);
   });
 
   it('longest-idle puts first who became free earliest, and someone never on a call before all', () => {

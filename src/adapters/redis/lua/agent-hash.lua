@@ -1,5 +1,5 @@
 --[[
-  Helpers shared by the agent scripts (reserve-agents.lua, agent-*.lua).
+  Helpers shared by the agent scripts (reserve-*.lua, agent-*.lua).
   Redis has no includes, so create-redis.ts puts this file in front of each one.
 
   One hash per manager (RedisKeys.agent), its fields named after AgentState's
@@ -57,4 +57,15 @@ local function save(key, now, patch)
   end
   redis.call('HSET', key, unpack(set))
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+end
+
+-- canOffer in agent-state.ts: may this manager be offered a call right now?
+local function can_offer(agent, registration, now, max_calls, skip_busy)
+  if redis.call('EXISTS', registration) == 0 then return false end
+  local f = redis.call('HMGET', agent, 'ringingFor', 'pauseReason', 'wrapUpUntil')
+  if f[1] or f[2] then return false end
+  if f[3] and tonumber(now) < tonumber(f[3]) then return false end
+  local busy = #calls_of(agent)
+  if busy == 0 then return true end
+  return not skip_busy and busy < max_calls
 end

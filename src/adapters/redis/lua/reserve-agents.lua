@@ -18,20 +18,10 @@
 ]]
 local call_id, count, max_calls, skip_busy, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1', ARGV[5]
 
-local function can_offer(agent, registration)
-  if redis.call('EXISTS', registration) == 0 then return false end
-  local f = redis.call('HMGET', agent, 'ringingFor', 'pauseReason', 'wrapUpUntil')
-  if f[1] or f[2] then return false end
-  if f[3] and tonumber(now) < tonumber(f[3]) then return false end
-  local busy = #calls_of(agent)
-  if busy == 0 then return true end
-  return not skip_busy and busy < max_calls
-end
-
 local reserved = {}
 for i = 1, #KEYS - 1, 2 do
   if #reserved >= count then break end
-  if can_offer(KEYS[i], KEYS[i + 1]) then
+  if can_offer(KEYS[i], KEYS[i + 1], now, max_calls, skip_busy) then
     save(KEYS[i], now, { ringingFor = call_id })
     reserved[#reserved + 1] = (i - 1) / 2
   end

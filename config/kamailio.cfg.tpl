@@ -341,6 +341,7 @@ route[REGISTRAR] {
 		$var(jk) = "contact"; $var(jv) = $ulc(reg=>addr); route(JSON_STR);
 		$var(jk) = "source"; $var(jv) = "sip:" + $si + ":" + $sp; route(JSON_STR);
 		jansson_set("integer", "expires", "$ulc(reg=>expires)", "$var(ev)");
+		$var(jk) = "regcallid"; $var(jv) = $ulc(reg=>callid); route(JSON_STR);
 	} else {
 		$var(jk) = "event"; $var(jv) = "unregistered"; route(JSON_STR);
 	}

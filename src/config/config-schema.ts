@@ -166,6 +166,14 @@ export const configSchema = z.object({
     ringTimeoutSeconds: z.number().int().min(3).max(120).default(15),
     /** Unanswered offers in a row after which a manager is paused with reason "no-answer". */
     autoPauseAfterMisses: z.number().int().min(1).max(100).default(3),
+    /**
+     * Refusals in a row (486, 600, 603) from a phone Leadline believes free, within
+     * dndWindowSeconds of the first, after which the manager is paused with reason
+     * "dnd-on-phone" (do-not-disturb set on the phone). He comes back by himself when
+     * his phone answers or places a call or registers anew, or when unpaused.
+     */
+    dndAfterRejections: z.number().int().min(1).max(100).default(3),
+    dndWindowSeconds: z.number().int().min(1).max(86_400).default(120),
     /** Longest a caller is held (ringing and waiting in line, all steps together); Kamailio's timer for a suspended call. */
     maxCallWaitSeconds: z.number().int().min(30).max(3600).default(900),
     /** Wrap-up after a manager's own outbound or internal call. */

@@ -78,7 +78,11 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     trunkRoute: (number) => trunkRoute(config, number, false),
     missed,
     queue,
-    autoPauseAfterMisses: config.routing.autoPauseAfterMisses,
+    autoPause: {
+      afterMisses: config.routing.autoPauseAfterMisses,
+      dndAfterDeclines: config.routing.dndAfterRejections,
+      dndWindowMs: config.routing.dndWindowSeconds * 1000,
+    },
     maxCallWaitMs: config.routing.maxCallWaitSeconds * 1000,
     resume: (call, decision) => resume(call, decision),
     log,
@@ -101,7 +105,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     log,
   });
   const extensions = new Set(config.managers.map((m) => m.extension));
-  const registrations = new Registrations(stores.registrations, extensions, log, () => distributor.dispatchSoon());
+  const registrations = new Registrations(stores.registrations, stores.agents, extensions, log, () => distributor.dispatchSoon());
   const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
   const leads = stores.leads
     ? new LeadTracker({ store: stores.leads, events, config, registrations: stores.registrations, callStore: stores.callHistory, log: log.child({ component: 'leads' }), clock })

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore } from '../core/agents/agent-ports.js';
-import type { OfferOutcome } from '../core/agents/agent-state.js';
+import { AUTO_PAUSE_REASON, DND_PAUSE_REASON, NEVER_AUTO_PAUSE, type OfferOutcome } from '../core/agents/agent-state.js';
 import { answeringManager, applyAnswer, callParties, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision } from '../core/calls/routing-decision.js';
@@ -9,6 +9,9 @@ import type { CallLedger } from './call-ledger.js';
 import type { DomainEvents } from './domain-events.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
 import type { KeyedQueue } from './keyed-queue.js';
+
+/** A phone's own refusals: busy (486), busy everywhere (600), declined (603). */
+const REFUSALS: ReadonlySet<number> = new Set([486, 600, 603]);
 
 export interface CallEventsDeps {
   agents: AgentStateStore;
@@ -127,19 +130,23 @@ export class CallEvents {
 
   private async releaseOffer(call: LiveCall, attempt: LiveAttempt, code: number, canceled: boolean, at: number): Promise<void> {
     if (!attempt.manager) return;
-    // Only a manager's silence counts against him; busy or declined is a choice, a caller's hang-up is no one's.
-    const outcome: OfferOutcome = canceled ? 'cancelled' : attempt.result === 'no-answer' ? 'missed' : 'rejected';
+    // Only a manager's silence counts as a miss; busy or declined is a choice (but a phone
+    // refusing every offer has do-not-disturb on), a caller's hang-up is no one's.
+    const outcome: OfferOutcome = canceled ? 'cancelled' : attempt.result === 'no-answer' ? 'missed' : REFUSALS.has(code) ? 'declined' : 'rejected';
     if (call.direction !== 'inbound') {
-      await this.deps.agents.offerFailed(attempt.manager, call.callId, 'cancelled', at, Number.MAX_SAFE_INTEGER);
+      await this.deps.agents.offerFailed(attempt.manager, call.callId, 'cancelled', at, NEVER_AUTO_PAUSE);
       return;
     }
     const autoPaused = await this.deps.distributor.offerFailed(call, attempt.manager, outcome, at);
     if (autoPaused) {
       const state = (await this.deps.agents.read([attempt.manager], at)).get(attempt.manager);
-      this.deps.log.warn({ callId: call.callId, manager: attempt.manager, code }, 'manager paused automatically after missed calls');
+      const reason = state?.pauseReason ?? AUTO_PAUSE_REASON;
+      this.deps.log.warn({ callId: call.callId, manager: attempt.manager, code, reason }, reason === DND_PAUSE_REASON ? 'manager paused automatically: his phone refuses every call' : 'manager paused automatically after missed calls');
       this.deps.events.emit('manager.auto_paused', {
         extension: attempt.manager,
+        reason,
         consecutiveMisses: state?.consecutiveMisses ?? 0,
+        consecutiveDeclines: state?.consecutiveDeclines ?? 0,
         callId: call.callId,
         at: new Date(at).toISOString(),
       });

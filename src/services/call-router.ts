@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { NEVER_AUTO_PAUSE } from '../core/agents/agent-state.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { AgentStateStore, Registration, RegistrationStore } from '../core/agents/agent-ports.js';
@@ -130,7 +131,7 @@ export class CallRouter {
     if (reserved.length === 0) return null;
     const reg = (await this.deps.registrations.registered([extension])).get(extension);
     // Reserved but his registration just vanished: give the reservation back.
-    if (!reg) await this.deps.agents.offerFailed(extension, callId, 'cancelled', now, Number.MAX_SAFE_INTEGER);
+    if (!reg) await this.deps.agents.offerFailed(extension, callId, 'cancelled', now, NEVER_AUTO_PAUSE);
     return reg ?? null;
   }
 

@@ -23,7 +23,7 @@ export interface DomainEventMap {
     callbackManager: string | null;
     at: string;
   };
-  'manager.auto_paused': { extension: string; consecutiveMisses: number; callId: string; at: string };
+  'manager.auto_paused': { extension: string; reason: string; consecutiveMisses: number; consecutiveDeclines: number; callId: string; at: string };
   /**
    * A manager's last completed local day worsened past kpi.maxWorsening against his
    * trailing average on these metrics (src/services/drawdown-watch.ts); raised once per

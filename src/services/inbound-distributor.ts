@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore, AnswerScoreStore, RegistrationStore } from '../core/agents/agent-ports.js';
-import type { OfferOutcome, OfferRules } from '../core/agents/agent-state.js';
+import { NEVER_AUTO_PAUSE, type AutoPausePolicy, type OfferOutcome, type OfferRules } from '../core/agents/agent-state.js';
 import { addAttempts, missedLiveCall, type LiveCall } from '../core/calls/live-call.js';
 import { lastManagerWithin, type ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision, type RouteTarget } from '../core/calls/routing-decision.js';
@@ -33,7 +33,7 @@ export interface InboundDistributorDeps {
   missed: MissedCalls;
   /** Per-call queue shared with CallEvents: one call's events never interleave. */
   queue: KeyedQueue;
-  autoPauseAfterMisses: number;
+  autoPause: AutoPausePolicy;
   /** Kamailio gives up on a suspended call after this long (its fr timer): never wait past it. */
   maxCallWaitMs: number;
   /** Resumes a call Kamailio holds suspended (after waiting in line). */
@@ -103,7 +103,7 @@ export class InboundDistributor {
 
   /** Feedback for the answer score and the auto-pause rule; frees the manager for waiting calls. */
   async offerFailed(call: LiveCall, manager: string, outcome: OfferOutcome, now: number): Promise<boolean> {
-    const { released, autoPaused } = await this.deps.agents.offerFailed(manager, call.callId, outcome, now, this.deps.autoPauseAfterMisses);
+    const { released, autoPaused } = await this.deps.agents.offerFailed(manager, call.callId, outcome, now, this.deps.autoPause);
     if (outcome !== 'cancelled') this.updateScore(manager, outcome === 'missed' ? { kind: 'missed' } : { kind: 'rejected' }, now);
     if (released) this.dispatchSoon();
     return autoPaused;
@@ -240,7 +240,7 @@ export class InboundDistributor {
     });
     // A phone that unregistered since the snapshot: give its reservation back.
     const gone = managers.filter((m) => !registered.has(m));
-    await Promise.all(gone.map((m) => this.deps.agents.offerFailed(m, callId, 'cancelled', now, this.deps.autoPauseAfterMisses)));
+    await Promise.all(gone.map((m) => this.deps.agents.offerFailed(m, callId, 'cancelled', now, NEVER_AUTO_PAUSE)));
     const targets: RouteTarget[] = attempts.map((a) => ({ uri: a.target, nextHop: a.nextHop, ringTimeoutMs: step.ringTimeout * 1000 }));
     return { offer: { managers: attempts.map((a) => a.manager), attempts, targets, parallel }, anyoneSignedIn };
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NEVER_AUTO_PAUSE } from '../core/agents/agent-state.js';
 import type { AgentStateStore } from '../core/agents/agent-ports.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import { localDate } from '../core/scenarios/business-hours.js';
@@ -51,7 +52,7 @@ export class StaleHolds {
       for (const callId of [state.ringingFor, ...state.calls]) {
         if (callId === null || (await this.deps.liveCalls.get(callId))) continue;
         this.deps.log.warn({ callId, manager: extension }, 'manager held by a call that no longer exists: freed');
-        if (callId === state.ringingFor) await this.deps.agents.offerFailed(extension, callId, 'cancelled', now, Number.MAX_SAFE_INTEGER);
+        if (callId === state.ringingFor) await this.deps.agents.offerFailed(extension, callId, 'cancelled', now, NEVER_AUTO_PAUSE);
         else await this.deps.agents.callEnded(extension, callId, now, 0, 0, localDate(this.deps.timezone, new Date(now)));
         freed++;
       }

@@ -199,7 +199,11 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     },
     /** Phones register through the Registrations service (as Kamailio reports them). */
     async register(...extensions: string[]): Promise<void> {
-      for (const e of extensions) await services.registrations.registered(e, contactOf(e), sourceOf(e), 3600);
+      for (const e of extensions) await services.registrations.registered(e, { contact: contactOf(e), source: sourceOf(e), callId: `reg-${e}` }, 3600, Date.now());
+    },
+    /** A REGISTER with this Call-ID: the one register() used is a refresh, a new one a phone registering anew. */
+    async registerWith(extension: string, registerCallId: string): Promise<void> {
+      await services.registrations.registered(extension, { contact: contactOf(extension), source: sourceOf(extension), callId: registerCallId }, 3600, Date.now());
     },
     async unregister(...extensions: string[]): Promise<void> {
       for (const e of extensions) await services.registrations.unregistered(e);

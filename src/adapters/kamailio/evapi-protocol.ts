@@ -46,7 +46,10 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
     user: z.string(),
     contact: z.string(),
     source: z.string(),
+    /** The contact's expiry as an absolute time, epoch seconds (registrationSeconds turns it into a lifetime). */
     expires: z.number().int(),
+    /** The REGISTER's Call-ID: the same for refreshes, new when the phone registers afresh. */
+    regcallid: z.string().optional(),
     ts,
   }),
   z.object({ event: z.literal('unregistered'), user: z.string(), ts }),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { registrationSeconds } from '../../core/agents/registration-expiry.js';
 import type { Config } from '../../config/config-schema.js';
 import { digestHa1 } from '../../core/agents/digest-ha1.js';
 import type { LiveCall } from '../../core/calls/live-call.js';
@@ -80,7 +81,7 @@ export class KamailioBridge {
         case 'ended':
           return await this.deps.events.ended(event.callid, at);
         case 'registered':
-          return await this.deps.registrations.registered(event.user, event.contact, event.source, event.expires);
+          return await this.deps.registrations.registered(event.user, { contact: event.contact, source: event.source, callId: event.regcallid }, registrationSeconds(event.expires, event.ts), at);
         case 'unregistered':
           return await this.deps.registrations.unregistered(event.user);
       }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore } from '../../core/agents/agent-ports.js';
-import { applyAgentEvent, newAgentState, type AgentEvent, type AgentState, type OfferOutcome, type OfferRules } from '../../core/agents/agent-state.js';
+import { applyAgentEvent, newAgentState, type AgentEvent, type AgentState, type AutoPausePolicy, type OfferOutcome, type OfferRules } from '../../core/agents/agent-state.js';
 
 /** How often the mirror is re-read from the shared store (other instances' changes, wrap-ups). */
 const REFRESH_EVERY_MS = 1000;
@@ -66,9 +66,9 @@ export class CachedAgentStateStore implements AgentStateStore {
     return this.applied(extension, await this.shared.answered(extension, callId, now), { type: 'answered', callId }, now);
   }
 
-  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, autoPauseAfterMisses: number) {
-    const result = await this.shared.offerFailed(extension, callId, outcome, now, autoPauseAfterMisses);
-    this.applied(extension, result.released, { type: 'offer-failed', callId, outcome, autoPauseAfterMisses }, now);
+  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, policy: AutoPausePolicy) {
+    const result = await this.shared.offerFailed(extension, callId, outcome, now, policy);
+    this.applied(extension, result.released, { type: 'offer-failed', callId, outcome, policy }, now);
     return result;
   }
 
@@ -89,6 +89,12 @@ export class CachedAgentStateStore implements AgentStateStore {
   async unpause(extension: string, now: number): Promise<void> {
     await this.shared.unpause(extension, now);
     this.applied(extension, true, { type: 'unpaused' }, now);
+  }
+
+  async registeredAfresh(extension: string, now: number): Promise<boolean> {
+    const back = await this.shared.registeredAfresh(extension, now);
+    this.applied(extension, true, { type: 'registered-afresh' }, now);
+    return back;
   }
 
   private applied(extension: string, done: boolean, event: AgentEvent, now: number): boolean {

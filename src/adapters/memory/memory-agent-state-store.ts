@@ -1,9 +1,11 @@
 import type { AgentStateStore, AnswerScoreStore } from '../../core/agents/agent-ports.js';
 import {
   applyAgentEvent,
+  DND_PAUSE_REASON,
   newAgentState,
   type AgentEvent,
   type AgentState,
+  type AutoPausePolicy,
   type OfferOutcome,
   type OfferRules,
   type Transition,
@@ -48,8 +50,8 @@ export class MemoryAgentStateStore implements AgentStateStore {
     return this.apply(extension, { type: 'answered', callId }, now).applied;
   }
 
-  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, autoPauseAfterMisses: number): Promise<{ released: boolean; autoPaused: boolean }> {
-    const t = this.apply(extension, { type: 'offer-failed', callId, outcome, autoPauseAfterMisses }, now);
+  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, policy: AutoPausePolicy): Promise<{ released: boolean; autoPaused: boolean }> {
+    const t = this.apply(extension, { type: 'offer-failed', callId, outcome, policy }, now);
     return { released: t.applied, autoPaused: t.autoPaused };
   }
 
@@ -67,6 +69,11 @@ export class MemoryAgentStateStore implements AgentStateStore {
 
   async unpause(extension: string, now: number): Promise<void> {
     this.apply(extension, { type: 'unpaused' }, now);
+  }
+
+  async registeredAfresh(extension: string, now: number): Promise<boolean> {
+    const before = this.current(extension, now).pauseReason;
+    return this.apply(extension, { type: 'registered-afresh' }, now).applied && before === DND_PAUSE_REASON;
   }
 
   private current(extension: string, now: number): AgentState {

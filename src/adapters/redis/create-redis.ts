@@ -15,6 +15,7 @@ const AGENT_COMMANDS: Record<string, { file: string; numberOfKeys?: number }> = 
   agentOfferFailed: { file: 'agent-offer-failed', numberOfKeys: 1 },
   agentPlacedCall: { file: 'agent-placed-call', numberOfKeys: 1 },
   agentCallEnded: { file: 'agent-call-ended', numberOfKeys: 1 },
+  agentRegisteredAfresh: { file: 'agent-registered-afresh', numberOfKeys: 1 },
 };
 
 type Arg = string | number;
@@ -24,11 +25,12 @@ export interface LeadlineRedis extends Redis {
   reserveAgents(numKeys: number, ...keysThenArgs: Arg[]): Promise<number[]>;
   /** numKeys, the turn key, (agent key, registration key) per member, then call id, max concurrent calls, skip busy (1/0), now, offerable mask. Returns the index or -1. */
   reserveInTurn(numKeys: number, ...keysThenArgs: Arg[]): Promise<number>;
-  agentAnswered(agentKey: string, callId: string, now: Arg): Promise<0 | 1>;
+  agentAnswered(agentKey: string, callId: string, now: Arg, dndReason: string): Promise<0 | 1>;
   /** Returns [released, autoPaused] as 1/0. */
-  agentOfferFailed(agentKey: string, callId: string, outcome: string, now: Arg, autoPauseAfterMisses: Arg, autoPauseReason: string): Promise<[0 | 1, 0 | 1]>;
-  agentPlacedCall(agentKey: string, callId: string, now: Arg): Promise<0 | 1>;
+  agentOfferFailed(agentKey: string, callId: string, outcome: string, now: Arg, afterMisses: Arg, dndAfterDeclines: Arg, dndWindowMs: Arg): Promise<[0 | 1, 0 | 1]>;
+  agentPlacedCall(agentKey: string, callId: string, now: Arg, dndReason: string): Promise<0 | 1>;
   agentCallEnded(agentKey: string, callId: string, now: Arg, wrapUpMs: Arg, talkSeconds: Arg, day: string): Promise<0 | 1>;
+  agentRegisteredAfresh(agentKey: string, now: Arg, dndReason: string): Promise<0 | 1>;
 }
 
 /**

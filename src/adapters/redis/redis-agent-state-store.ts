@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { AgentStateStore, AnswerScoreStore } from '../../core/agents/agent-ports.js';
-import { AUTO_PAUSE_REASON, type AgentState, type OfferOutcome, type OfferRules } from '../../core/agents/agent-state.js';
+import { DND_PAUSE_REASON, type AgentState, type AutoPausePolicy, type OfferOutcome, type OfferRules } from '../../core/agents/agent-state.js';
 import type { AnswerScore } from '../../core/routing/answer-score.js';
 import type { LeadlineRedis } from './create-redis.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -42,16 +42,16 @@ export class RedisAgentStateStore implements AgentStateStore {
   }
 
   async answered(extension: string, callId: string, now: number): Promise<boolean> {
-    return (await this.redis.agentAnswered(this.keys.agent(extension), callId, now)) === 1;
+    return (await this.redis.agentAnswered(this.keys.agent(extension), callId, now, DND_PAUSE_REASON)) === 1;
   }
 
-  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, autoPauseAfterMisses: number): Promise<{ released: boolean; autoPaused: boolean }> {
-    const [released, autoPaused] = await this.redis.agentOfferFailed(this.keys.agent(extension), callId, outcome, now, autoPauseAfterMisses, AUTO_PAUSE_REASON);
+  async offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, policy: AutoPausePolicy): Promise<{ released: boolean; autoPaused: boolean }> {
+    const [released, autoPaused] = await this.redis.agentOfferFailed(this.keys.agent(extension), callId, outcome, now, policy.afterMisses, policy.dndAfterDeclines, policy.dndWindowMs);
     return { released: released === 1, autoPaused: autoPaused === 1 };
   }
 
   async placedCall(extension: string, callId: string, now: number): Promise<void> {
-    await this.redis.agentPlacedCall(this.keys.agent(extension), callId, now);
+    await this.redis.agentPlacedCall(this.keys.agent(extension), callId, now, DND_PAUSE_REASON);
   }
 
   async callEnded(extension: string, callId: string, now: number, wrapUpMs: number, talkSeconds: number, day: string): Promise<boolean> {
@@ -63,10 +63,14 @@ export class RedisAgentStateStore implements AgentStateStore {
     await this.redis.hset(this.keys.agent(extension), { pauseReason: reason, since: now });
   }
 
-  /** HSET and HDEL in one MULTI, so no reader sees him unpaused with his old misses. */
+  /** HSET and HDEL in one MULTI, so no reader sees him unpaused with his old misses or refusals. */
   async unpause(extension: string, now: number): Promise<void> {
     const key = this.keys.agent(extension);
-    await execOrThrow(this.redis.multi().hset(key, { consecutiveMisses: 0, since: now }).hdel(key, 'pauseReason'));
+    await execOrThrow(this.redis.multi().hset(key, { consecutiveMisses: 0, since: now }).hdel(key, 'pauseReason', 'consecutiveDeclines', 'declinesSince'));
+  }
+
+  async registeredAfresh(extension: string, now: number): Promise<boolean> {
+    return (await this.redis.agentRegisteredAfresh(this.keys.agent(extension), now, DND_PAUSE_REASON)) === 1;
   }
 }
 
@@ -99,6 +103,8 @@ function agentStateFromHash(hash: Record<string, string>, registered: boolean, n
     wrapUpUntil: orNull(hash.wrapUpUntil),
     pauseReason: hash.pauseReason ?? null,
     consecutiveMisses: Number(hash.consecutiveMisses ?? 0),
+    consecutiveDeclines: Number(hash.consecutiveDeclines ?? 0),
+    declinesSince: orNull(hash.declinesSince),
     since: Number(hash.since ?? now),
     freeSince: orNull(hash.freeSince),
     day: hash.day ?? null,

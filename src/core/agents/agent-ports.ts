@@ -1,12 +1,14 @@
 /** What the routing needs to know about managers' phones and calls. No I/O here: adapters implement these. */
 import type { AnswerScore } from '../routing/answer-score.js';
-import type { AgentState, OfferOutcome, OfferRules } from './agent-state.js';
+import type { AgentState, AutoPausePolicy, OfferOutcome, OfferRules } from './agent-state.js';
 
 export interface Registration {
   /** The Contact the phone registered. */
   contact: string;
   /** Where the REGISTER came from (sip:ip:port): the address that reaches the phone through NAT. */
   source: string;
+  /** The Call-ID of the phone's REGISTERs: kept across refreshes, new when the phone starts afresh (RFC 3261 10.2). */
+  callId?: string;
 }
 
 export interface RegistrationStore {
@@ -41,17 +43,19 @@ export interface AgentStateStore {
   answered(extension: string, callId: string, now: number): Promise<boolean>;
   /**
    * The offer ended without an answer: frees the reservation if this call holds it,
-   * counts a miss, and pauses the manager with reason 'no-answer' after
-   * `autoPauseAfterMisses` misses in a row.
+   * counts a miss or a refusal, and pauses the manager with reason 'no-answer' or
+   * 'dnd-on-phone' as `policy` says (applyAgentEvent 'offer-failed').
    */
-  offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, autoPauseAfterMisses: number): Promise<{ released: boolean; autoPaused: boolean }>;
+  offerFailed(extension: string, callId: string, outcome: OfferOutcome, now: number, policy: AutoPausePolicy): Promise<{ released: boolean; autoPaused: boolean }>;
   /** A manager places a call himself (outbound or internal): he is on that call from now. */
   placedCall(extension: string, callId: string, now: number): Promise<void>;
   /** A call he was on ended: wrap-up starts and today's counters grow (`day` is the local date, YYYY-MM-DD). */
   callEnded(extension: string, callId: string, now: number, wrapUpMs: number, talkSeconds: number, day: string): Promise<boolean>;
   pause(extension: string, reason: string, now: number): Promise<void>;
-  /** Also clears the run of misses, so an unpaused manager starts afresh. */
+  /** Also clears the runs of misses and refusals, so an unpaused manager starts afresh. */
   unpause(extension: string, now: number): Promise<void>;
+  /** His phone registered anew (not a refresh): ends a 'dnd-on-phone' pause. True when that brought him back. */
+  registeredAfresh(extension: string, now: number): Promise<boolean>;
 }
 
 /** Answer scores of performance-weighted routing; kept apart from the state so status changes never reset them. */

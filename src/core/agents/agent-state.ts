@@ -14,9 +14,13 @@ export interface AgentState {
   /** Answered calls in progress (more than one only with call waiting: max_concurrent > 1). */
   calls: string[];
   wrapUpUntil: number | null;
-  /** Set while paused, by the manager, a supervisor, or automatically ('no-answer'). */
+  /** Set while paused, by the manager, a supervisor, or automatically ('no-answer', 'dnd-on-phone'). */
   pauseReason: string | null;
   consecutiveMisses: number;
+  /** Offers in a row his phone refused (486/600/603) while he was believed free: do-not-disturb on the phone. */
+  consecutiveDeclines: number;
+  /** When that run of refusals began, epoch ms; null when there is none. */
+  declinesSince: number | null;
   /** Last change of activity, epoch ms (the board shows "for how long"). */
   since: number;
   /** When the manager last became free (end of his last wrap-up); null if never on a call. */
@@ -34,9 +38,30 @@ export interface OfferRules {
   skipBusy: boolean;
 }
 
-export type OfferOutcome = 'missed' | 'rejected' | 'cancelled';
+/**
+ * How an offer ended without an answer: `missed` rang out (his silence), `declined`
+ * his phone refused it (486, 600, 603: busy or do-not-disturb set on the phone),
+ * `rejected` any other failure, `cancelled` nobody's doing (the caller hung up,
+ * another phone answered).
+ */
+export type OfferOutcome = 'missed' | 'declined' | 'rejected' | 'cancelled';
 
 export const AUTO_PAUSE_REASON = 'no-answer';
+/** A phone that refuses every offer while Leadline believes its manager free. */
+export const DND_PAUSE_REASON = 'dnd-on-phone';
+
+/** When a manager is paused automatically (routing config). */
+export interface AutoPausePolicy {
+  /** Missed offers in a row. */
+  afterMisses: number;
+  /** Refusals in a row from a phone believed free ... */
+  dndAfterDeclines: number;
+  /** ... all within this long of the first. */
+  dndWindowMs: number;
+}
+
+/** For offers that never count against anyone (outbound, stale holds). */
+export const NEVER_AUTO_PAUSE: AutoPausePolicy = { afterMisses: Number.MAX_SAFE_INTEGER, dndAfterDeclines: Number.MAX_SAFE_INTEGER, dndWindowMs: 0 };
 
 export function newAgentState(now: number): AgentState {
   return {
@@ -46,6 +71,8 @@ export function newAgentState(now: number): AgentState {
     wrapUpUntil: null,
     pauseReason: null,
     consecutiveMisses: 0,
+    consecutiveDeclines: 0,
+    declinesSince: null,
     since: now,
     freeSince: null,
     day: null,
@@ -78,17 +105,19 @@ export function countersFor(state: AgentState, day: string): { callsToday: numbe
 export type AgentEvent =
   | { type: 'reserved'; callId: string; rules: OfferRules }
   | { type: 'answered'; callId: string }
-  | { type: 'offer-failed'; callId: string; outcome: OfferOutcome; autoPauseAfterMisses: number }
+  | { type: 'offer-failed'; callId: string; outcome: OfferOutcome; policy: AutoPausePolicy }
   | { type: 'placed-call'; callId: string }
   | { type: 'call-ended'; callId: string; wrapUpMs: number; talkSeconds: number; day: string }
   | { type: 'paused'; reason: string }
-  | { type: 'unpaused' };
+  | { type: 'unpaused' }
+  /** His phone registered anew (not a refresh): a phone switched off and on again, or re-configured. */
+  | { type: 'registered-afresh' };
 
 export interface Transition {
   state: AgentState;
   /** False when the event did not apply (not reserved for that call, not free, ...). */
   applied: boolean;
-  /** Set when this transition paused the manager automatically (raise manager.auto_paused). */
+  /** Set when this transition paused the manager automatically (raise manager.auto_paused; the reason is in the state). */
   autoPaused: boolean;
 }
 
@@ -101,16 +130,21 @@ export function applyAgentEvent(state: AgentState, event: AgentEvent, now: numbe
       return canOffer(state, now, event.rules) ? next({ ringingFor: event.callId }) : unchanged;
     case 'answered':
       if (state.ringingFor !== event.callId) return unchanged;
-      return next({ ringingFor: null, calls: [...state.calls, event.callId], consecutiveMisses: 0, wrapUpUntil: null });
+      return next({ ringingFor: null, calls: [...state.calls, event.callId], consecutiveMisses: 0, wrapUpUntil: null, ...backFromDnd(state) });
     case 'offer-failed': {
       if (state.ringingFor !== event.callId) return unchanged;
       const misses = event.outcome === 'missed' ? state.consecutiveMisses + 1 : state.consecutiveMisses;
-      const autoPause = event.outcome === 'missed' && misses >= event.autoPauseAfterMisses && state.pauseReason === null;
-      const result = next({ ringingFor: null, consecutiveMisses: misses, ...(autoPause ? { pauseReason: AUTO_PAUSE_REASON } : {}) });
-      return { ...result, autoPaused: autoPause };
+      const declines = declineRun(state, event.outcome, event.policy, now);
+      const reason =
+        state.pauseReason !== null ? null
+        : event.outcome === 'missed' && misses >= event.policy.afterMisses ? AUTO_PAUSE_REASON
+        : declines.consecutiveDeclines >= event.policy.dndAfterDeclines ? DND_PAUSE_REASON
+        : null;
+      const result = next({ ringingFor: null, consecutiveMisses: misses, ...declines, ...(reason ? { pauseReason: reason } : {}) });
+      return { ...result, autoPaused: reason !== null };
     }
     case 'placed-call':
-      return state.calls.includes(event.callId) ? unchanged : next({ calls: [...state.calls, event.callId], wrapUpUntil: null });
+      return state.calls.includes(event.callId) ? unchanged : next({ calls: [...state.calls, event.callId], wrapUpUntil: null, ...backFromDnd(state) });
     case 'call-ended': {
       if (!state.calls.includes(event.callId)) return unchanged;
       const counters = countersFor(state, event.day);
@@ -128,6 +162,26 @@ export function applyAgentEvent(state: AgentState, event: AgentEvent, now: numbe
     case 'paused':
       return next({ pauseReason: event.reason });
     case 'unpaused':
-      return next({ pauseReason: null, consecutiveMisses: 0 });
+      return next({ pauseReason: null, consecutiveMisses: 0, consecutiveDeclines: 0, declinesSince: null });
+    case 'registered-afresh':
+      return state.pauseReason === DND_PAUSE_REASON || state.consecutiveDeclines > 0 ? next(backFromDnd(state)) : unchanged;
   }
+}
+
+/**
+ * The run of refusals after this offer. Only a refusal from a phone believed free
+ * counts (on a call, with call waiting, busy is the truth); a refusal long after the
+ * run began starts a new run; an offer that rang out or failed otherwise ends it; a
+ * cancel is nobody's doing and leaves it as it is.
+ */
+function declineRun(state: AgentState, outcome: OfferOutcome, policy: AutoPausePolicy, now: number): Pick<AgentState, 'consecutiveDeclines' | 'declinesSince'> {
+  if (outcome === 'cancelled') return { consecutiveDeclines: state.consecutiveDeclines, declinesSince: state.declinesSince };
+  if (outcome !== 'declined' || state.calls.length > 0) return { consecutiveDeclines: 0, declinesSince: null };
+  if (state.declinesSince === null || now - state.declinesSince > policy.dndWindowMs) return { consecutiveDeclines: 1, declinesSince: now };
+  return { consecutiveDeclines: state.consecutiveDeclines + 1, declinesSince: state.declinesSince };
+}
+
+/** His phone takes calls again: a do-not-disturb pause ends by itself (any other pause stays). */
+function backFromDnd(state: AgentState): Partial<AgentState> {
+  return { consecutiveDeclines: 0, declinesSince: null, ...(state.pauseReason === DND_PAUSE_REASON ? { pauseReason: null } : {}) };
 }

@@ -6,7 +6,7 @@ import { RedisAgentStateStore, RedisAnswerScoreStore } from '../../../src/adapte
 import { RedisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisRegistrationStore } from '../../../src/adapters/redis/redis-registration-store.js';
 import type { AgentStateStore } from '../../../src/core/agents/agent-ports.js';
-import { AUTO_PAUSE_REASON, canOffer, type OfferOutcome, type OfferRules } from '../../../src/core/agents/agent-state.js';
+import { AUTO_PAUSE_REASON, DND_PAUSE_REASON, canOffer, type OfferOutcome, type OfferRules } from '../../../src/core/agents/agent-state.js';
 import { useTestRedis } from '../../helpers/test-redis.js';
 
 const db = useTestRedis();
@@ -46,7 +46,8 @@ type Op =
   | { kind: 'reserve'; call: string; candidates: string[]; count: number; rules: OfferRules }
   | { kind: 'reserveInTurn'; line: string; call: string; members: string[]; offerable: string[]; rules: OfferRules }
   | { kind: 'answered'; ext: string; call: string }
-  | { kind: 'offerFailed'; ext: string; call: string; outcome: OfferOutcome; after: number }
+  | { kind: 'offerFailed'; ext: string; call: string; outcome: OfferOutcome; after: number; dndAfter?: number; dndWindowMs?: number }
+  | { kind: 'registeredAfresh'; ext: string }
   | { kind: 'placedCall'; ext: string; call: string }
   | { kind: 'callEnded'; ext: string; call: string; wrapUpMs: number; talkSeconds: number; day: string }
   | { kind: 'pause'; ext: string; reason: string }
@@ -62,7 +63,7 @@ function perform(store: AgentStateStore, op: Op, now: number): Promise<unknown> 
     case 'answered':
       return store.answered(op.ext, op.call, now);
     case 'offerFailed':
-      return store.offerFailed(op.ext, op.call, op.outcome, now, op.after);
+      return store.offerFailed(op.ext, op.call, op.outcome, now, { afterMisses: op.after, dndAfterDeclines: op.dndAfter ?? 3, dndWindowMs: op.dndWindowMs ?? 120_000 });
     case 'placedCall':
       return store.placedCall(op.ext, op.call, now);
     case 'callEnded':
@@ -71,6 +72,8 @@ function perform(store: AgentStateStore, op: Op, now: number): Promise<unknown> 
       return store.pause(op.ext, op.reason, now);
     case 'unpause':
       return store.unpause(op.ext, now);
+    case 'registeredAfresh':
+      return store.registeredAfresh(op.ext, now);
   }
 }
 
@@ -201,11 +204,12 @@ describe('redis agent state store: random sequences against the model (fast-chec
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('reserve' as const), call, candidates: fc.array(ext, { maxLength: 6 }), count: fc.integer({ min: 0, max: 3 }), rules: fc.record({ maxConcurrentCalls: fc.integer({ min: 1, max: 3 }), skipBusy: fc.boolean() }) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('reserveInTurn' as const), line: fc.constantFrom('a', 'b'), call, members: fc.constant(EXTS), offerable: fc.subarray(EXTS), rules: fc.record({ maxConcurrentCalls: fc.integer({ min: 1, max: 3 }), skipBusy: fc.boolean() }) }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('answered' as const), ext, call, aim }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('offerFailed' as const), ext, call, aim, outcome: fc.constantFrom<OfferOutcome>('missed', 'missed', 'rejected', 'cancelled'), after: fc.integer({ min: 1, max: 3 }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('offerFailed' as const), ext, call, aim, outcome: fc.constantFrom<OfferOutcome>('missed', 'missed', 'declined', 'declined', 'rejected', 'cancelled'), after: fc.integer({ min: 1, max: 3 }), dndAfter: fc.integer({ min: 1, max: 3 }), dndWindowMs: fc.integer({ min: 0, max: 30_000 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('registeredAfresh' as const), ext }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('placedCall' as const), ext, call }) },
     // Fractional talk time checks that Lua's arithmetic and number format give JavaScript's exact doubles.
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('callEnded' as const), ext, call, aim, wrapUpMs: fc.integer({ min: 0, max: 15_000 }), talkSeconds: fc.integer({ min: 0, max: 600_000 }).map((n) => n / 1000), day: fc.constantFrom('2027-01-14', '2027-01-15') }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ext, reason: fc.constantFrom('lunch', AUTO_PAUSE_REASON, '') }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ext, reason: fc.constantFrom('lunch', AUTO_PAUSE_REASON, DND_PAUSE_REASON, '') }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('unpause' as const), ext }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('register' as const), ext, on: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 20_000 }) }) },
@@ -286,7 +290,7 @@ describe('redis agent state store: two instances reserving concurrently', () => 
         r.released = await store.answered(r.manager, r.callId, Date.now());
         if (r.released && (await store.callEnded(r.manager, r.callId, Date.now(), 0, 1, DAY))) ended++;
       } else {
-        const failed = await store.offerFailed(r.manager, r.callId, Math.random() < 0.5 ? 'missed' : 'rejected', Date.now(), 3);
+        const failed = await store.offerFailed(r.manager, r.callId, Math.random() < 0.5 ? 'missed' : 'declined', Date.now(), { afterMisses: 3, dndAfterDeclines: 3, dndWindowMs: 60_000 });
         r.released = failed.released;
         if (failed.autoPaused) await store.unpause(r.manager, Date.now());
       }

@@ -85,7 +85,7 @@ describe('webhook delivery (Redis, PostgreSQL, a local receiver)', () => {
       return { status: 200 };
     });
     const { events } = await deliverTo('/limited', [0.05, 0.05, 0.05]);
-    events.emit('manager.auto_paused', { extension: '101', consecutiveMisses: 3, callId: 'c429', at: new Date().toISOString() });
+    events.emit('manager.auto_paused', { extension: '101', reason: 'no-answer', consecutiveMisses: 3, consecutiveDeclines: 0, callId: 'c429', at: new Date().toISOString() });
 
     await waitFor('three attempts', () => receiver.at('/limited').length === 3, 8_000);
     const [a, b, c] = receiver.at('/limited');

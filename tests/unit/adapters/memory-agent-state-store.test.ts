@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAgentStateStore, MemoryAnswerScoreStore } from '../../../src/adapters/memory/memory-agent-state-store.js';
 import { MemoryRegistrationStore } from '../../../src/adapters/memory/memory-stores.js';
-import { newAgentState } from '../../../src/core/agents/agent-state.js';
+import { NEVER_AUTO_PAUSE, newAgentState } from '../../../src/core/agents/agent-state.js';
 
 const T0 = 1_800_000_000_000;
 const one = { maxConcurrentCalls: 1, skipBusy: false };
@@ -25,7 +25,7 @@ describe('memory agent state store', () => {
     expect(await store.reserve('c1', ['101', '102', '103', '104'], 2, one, T0 + 1)).toEqual(['101', '103']);
     expect(await store.answered('104', 'c1', T0 + 2)).toBe(false);
     expect((await store.read(['104'], T0 + 5)).get('104')!.since).toBe(T0 + 5); // still never seen
-    expect(await store.offerFailed('101', 'c1', 'missed', T0 + 3, 1)).toEqual({ released: true, autoPaused: true });
+    expect(await store.offerFailed('101', 'c1', 'missed', T0 + 3, { ...NEVER_AUTO_PAUSE, afterMisses: 1 })).toEqual({ released: true, autoPaused: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTO_PAUSE_REASON,
+  DND_PAUSE_REASON,
   applyAgentEvent,
   canOffer,
   countersFor,
@@ -8,6 +9,7 @@ import {
   statusAt,
   type AgentEvent,
   type AgentState,
+  type AutoPausePolicy,
   type OfferRules,
 } from '../../../src/core/agents/agent-state.js';
 
@@ -27,7 +29,8 @@ function run(events: AgentEvent[], start: AgentState = free) {
 }
 
 const reserve = (callId: string, rules = one): AgentEvent => ({ type: 'reserved', callId, rules });
-const miss = (callId: string, autoPauseAfterMisses = 3): AgentEvent => ({ type: 'offer-failed', callId, outcome: 'missed', autoPauseAfterMisses });
+const policy = (afterMisses = 3, dndAfterDeclines = 3, dndWindowMs = 120_000): AutoPausePolicy => ({ afterMisses, dndAfterDeclines, dndWindowMs });
+const miss = (callId: string, afterMisses = 3): AgentEvent => ({ type: 'offer-failed', callId, outcome: 'missed', policy: policy(afterMisses) });
 const end = (callId: string, wrapUpMs = 0, talkSeconds = 0, day = '2027-01-15'): AgentEvent => ({ type: 'call-ended', callId, wrapUpMs, talkSeconds, day });
 
 describe('statusAt', () => {
@@ -109,8 +112,8 @@ describe('applyAgentEvent', () => {
   it('a failed offer frees the manager; only a miss counts toward the run of misses', () => {
     const { state, steps } = run([
       reserve('a'), miss('a'),
-      reserve('b'), { type: 'offer-failed', callId: 'b', outcome: 'rejected', autoPauseAfterMisses: 3 },
-      reserve('c'), { type: 'offer-failed', callId: 'c', outcome: 'cancelled', autoPauseAfterMisses: 3 },
+      reserve('b'), { type: 'offer-failed', callId: 'b', outcome: 'rejected', policy: policy() },
+      reserve('c'), { type: 'offer-failed', callId: 'c', outcome: 'cancelled', policy: policy() },
     ]);
     expect(steps.every((s) => s.applied)).toBe(true);
     expect(state).toMatchObject({ ringingFor: null, consecutiveMisses: 1, pauseReason: null });
@@ -124,7 +127,7 @@ describe('applyAgentEvent', () => {
   });
 
   it('rejections do not break nor extend the run of misses toward the auto-pause', () => {
-    const rejected = (id: string): AgentEvent => ({ type: 'offer-failed', callId: id, outcome: 'rejected', autoPauseAfterMisses: 2 });
+    const rejected = (id: string): AgentEvent => ({ type: 'offer-failed', callId: id, outcome: 'rejected', policy: policy(2) });
     const { state, steps } = run([reserve('a'), miss('a', 2), reserve('b'), rejected('b'), reserve('c'), rejected('c')]);
     expect(state).toMatchObject({ consecutiveMisses: 1, pauseReason: null });
     expect(steps.some((s) => s.autoPaused)).toBe(false);
@@ -171,5 +174,47 @@ describe('applyAgentEvent', () => {
     expect(run([end('c1', 0, 20, '2027-01-15')], yesterday).state).toMatchObject({ day: '2027-01-15', callsToday: 1, talkSecondsToday: 20 });
     expect(countersFor(yesterday, '2027-01-15')).toEqual({ callsToday: 0, talkSecondsToday: 0 });
     expect(countersFor(yesterday, '2027-01-14')).toEqual({ callsToday: 17, talkSecondsToday: 3600 });
+  });
+});
+
+describe('do-not-disturb on the phone: refusals from a phone believed free', () => {
+  const decline = (callId: string): AgentEvent => ({ type: 'offer-failed', callId, outcome: 'declined', policy: policy() });
+  const registered = { ...newAgentState(T0), registered: true };
+
+  it('pauses with reason dnd-on-phone after N refusals in a row within the window, once', () => {
+    const { state, steps } = run(['a', 'b', 'c'].flatMap((id) => [reserve(id), decline(id)]), registered);
+    expect(state).toMatchObject({ pauseReason: DND_PAUSE_REASON, consecutiveDeclines: 3, consecutiveMisses: 0 });
+    expect(steps.map((s) => s.autoPaused)).toEqual([false, false, false, false, false, true]);
+  });
+
+  it('a refusal after the window starts a new run; a miss or another failure ends it; a cancel leaves it', () => {
+    const at = (state: AgentState, event: AgentEvent, t: number) => applyAgentEvent(state, event, t).state;
+    let s = at(at(registered, reserve('a'), T0), decline('a'), T0);
+    s = at(at(s, reserve('b'), T0 + 1000), decline('b'), T0 + 1000);
+    s = at(at(s, reserve('c'), T0 + 200_000), decline('c'), T0 + 200_000); // 120 s window over
+    expect(s).toMatchObject({ consecutiveDeclines: 1, declinesSince: T0 + 200_000, pauseReason: null });
+    s = at(at(s, reserve('d'), T0 + 201_000), { type: 'offer-failed', callId: 'd', outcome: 'cancelled', policy: policy() }, T0 + 201_000);
+    expect(s.consecutiveDeclines).toBe(1);
+    s = at(at(s, reserve('e'), T0 + 202_000), miss('e'), T0 + 202_000);
+    expect(s).toMatchObject({ consecutiveDeclines: 0, declinesSince: null });
+  });
+
+  it('does not count busy from a manager on a call (call waiting: busy is the truth)', () => {
+    const talking = { ...registered, calls: ['x'] };
+    const rules = { maxConcurrentCalls: 2, skipBusy: false };
+    const { state } = run(['a', 'b', 'c'].flatMap((id) => [reserve(id, rules), decline(id)]), talking);
+    expect(state).toMatchObject({ consecutiveDeclines: 0, pauseReason: null });
+  });
+
+  it('comes back by himself when his phone answers or places a call, or registers anew; other pauses stay', () => {
+    const dnd = run(['a', 'b', 'c'].flatMap((id) => [reserve(id), decline(id)]), registered).state;
+    expect(applyAgentEvent(dnd, { type: 'registered-afresh' }, T0 + 9e5).state).toMatchObject({ pauseReason: null, consecutiveDeclines: 0 });
+    expect(applyAgentEvent(dnd, { type: 'placed-call', callId: 'out' }, T0 + 9e5).state).toMatchObject({ pauseReason: null, consecutiveDeclines: 0 });
+    expect(applyAgentEvent(dnd, { type: 'unpaused' }, T0 + 9e5).state).toMatchObject({ pauseReason: null, consecutiveDeclines: 0 });
+    const ringing = { ...dnd, ringingFor: 'in' }; // reserved before the pause (ring-all, another instance)
+    expect(applyAgentEvent(ringing, { type: 'answered', callId: 'in' }, T0 + 9e5).state).toMatchObject({ pauseReason: null, consecutiveDeclines: 0 });
+    const lunch = { ...registered, pauseReason: 'lunch' };
+    expect(applyAgentEvent(lunch, { type: 'registered-afresh' }, T0 + 9e5)).toMatchObject({ applied: false, state: lunch });
+    expect(applyAgentEvent(lunch, { type: 'placed-call', callId: 'out' }, T0 + 9e5).state.pauseReason).toBe('lunch');
   });
 });

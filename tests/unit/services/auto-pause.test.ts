@@ -34,7 +34,7 @@ describe('auto-pause after missed offers', () => {
     await offerTo101(s, 'c3', 'miss');
     expect(await s.state('101')).toMatchObject({ pauseReason: 'no-answer', consecutiveMisses: 3 });
     expect((await s.console.managers()).find((m) => m.extension === '101')).toMatchObject({ status: 'paused', pauseReason: 'no-answer' });
-    expect(s.eventsNamed('manager.auto_paused')).toEqual([{ extension: '101', consecutiveMisses: 3, callId: 'c3', at: new Date(s.clock.now()).toISOString() }]);
+    expect(s.eventsNamed('manager.auto_paused')).toEqual([{ extension: '101', reason: 'no-answer', consecutiveMisses: 3, consecutiveDeclines: 0, callId: 'c3', at: new Date(s.clock.now()).toISOString() }]);
     // paused: the next calls go to 102, and no second event comes
     expect(managersOf(await s.inbound('c4'))).toEqual(['102']);
     await s.noAnswer('c4');
@@ -104,5 +104,45 @@ describe('answer score', () => {
     await offerTo101(s, 'c3', 'answer'); // answered after 2 of 15 s
     await s.flush();
     expect(await score('101')).toBeGreaterThan(missed);
+  });
+});
+
+describe('do-not-disturb on the phone (issue 19)', () => {
+  const withDnd = () => createFakeServices({ config: fakeConfig({ routing: { dndAfterRejections: 3, dndWindowSeconds: 120 } }), scenarios: { 'sales.yaml': SALES } });
+
+  it('pauses a manager whose phone refuses 3 offers in a row with reason dnd-on-phone, raises manager.auto_paused, and calls go to the others', async () => {
+    const s = withDnd();
+    await s.register('101', '102');
+    for (const id of ['c1', 'c2']) await offerTo101(s, id, 'busy');
+    expect(await s.state('101')).toMatchObject({ pauseReason: null, consecutiveDeclines: 2 });
+    await offerTo101(s, 'c3', 'busy');
+    expect(await s.state('101')).toMatchObject({ pauseReason: 'dnd-on-phone', consecutiveDeclines: 3, consecutiveMisses: 0 });
+    expect((await s.console.managers()).find((m) => m.extension === '101')).toMatchObject({ status: 'paused', pauseReason: 'dnd-on-phone' });
+    expect(s.eventsNamed('manager.auto_paused')).toEqual([{ extension: '101', reason: 'dnd-on-phone', consecutiveMisses: 0, consecutiveDeclines: 3, callId: 'c3', at: new Date(s.clock.now()).toISOString() }]);
+    expect(managersOf(await s.inbound('c4'))).toEqual(['102']);
+  });
+
+  it('he comes back by himself when his phone registers anew, not on a refresh', async () => {
+    const s = withDnd();
+    await s.register('101', '102');
+    for (const id of ['c1', 'c2', 'c3']) await offerTo101(s, id, 'busy');
+    await s.register('101'); // a refresh: same REGISTER Call-ID
+    expect((await s.state('101')).pauseReason).toBe('dnd-on-phone');
+    await s.registerWith('101', 'phone-restarted');
+    expect(await s.state('101')).toMatchObject({ pauseReason: null, consecutiveDeclines: 0 });
+    expect(managersOf(await s.inbound('c4'))).toEqual(['101']);
+  });
+
+  it('refusals spread wider than the window do not pause him; a fresh registration never lifts a manager\'s own pause', async () => {
+    const s = withDnd();
+    await s.register('101', '102');
+    await offerTo101(s, 'c1', 'busy');
+    await offerTo101(s, 'c2', 'busy');
+    await s.clock.advance(121 * SECOND);
+    await offerTo101(s, 'c3', 'busy');
+    expect(await s.state('101')).toMatchObject({ pauseReason: null, consecutiveDeclines: 1 });
+    await s.console.pause('101', 'lunch');
+    await s.registerWith('101', 'another-phone');
+    expect((await s.state('101')).pauseReason).toBe('lunch');
   });
 });

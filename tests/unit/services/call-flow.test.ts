@@ -159,6 +159,7 @@ describe('failover', () => {
 
   it('hands the callbacks of successive missed calls round the callback group, skipping who is away', async () => {
     const s = createFakeServices({
+      config: fakeConfig({ routing: { dndAfterRejections: 10 } }), // 101's three busies are not do-not-disturb here
       scenarios: {
         'cb.yaml': scenarioYaml({
           groups: { sales: ['101'], callers: ['101', '102', '103'] },

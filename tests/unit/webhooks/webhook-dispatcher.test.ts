@@ -43,7 +43,7 @@ describe('WebhookDispatcher', () => {
     const { sink, recorded } = recordingSink();
     const { events, d } = dispatcher(sink);
     raiseCall(events, 'c1');
-    events.emit('manager.auto_paused', { extension: '101', consecutiveMisses: 3, callId: 'c1', at: new Date().toISOString() });
+    events.emit('manager.auto_paused', { extension: '101', reason: 'no-answer', consecutiveMisses: 3, consecutiveDeclines: 0, callId: 'c1', at: new Date().toISOString() });
     await d.stop();
     expect(recorded).toEqual([
       { type: 'call.started', callId: 'c1', endpoints: ['hooks', 'b24'] },

@@ -11,6 +11,8 @@
     wrapUpUntil         epoch ms
     pauseReason         string
     consecutiveMisses   number
+    consecutiveDeclines number (absent: 0)
+    declinesSince       epoch ms
     since               epoch ms of the last change
     freeSince           epoch ms
     day                 YYYY-MM-DD the two counters belong to

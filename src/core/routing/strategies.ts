@@ -44,6 +44,14 @@ export interface StrategyChoice {
 
 type Orderer = (input: StrategyInput) => AgentSnapshot[];
 
+/**
+ * Performance-weighted's guaranteed share. With n managers free, manager i is
+ * offered a call first with probability
+ *   PERFORMANCE_FLOOR / n + (1 - PERFORMANCE_FLOOR) * w_i / sum(w)
+ * so at least 0.2 / n of the calls, whatever his answer score (w from answer-score.ts).
+ */
+export const PERFORMANCE_FLOOR = 0.2;
+
 /** The list started at position n (mod its length): the n-th call's round-robin order. */
 export function rotate<T>(items: readonly T[], n: number): T[] {
   if (items.length === 0) return [];
@@ -67,7 +75,8 @@ const orderers: Record<StrategyName, Orderer> = {
   'fewest-calls-today': byThenConfigured((a) => a.callsToday),
   'least-talk-time-today': byThenConfigured((a) => a.talkSecondsToday),
   random: ({ agents, random }) => weightedShuffle(agents, () => 1, random),
-  'performance-weighted': ({ agents, random }) => weightedShuffle(agents, (a) => a.weight, random),
+  // The floor: one call in PERFORMANCE_FLOOR is shared evenly, so a weak manager still gets calls to prove himself.
+  'performance-weighted': ({ agents, random }) => weightedShuffle(agents, random() < PERFORMANCE_FLOOR ? () => 1 : (a) => a.weight, random),
 };
 
 export function orderByStrategy(strategy: StrategyName, input: StrategyInput): StrategyChoice {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { orderByStrategy, type AgentSnapshot } from '../../../src/core/routing/strategies.js';
+import fc from 'fast-check';
+import { PERFORMANCE_FLOOR, orderByStrategy, type AgentSnapshot } from '../../../src/core/routing/strategies.js';
 import { seeded } from '../../helpers/seeded-random.js';
 
 const T = 1_800_000_000_000;
@@ -51,7 +52,7 @@ describe('strategies', () => {
     for (const count of firsts.values()) expect(count).toBeGreaterThan(900);
   });
 
-  it('performance-weighted gives first rings in proportion to weight', () => {
+  it('performance-weighted gives first rings in proportion to weight, above the stated floor', () => {
     const random = seeded(7);
     const agents = [agent('101', { weight: 0.9 }), agent('102', { weight: 0.9 }), agent('103', { weight: 0.2 })];
     const firsts = new Map<string, number>();
@@ -59,10 +60,29 @@ describe('strategies', () => {
       const first = orderByStrategy('performance-weighted', { agents, sequence: i, random }).order[0]!;
       firsts.set(first, (firsts.get(first) ?? 0) + 1);
     }
-    // expected shares 0.9/2.0, 0.9/2.0, 0.2/2.0 = 45 %, 45 %, 10 %
-    expect(firsts.get('103')! / 4000).toBeGreaterThan(0.07);
-    expect(firsts.get('103')! / 4000).toBeLessThan(0.13);
+    // expected shares 0.2/3 + 0.8 * (0.9, 0.9, 0.2) / 2.0 = 42.7 %, 42.7 %, 14.7 %
+    expect(firsts.get('103')! / 4000).toBeGreaterThan(0.12);
+    expect(firsts.get('103')! / 4000).toBeLessThan(0.17);
     expect(firsts.get('101')! / 4000).toBeGreaterThan(0.4);
+  });
+
+  it('performance-weighted never gives a manager less than the floor share 0.2/n + 0.8 w/sum(w) (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: 2, maxLength: 8 }), fc.integer(), (weights, seed) => {
+        const random = seeded(seed);
+        const agents = weights.map((weight, i) => agent(String(101 + i), { weight }));
+        const runs = 3000;
+        const firsts = new Array<number>(weights.length).fill(0);
+        for (let i = 0; i < runs; i++) firsts[Number(orderByStrategy('performance-weighted', { agents, sequence: i, random }).order[0]) - 101]!++;
+        const total = weights.reduce((a, b) => a + b, 0);
+        weights.forEach((w, i) => {
+          const expected = PERFORMANCE_FLOOR / weights.length + (1 - PERFORMANCE_FLOOR) * (w / total);
+          // five standard deviations of a binomial share: a real shortfall, not chance
+          expect(firsts[i]! / runs).toBeGreaterThan(expected - 5 * Math.sqrt((expected * (1 - expected)) / runs));
+        });
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('every strategy orders every eligible manager exactly once, and nobody else', () => {

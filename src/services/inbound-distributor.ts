@@ -192,11 +192,14 @@ export class InboundDistributor {
    */
   private async advance(call: LiveCall, scenario: Scenario, now: number, inLine: boolean): Promise<{ call: LiveCall; decision: RoutingDecision }> {
     let progress = call.progress!;
+    let lineFull = false;
     const log = this.deps.log.child({ callId: call.callId });
     for (let guard = 0; guard <= scenario.steps.length + 1; guard++) {
       if (now - call.startedAt >= this.deps.maxCallWaitMs) return this.miss(call, progress, scenario, 'waited the longest time Kamailio holds a call', now);
       const plan = planStep(scenario, progress, now);
       if (plan.kind === 'missed') {
+        // A full line is a clear, fast refusal (486): the caller may try again, the trunk learns we are busy.
+        if (lineFull) return this.miss(call, progress, scenario, `the waiting line of ${scenario.name} is full`, now, 486);
         const reason = call.attempts.length === 0 ? `nobody in ${scenario.name} was signed in and free` : plan.reason;
         return this.miss(call, progress, scenario, reason, now);
       }
@@ -216,6 +219,12 @@ export class InboundDistributor {
         // The client's own manager is busy or away, or nobody of the group is signed in
         // (no point waiting for phones that are off): on to the next step.
         progress = nextStep(progress, now);
+        continue;
+      }
+      if (!this.roomInLine(call.callId, scenario.name, progress.step, step.maxWaiting)) {
+        log.warn({ scenario: scenario.name, step: progress.step, maxWaiting: step.maxWaiting }, 'the waiting line of this step is full: on to the next step');
+        progress = nextStep(progress, now);
+        lineFull = true;
         continue;
       }
       const deadline = Math.min(plan.deadline, call.startedAt + this.deps.maxCallWaitMs);
@@ -295,8 +304,8 @@ export class InboundDistributor {
     const progress: CallProgress = inLine ? call.progress! : markSuspended(call.progress!);
     const waiting = { ...call, progress };
     const entry = this.waiting.get(call.callId);
-    if (entry) entry.deadline = deadline; // already in line: it keeps its place (add() would move it to the back)
-    else this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, since: call.startedAt, deadline });
+    if (entry) Object.assign(entry, { deadline, step: progress.step }); // already in line: it keeps its place (add() would move it to the back)
+    else this.waiting.add({ callId: call.callId, scenario: progress.scenario, priority: progress.priority, step: progress.step, since: call.startedAt, deadline });
     this.clearTimer(call.callId);
     const timer = setTimeout(() => void this.onWaitDeadline(call.callId), Math.max(0, deadline - this.clock()));
     timer.unref();
@@ -305,8 +314,8 @@ export class InboundDistributor {
     return this.settled(waiting, { action: 'wait' }, now);
   }
 
-  private async miss(call: LiveCall, progress: CallProgress, scenario: Scenario, reason: string, now: number) {
-    const missed = missedLiveCall({ ...call, progress }, reason);
+  private async miss(call: LiveCall, progress: CallProgress, scenario: Scenario, reason: string, now: number, code?: number) {
+    const missed = missedLiveCall({ ...call, progress }, reason, code);
     this.deps.missed.report(missed, scenario);
     return this.settled(missed, reject(missed.missed!.code, missed.attempts.length > 0), now);
   }
@@ -349,6 +358,13 @@ export class InboundDistributor {
     if (decision.action === 'reject') await this.deps.calls.close(call, now);
     else this.deps.calls.store(call, (err) => this.deps.log.error({ err, callId: call.callId }, 'live call not stored in the shared store'));
     return { call, decision };
+  }
+
+  /** May this call wait in this step's line? One already waiting there keeps its place. */
+  private roomInLine(callId: string, scenario: string, step: number, maxWaiting: number): boolean {
+    const entry = this.waiting.get(callId);
+    if (entry?.scenario === scenario && entry.step === step) return true;
+    return this.waiting.countAt(scenario, step) < maxWaiting;
   }
 
   private clearTimer(callId: string): void {

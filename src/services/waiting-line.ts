@@ -8,6 +8,8 @@ export interface WaitingEntry {
   callId: string;
   scenario: string;
   priority: boolean;
+  /** The scenario step it waits in (each step's line has its own cap, max_waiting). */
+  step: number;
   /** When the call started: its place in line. */
   since: number;
   /** When the current step gives up waiting. */
@@ -47,6 +49,11 @@ export class WaitingLine {
   /** Would a new call with this priority have to queue behind someone in this scenario? */
   hasAhead(scenario: string, priority: boolean): boolean {
     return (this.lines.get(scenario) ?? []).some((e) => e.priority || !priority);
+  }
+
+  /** How many calls wait in this step of this scenario. */
+  countAt(scenario: string, step: number): number {
+    return (this.lines.get(scenario) ?? []).filter((e) => e.step === step).length;
   }
 
   /** Every waiting call, scenario by scenario, each line in serving order. */

@@ -25,6 +25,8 @@ export interface StepSettings {
   wrapUp: number;
   maxConcurrentCalls: number;
   skipBusy: boolean;
+  /** Calls that may wait in this step's line at once (per service instance); the next caller goes to the next step, or is refused (486). */
+  maxWaiting: number;
 }
 
 /** The client's own manager: the CRM owner, else whoever last talked to the number within `days`. */
@@ -156,6 +158,8 @@ const stepSchema = z
     wrap_up: wholeNumber(0, 3600).default(10),
     max_concurrent: wholeNumber(1, 10).default(1),
     skip_busy: z.boolean().default(true),
+    // A trunk flooding the line must not hold unbounded transactions (issue 11).
+    max_waiting: wholeNumber(1, 10_000).default(200),
   })
   .superRefine((s, ctx) => {
     if ((s.sticky === undefined) === (s.group === undefined)) {
@@ -172,6 +176,7 @@ const stepSchema = z
       wrapUp: s.wrap_up,
       maxConcurrentCalls: s.max_concurrent,
       skipBusy: s.skip_busy,
+      maxWaiting: s.max_waiting,
     };
     return s.sticky
       ? { kind: 'sticky', days: s.sticky.days, crmOwner: s.sticky.crm_owner, ...settings }

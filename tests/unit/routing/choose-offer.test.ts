@@ -6,7 +6,7 @@ import type { GroupStep, StickyStep, Strategy } from '../../../src/core/scenario
 
 const T0 = 1_800_000_000_000;
 const TODAY = '2027-01-15';
-const settings = { ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true };
+const settings = { ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true, maxWaiting: 200 };
 const group = (strategy: Strategy, over: Partial<GroupStep> = {}): GroupStep => ({ kind: 'group', group: 'sales', strategy, ...settings, ...over });
 const stickyStep: StickyStep = { kind: 'sticky', days: 30, crmOwner: true, ...settings };
 

@@ -43,7 +43,7 @@ describe('parseScenario', () => {
     expect(s.hours).toBeNull();
     expect(s.holidays).toEqual([]);
     expect(s.afterHours).toEqual({ action: 'voicemail' });
-    expect(s.steps[0]).toEqual({ kind: 'group', group: 'sales', strategy: 'round-robin', ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true });
+    expect(s.steps[0]).toEqual({ kind: 'group', group: 'sales', strategy: 'round-robin', ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true, maxWaiting: 200 });
     expect(s.missed).toEqual({ callback: { group: 'sales', strategy: 'round-robin', sticky: true }, event: true });
   });
 
@@ -91,6 +91,22 @@ steps:
       expect.stringMatching(/^plan\.yaml:16: steps\.1\.strategy: the strategy must be one of ring-all, /),
       'plan.yaml:17: steps.1.ringtimeout: unknown key "ringtimeout"',
     ]);
+  });
+
+  it('caps each step\'s waiting line: max_waiting is a whole number from 1 to 10000', () => {
+    const plan = (maxWaiting: unknown) => `name: main
+numbers: ["+74951234567"]
+timezone: UTC
+groups: { sales: ["101"] }
+steps:
+  - group: sales
+    strategy: round-robin
+    max_waiting: ${JSON.stringify(maxWaiting)}
+`;
+    expect(problemsOf(plan(0))).toEqual([expect.stringMatching(/^plan\.yaml:8: steps\.0\.max_waiting: /)]);
+    expect(problemsOf(plan(2.5))).toEqual([expect.stringMatching(/^plan\.yaml:8: steps\.0\.max_waiting: /)]);
+    expect(problemsOf(plan('many'))).toEqual([expect.stringMatching(/^plan\.yaml:8: steps\.0\.max_waiting: /)]);
+    expect(parseScenario(plan(5), 'plan.yaml').steps[0]!.maxWaiting).toBe(5);
   });
 
   it('checks references between fields once each field is valid', () => {

@@ -121,6 +121,27 @@ describe('waiting in line', () => {
     expect(s.waitingLine()).toEqual([]);
   });
 
+  it('caps the line of a step at max_waiting: the next caller goes to the next step, and past the last step is refused with 486', async () => {
+    const twoSteps = scenarioYaml({
+      groups: { sales: ['101', '102'], seniors: ['103'] },
+      steps: [
+        { group: 'sales', strategy: 'sequential', max_wait: 60, max_waiting: 2 },
+        { group: 'seniors', strategy: 'sequential', max_wait: 60, max_waiting: 1 },
+      ],
+    });
+    const s = createFakeServices({ scenarios: { 'sales.yaml': twoSteps } });
+    await everyoneBusy(s);
+    await s.register('103');
+    await s.console.pause('103', 'lunch'); // signed in, nobody of either step free
+    expect(await s.inbound('w1', caller(1))).toEqual({ action: 'wait' });
+    expect(await s.inbound('w2', caller(2))).toEqual({ action: 'wait' });
+    expect(await s.inbound('w3', caller(3))).toEqual({ action: 'wait' }); // sales' line is full: waits in the seniors' step
+    expect((await s.calls.get('w3'))!.progress).toMatchObject({ step: 1 });
+    expect(await s.inbound('w4', caller(4))).toMatchObject({ action: 'reject', code: 486 });
+    expect(s.records.find((r) => r.callId === 'w4')).toMatchObject({ disposition: 'missed' });
+    expect((await s.console.waiting())[0]!.calls.map((c) => c.callId)).toEqual(['w1', 'w2', 'w3']);
+  });
+
   it('misses a call that waited max_wait in the last step', async () => {
     const s = createFakeServices({ scenarios: { 'sales.yaml': SALES({ max_wait: 30 }) } });
     await everyoneBusy(s);

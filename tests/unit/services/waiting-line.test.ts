@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WaitingLine, type WaitingEntry } from '../../../src/services/waiting-line.js';
 
 const T0 = 1_800_000_000_000;
-const entry = (callId: string, over: Partial<WaitingEntry> = {}): WaitingEntry => ({ callId, scenario: 'main', priority: false, since: T0, deadline: T0 + 60_000, ...over });
+const entry = (callId: string, over: Partial<WaitingEntry> = {}): WaitingEntry => ({ callId, scenario: 'main', priority: false, step: 0, since: T0, deadline: T0 + 60_000, ...over });
 const order = (line: WaitingLine, scenario = 'main') => (line.byScenario().find(([s]) => s === scenario)?.[1] ?? []).map((e) => e.callId);
 
 describe('waiting line', () => {

@@ -228,9 +228,11 @@ export class InboundDistributor {
         continue;
       }
       const deadline = Math.min(plan.deadline, call.startedAt + this.deps.maxCallWaitMs);
-      // Queued behind others while a manager may be free: the line is served in order at once.
+      const waiting = await this.wait({ ...call, progress }, deadline, inLine, now, log);
+      // Queued behind others while a manager may be free: the line is served in order at once
+      // (once this call is in it: a dispatch started earlier would not see it).
       if (mustQueue) this.dispatchSoon();
-      return this.wait({ ...call, progress }, deadline, inLine, now, log);
+      return waiting;
     }
     return this.miss(call, progress, scenario, 'no step could take the call', now);
   }

@@ -113,6 +113,11 @@ export interface FakeServicesOptions {
   leads?: LeadStore;
   /** Finished calls already stored (PostgreSQL in production); none by default. */
   callHistory?: Pick<CallStore, 'listCalls' | 'hasCall'>;
+  /**
+   * The live-state stores to use instead of the in-memory ones (the real Redis stores
+   * and their mirrors). A test that passes them uses only the ports of these stores.
+   */
+  stores?: Pick<ServiceStores, 'registrations' | 'agents' | 'scores' | 'liveCalls'>;
 }
 
 export interface DomainEventRecord<K extends DomainEventName = DomainEventName> {
@@ -163,7 +168,8 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     ...(options.leads ? { leads: options.leads } : {}),
     ...(options.callHistory ? { callHistory: options.callHistory } : {}),
   } satisfies ServiceStores;
-  const services = composeServices({ config, stores, scenarios, log: pino({ level: 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
+  if (options.stores) Object.assign(stores, options.stores);
+  const services = composeServices({ config, stores, scenarios, log: pino({ level: process.env.FAKE_SERVICES_LOG ?? 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
   services.setResume((call, decision) => void resumed.push({ callId: call.callId, call, decision }));
   for (const name of ['call.started', 'call.answered', 'call.ended', 'call.missed', 'manager.auto_paused'] as const) {
     services.events.on(name, (payload) => void domainEvents.push({ name, payload }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/calls/call-record.js';
 import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
-import { startSipp, waitForPortFree, type SippRun } from '../helpers/sipp.js';
+import { waitForPortFree, type SippRun } from '../helpers/sipp.js';
 import { COMPANY_NUMBER, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
@@ -98,21 +98,8 @@ afterEach(async () => {
 });
 
 /** A trunk caller on its own port of 127.0.0.2 (the trunk is trusted by address), so several can run at once. */
-function trunkCaller(slot: number, opts: { dialled: string; scenario?: string; calls?: number; rate?: number; talkMs?: number; caller?: string }): SippRun {
-  return startSipp({
-    scenario: opts.scenario ?? 'uac-call-nomedia.xml',
-    remote: `127.0.0.1:${pbx.ports.sip}`,
-    localIp: TRUNK_IP,
-    localPort: pbx.ports.trunk + 20 + slot * 2,
-    mediaPort: pbx.ports.media(20 + slot),
-    service: opts.dialled,
-    vars: { caller: opts.caller ?? `7916000${String(slot).padStart(4, '0')}` },
-    calls: opts.calls ?? 1,
-    ...(opts.rate ? { rate: opts.rate, limit: 200 } : {}),
-    pauseMs: opts.talkMs ?? 1000,
-    traceErr: true,
-    timeoutMs: 120_000,
-  });
+function trunkCaller(slot: number, opts: Parameters<Phones['trunkCalls']>[1]): SippRun {
+  return phones.trunkCalls(slot, opts);
 }
 
 async function records(filter: (r: CallRecord) => boolean, expected: number, timeoutMs = 15_000): Promise<CallRecord[]> {

@@ -88,6 +88,27 @@ export class Phones {
     });
   }
 
+  /**
+   * Trunk callers on their own port of 127.0.0.2 (the trunk is trusted by address), so
+   * several can run at once: `calls` calls at `rate` per second, each talking `talkMs`.
+   */
+  trunkCalls(slot: number, opts: { dialled: string; scenario?: string; calls?: number; rate?: number; talkMs?: number; caller?: string }): SippRun {
+    return startSipp({
+      scenario: opts.scenario ?? 'uac-call-nomedia.xml',
+      remote: this.proxy,
+      localIp: TRUNK_IP,
+      localPort: this.pbx.ports.trunk + 20 + slot * 2,
+      mediaPort: this.pbx.ports.media(20 + slot),
+      service: opts.dialled,
+      vars: { caller: opts.caller ?? `7916000${String(slot).padStart(4, '0')}` },
+      calls: opts.calls ?? 1,
+      ...(opts.rate ? { rate: opts.rate, limit: 200 } : {}),
+      pauseMs: opts.talkMs ?? 1000,
+      traceErr: true,
+      timeoutMs: 120_000,
+    });
+  }
+
   /** A manager's phone dials a number, authenticating with its password (or a wrong one). */
   callFromPhone(extension: string, dialled: string, opts: { password?: string; scenario?: string; talkMs?: number } = {}): SippRun {
     return startSipp({

@@ -467,11 +467,13 @@ interface ClosedRun {
   latencies: number[];
   waits: number;
   rejects: number;
+  /** First offers per manager (the extension in the first target's URI). */
+  offers: Map<string, number>;
 }
 
 /** Closed loop: `concurrency` callers, each placing its next call as soon as the last one ended. */
 export async function closedLoop(sys: System, tag: string, concurrency: number, seconds: number): Promise<ClosedRun> {
-  const run: ClosedRun = { system: sys.name, calls: 0, callsPerSecond: 0, latencies: [], waits: 0, rejects: 0 };
+  const run: ClosedRun = { system: sys.name, calls: 0, callsPerSecond: 0, latencies: [], waits: 0, rejects: 0, offers: new Map() };
   const resumed = new Map<string, (d: RoutingDecision) => void>();
   sys.onResume = (callId, d) => resumed.get(callId)?.(d);
   let n = 0;
@@ -489,6 +491,8 @@ export async function closedLoop(sys: System, tag: string, concurrency: number, 
         resumed.delete(callId);
       }
       if (d.action === 'route') {
+        const manager = /^sip:([^@]+)@/.exec(d.targets[0]?.uri ?? '')?.[1] ?? '?';
+        run.offers.set(manager, (run.offers.get(manager) ?? 0) + 1);
         await sys.answered(callId);
         await sys.ended(callId);
         run.calls++;
@@ -558,6 +562,24 @@ interface Yardsticks {
   baselineAtTarget: RateSummary | null;
 }
 
+/**
+ * Fairness of each closed-loop run: offers per manager (every manager of the group,
+ * never offered = 0). With fewer callers than managers someone is always free, so
+ * round-robin should stay within a few offers; the spread of a weighted or random
+ * strategy is chance, and of the baseline whatever its rotation gave.
+ */
+function printFairness(runs: ClosedRun[], managers: number): void {
+  console.log(`\nFairness (closed loop, ${managers} managers: offers per manager in one run):`);
+  console.log('| system | offers | min | median | max | spread (max - min) | spread / mean |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const run of runs) {
+    const counts = sorted([...run.offers.values(), ...new Array<number>(Math.max(0, managers - run.offers.size)).fill(0)]);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const spread = counts[counts.length - 1]! - counts[0]!;
+    console.log(`| ${run.system} | ${total} | ${counts[0]} | ${median(counts)} | ${counts[counts.length - 1]} | ${spread} | ${fmt(spread / (total / managers), 2)} |`);
+  }
+}
+
 function printTables(summaries: RateSummary[], closed: { engine: ClosedRun[]; baseline: ClosedRun[]; others: ClosedRun[] }, yard: Yardsticks, opts: Options): void {
   console.log(`\nOpen loop (${opts.managers} managers, one group; medians of ${opts.runs} run${opts.runs === 1 ? '' : 's'} of ${opts.seconds} s; latency of router.decide):`);
   console.log('| strategy | calls/s | decisions | p50 (ms) | p99 (ms) | max (ms) | failover p99 (ms) | routed | waiting | rejected | event-loop delay p99 (ms) |');
@@ -589,6 +611,7 @@ function printTables(summaries: RateSummary[], closed: { engine: ClosedRun[]; ba
   for (const o of closed.others) row(o.system, [o]);
   const ratio = e.cps / b.cps;
   const pairRatios = closed.engine.map((r, i) => r.callsPerSecond / (closed.baseline[i]?.callsPerSecond ?? NaN));
+  printFairness([...closed.baseline, ...closed.engine, ...closed.others], opts.managers);
   console.log(`engine / rotation calls/s: x${fmt(ratio, 2)} (per pair: ${pairRatios.map((x) => fmt(x, 2)).join(', ')}); decision p50 x${fmt(e.p50 / b.p50, 2)}, p99 x${fmt(e.p99 / b.p99, 2)}`);
 
   console.log(`\nYardsticks, same run: bare Redis PING on the connection (idle process, every 5 ms) p50 ${fmt(yard.floor.p50)} ms, p99 ${fmt(yard.floor.p99)} ms, event-loop delay p99 ${fmt(yard.floor.lagP99, 2)} ms`);

@@ -19,7 +19,7 @@ import type { ServiceStores } from './compose-services.js';
 /**
  * The stores of a running service: Redis as the shared truth, with in-memory
  * mirrors in front of what every call reads (registrations, managers' states,
- * answer scores, round-robin turns, the calls this instance routes). Loaded before the first call.
+ * answer scores, the calls this instance routes; round-robin turns stay in Redis alone, moved by the reserving script). Loaded before the first call.
  */
 export async function openSharedStores(opts: {
   config: Config;

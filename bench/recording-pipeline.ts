@@ -36,7 +36,8 @@ import type { CallRecordJson } from '../src/core/calls/call-record.js';
 import type { ObjectStorage } from '../src/core/recordings/recording-store.port.js';
 import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
 import { DomainEvents, type DomainEventMap } from '../src/services/domain-events.js';
-import { RecordingPipeline } from '../src/services/recording-pipeline.js';
+import { RecordingPipeline } from '../src/services/recordings/recording-pipeline.js';
+import { recordingReady } from '../src/services/recordings/recording-ready.js';
 import { createTestSchema } from '../tests/helpers/postgres-schema.js';
 import { pcapBytes, syntheticCall } from '../tests/helpers/pcap-writer.js';
 import { TestS3 } from '../tests/helpers/test-s3.js';
@@ -131,17 +132,16 @@ async function latency(label: string, storage: ObjectStorage, pcap: Buffer): Pro
   const recordings = recordingsSchema.parse({ format: 'mp3' });
   const logger = pino({ level: 'warn' });
   const events = new DomainEvents();
-  let pipeline: RecordingPipeline | undefined;
   const archive = createRecordingArchive({
     config: { recordings, redis: { url: REDIS_URL, keyPrefix }, paths: { runDir: 'var/run', spoolDir } },
     db: pg.db,
     logger,
     convert: convertCallRecording,
     storage,
-    onStored: (r) => pipeline?.stored(r),
+    onStored: (r) => events.emit('recording.ready', recordingReady(r, 'http://127.0.0.1:8080', Date.now())),
     runRetention: false,
   });
-  pipeline = new RecordingPipeline({ events, archive, clientAddress: '10.0.0.1', spoolDir, format: 'mp3', pcapWaitMs: recordings.pcapWaitSeconds * 1000, log: logger, publicBaseUrl: 'http://127.0.0.1:8080' });
+  const pipeline = new RecordingPipeline({ events, archive, clientAddress: '10.0.0.1', format: 'mp3', log: logger });
   await archive.start();
   pipeline.start();
   const all: number[] = [];

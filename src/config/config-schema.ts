@@ -94,8 +94,11 @@ export const recordingsSchema = z.object({
     /** Attempts for a pcap the converter refuses. */
     conversionAttempts: z.number().int().min(1).max(20).default(3),
   }).prefault({}),
-  /** Recordings converted and uploaded at once. */
-  concurrency: z.number().int().min(1).max(64).default(4),
+  /**
+   * Recordings converted and uploaded at once by each worker process; `auto` is one per CPU
+   * core (the workers run at idle priority, so they take only what routing leaves).
+   */
+  concurrency: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
   /** Lifetime of a presigned URL (S3). */
   presignSeconds: z.number().int().min(10).max(604800).default(300),
   /** How long to wait after the hang-up for rtpengine's pcap to appear and close. */
@@ -103,6 +106,39 @@ export const recordingsSchema = z.object({
   /** Base of the URL in recording.ready (what a CRM can fetch); default http://<http.host>:<http.port>. */
   publicBaseUrl: z.string().url().optional(),
   queueName: z.string().min(1).default('recordings'),
+  /**
+   * How long a worker's claim on a job lasts without renewal: a worker killed mid-job
+   * (SIGKILL, out of memory) gives its job back to another worker after this.
+   */
+  claimSeconds: z.number().min(1).max(600).default(30),
+  /** How often the spool is searched for pcaps that have no recording row (also once at start). */
+  spoolSweepSeconds: z.number().min(0.1).max(86400).default(60),
+  /**
+   * A pcap with no recording row, no call record and no rtpengine metadata is taken as an
+   * orphan once unchanged this long (a call in progress keeps writing its pcap).
+   */
+  orphanPcapMinutes: z.number().min(0.01).max(10080).default(360),
+}).prefault({});
+
+/**
+ * Which process does what. The launcher answers Kamailio (routing, call events, HTTP) and
+ * forks the background workers, so no conversion or delivery runs on the routing event loop.
+ */
+export const processesSchema = z.object({
+  /**
+   * forked: the launcher forks and supervises the workers (default);
+   * in-process: one process does everything (small tests, development);
+   * external: the workers run on their own (`node src/main.ts --role recordings|webhooks`).
+   */
+  workers: z.enum(['forked', 'in-process', 'external']).default('forked'),
+  /** Recording worker processes (conversion and upload). */
+  recordingWorkers: z.number().int().min(1).max(64).default(1),
+  /** Webhook worker processes (CRM delivery). */
+  webhookWorkers: z.number().int().min(1).max(64).default(1),
+  /** Workers run at the lowest CPU priority (SCHED_IDLE, or nice 19 where that is refused), so a ringing phone always comes first. */
+  lowPriority: z.boolean().default(true),
+  /** A worker that dies is started again after this (doubling while it keeps dying, up to 30 s). */
+  restartDelayMs: z.number().int().min(10).max(60_000).default(500),
 }).prefault({});
 
 export const configSchema = z.object({
@@ -223,6 +259,8 @@ export const configSchema = z.object({
   }).prefault({}),
   /** Call recordings: conversion of rtpengine's pcaps, storage, index, retention. */
   recordings: recordingsSchema,
+  /** Process roles: where recording and webhook workers run (docs/processes.md). */
+  processes: processesSchema,
   managers: z.array(managerSchema).min(1),
   trunks: z.array(trunkSchema).min(1),
   /** Webhook delivery to CRMs (see crm-config-schema.ts); none by default. */
@@ -265,6 +303,7 @@ export type ManagerConfig = z.infer<typeof managerSchema>;
 export type TrunkConfig = z.infer<typeof trunkSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type RecordingsConfig = z.infer<typeof recordingsSchema>;
+export type ProcessesConfig = z.infer<typeof processesSchema>;
 
 /** The demo's secrets are public: reachable from this machine only. */
 function checkDemoOnLoopback(config: { demo: boolean; http: { host: string }; sip: { listen: string } }, ctx: z.RefinementCtx): void {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
@@ -33,13 +34,9 @@ import { PostgresKpiFacts } from '../adapters/postgres/kpi-facts.js';
 import { PostgresDrawdownAlertStore } from '../adapters/postgres/drawdown-alert-store.js';
 import { ClickToCall } from '../services/click-to-call.js';
 import { composeServices } from './compose-services.js';
-import { createWebhookDelivery } from '../adapters/webhooks/create-webhook-delivery.js';
-import type { DomainEvents } from '../services/domain-events.js';
-import { WebhookDispatcher } from '../services/webhook-dispatcher.js';
-import { createRecordingArchive } from '../adapters/recordings/create-recording-archive.js';
-import { convertCallRecording } from '../adapters/recordings/pcap-to-recording.js';
-import { RecordingPipeline } from '../services/recording-pipeline.js';
+import { startRecordings, startWebhooks, workPlacement } from './compose-roles.js';
 import { openSharedStores } from './shared-stores.js';
+import { WorkerSupervisor } from './worker-supervisor.js';
 import { Daemon } from './daemon.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
@@ -50,6 +47,8 @@ export interface RunningLeadline {
   db: Database;
   app: FastifyInstance;
   evapi: EvapiClient;
+  /** The forked workers, when this process supervises them. */
+  workers: WorkerSupervisor | null;
   /** Stops everything in reverse order; safe to call twice. */
   stop(): Promise<void>;
   /** Kills the daemons at once, for exit paths where nothing asynchronous runs. */
@@ -61,8 +60,9 @@ export interface RunningLeadline {
  * the service to both, and opens the HTTP API. Any failure stops what was already
  * started and surfaces as a StartupError with one actionable sentence.
  */
-export async function startLeadline(config: Config, log: Logger): Promise<RunningLeadline> {
+export async function startLeadline(config: Config, log: Logger, role: 'launcher' | 'router' | 'all' = 'launcher'): Promise<RunningLeadline> {
   const cleanup: (() => Promise<void>)[] = [];
+  let workers: WorkerSupervisor | null = null;
   const daemons: Daemon[] = [];
   const stop = async () => {
     while (cleanup.length > 0) {
@@ -117,8 +117,9 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
     services.start();
     cleanup.push(() => services.stop());
     // Subscribed before the Kamailio channel opens, so no call event is missed.
-    const webhooks = await startWebhooks(config, db, services.events, log.child({ component: 'webhooks' }), cleanup);
-    const recordings = await startRecordings(config, db, services.events, log.child({ component: 'recordings' }), cleanup);
+    const here = workPlacement(config, role);
+    const webhooks = await startWebhooks({ config, db, events: services.events, log: log.child({ component: 'webhooks' }), runWorker: here.webhookWorker, cleanup });
+    const recordings = await startRecordings({ config, db, events: services.events, log: log.child({ component: 'recordings' }), runWorker: here.recordingWorker, routesCalls: true, cleanup });
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
@@ -167,9 +168,15 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
         { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
         ...(webhooks ? [webhooks.health] : []),
         ...(recordings ? [recordings.health] : []),
+        { name: 'workers', check: async () => (workers === null || workers.healthy ? { ok: true } : { ok: false, detail: 'a worker process is being restarted' }) },
       ],
     });
     cleanup.push(() => app.close());
+    workers = await superviseWorkers(config, role, log.child({ component: 'workers' }));
+    if (workers) {
+      const supervised = workers;
+      cleanup.push(() => supervised.stop());
+    }
     const httpUrl = await startHttpServer(app, config.http);
     log.info({ sip: `${config.sip.listen}:${config.sip.port}`, http: httpUrl }, 'Leadline is ready');
 
@@ -180,8 +187,12 @@ export async function startLeadline(config: Config, log: Logger): Promise<Runnin
       db,
       app,
       evapi,
+      workers,
       stop,
-      killNow: () => daemons.forEach((d) => d.killNow()),
+      killNow: () => {
+        workers?.killNow();
+        daemons.forEach((d) => d.killNow());
+      },
     };
   } catch (err) {
     await stop();
@@ -211,48 +222,24 @@ async function openDatabase(config: Config): Promise<Database> {
   }
 }
 
-/**
- * CRM webhooks, when endpoints are configured: the delivery worker first, then the
- * dispatcher that feeds it from the domain events. Stopped in reverse order (cleanup
- * is last in, first out): no new events, then what was taken is written, then the
- * requests in flight finish.
- */
-async function startWebhooks(config: Config, db: Database, events: DomainEvents, log: Logger, cleanup: (() => Promise<void>)[]) {
-  if (config.crm.webhooks.length === 0) return null;
-  const webhooks = createWebhookDelivery({ config, db, logger: log });
-  await webhooks.start();
-  cleanup.push(() => webhooks.stop());
-  const dispatcher = new WebhookDispatcher({ config, events, sink: webhooks.outbox, log });
-  dispatcher.start();
-  cleanup.push(async () => dispatcher.stop());
-  return webhooks;
-}
-
-/**
- * Recordings: each answered call's pcap becomes a stereo recording in object storage
- * (a local folder by default). The worker first, then the pipeline that feeds it
- * from call.ended; stopped in reverse order.
- */
-async function startRecordings(config: Config, db: Database, events: DomainEvents, log: Logger, cleanup: (() => Promise<void>)[]) {
-  if (!config.recordings.enabled) return null;
-  let pipeline: RecordingPipeline | undefined;
-  const archive = createRecordingArchive({ config, db, logger: log, convert: convertCallRecording, onStored: (r) => pipeline?.stored(r) });
-  await archive.start();
-  cleanup.push(() => archive.stop());
-  pipeline = new RecordingPipeline({
-    events,
-    clientAddress: config.trunks[0]!.address,
-    archive,
-    spoolDir: config.paths.spoolDir,
-    format: config.recordings.format,
-    pcapWaitMs: config.recordings.pcapWaitSeconds * 1000,
+/** The launcher forks the workers its configuration asks for; `router` and `all` fork none. */
+async function superviseWorkers(config: Config, role: 'launcher' | 'router' | 'all', log: Logger): Promise<WorkerSupervisor | null> {
+  if (role !== 'launcher' || config.processes.workers !== 'forked') return null;
+  const wanted = [
+    ...(config.recordings.enabled ? [{ role: 'recordings' as const, count: config.processes.recordingWorkers }] : []),
+    ...(config.crm.webhooks.length > 0 ? [{ role: 'webhooks' as const, count: config.processes.webhookWorkers }] : []),
+  ];
+  if (wanted.length === 0) return null;
+  const supervisor = new WorkerSupervisor({
+    config,
+    workers: wanted,
+    entry: fileURLToPath(new URL('../main.ts', import.meta.url)),
+    lowPriority: config.processes.lowPriority,
+    restartDelayMs: config.processes.restartDelayMs,
     log,
-    publicBaseUrl: config.recordings.publicBaseUrl ?? `http://${config.http.host}:${config.http.port}`,
   });
-  pipeline.start();
-  const started = pipeline;
-  cleanup.push(() => started.stop());
-  return archive;
+  await supervisor.start();
+  return supervisor;
 }
 
 /** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */

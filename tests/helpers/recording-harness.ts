@@ -9,7 +9,8 @@ import { recordingsSchema } from '../../src/config/config-schema.js';
 import type { CallRecordJson } from '../../src/core/calls/call-record.js';
 import type { ObjectStorage, RecordingConverter } from '../../src/core/recordings/recording-store.port.js';
 import { DomainEvents, type DomainEventMap } from '../../src/services/domain-events.js';
-import { RecordingPipeline } from '../../src/services/recording-pipeline.js';
+import { RecordingPipeline } from '../../src/services/recordings/recording-pipeline.js';
+import { recordingReady } from '../../src/services/recordings/recording-ready.js';
 import { TEST_REDIS_URL } from './test-redis.js';
 
 /** Writes "converted:<pcap bytes>" to outPath: enough to see what was uploaded. */
@@ -44,19 +45,18 @@ export async function startRecordingHarness(o: {
   const ready: DomainEventMap['recording.ready'][] = [];
   events.on('recording.ready', (e) => ready.push(e));
   const recordings = recordingsSchema.parse({ queueName: o.queueName, retentionDays: o.retentionDays ?? 30, retry: { scheduleSeconds: [0.2, 0.3], conversionAttempts: 2 } });
-  const logger = pino({ level: 'silent' });
-  let pipeline: RecordingPipeline | undefined;
+  const logger = pino({ level: process.env.HARNESS_LOG ?? 'silent' });
   const archive = createRecordingArchive({
     config: { recordings, redis: { url: TEST_REDIS_URL, keyPrefix: o.keyPrefix }, paths: { runDir: 'var/run', spoolDir } },
     db: o.db,
     logger,
     convert: o.convert ?? fakeConverter,
     storage: o.storage,
-    onStored: (r) => pipeline?.stored(r),
+    onStored: (r) => events.emit('recording.ready', recordingReady(r, 'http://127.0.0.1:8080', Date.now())),
     runRetention: false,
     tuning: { drainDelay: 1, ...o.tuning },
   });
-  pipeline = new RecordingPipeline({ events, archive, spoolDir, format: 'mp3', pcapWaitMs: 2000, pollMs: 30, log: logger, publicBaseUrl: 'http://127.0.0.1:8080' });
+  const pipeline = new RecordingPipeline({ events, archive, format: 'mp3', log: logger });
   await archive.start();
   pipeline.start();
   return {
@@ -66,7 +66,7 @@ export async function startRecordingHarness(o: {
     spoolDir,
     ready,
     async stop() {
-      await pipeline!.stop();
+      await pipeline.stop();
       await archive.stop();
     },
   };

@@ -106,7 +106,7 @@ export interface WebhookCrmCallsTable {
   created_at: Generated<Date>;
 }
 
-type RecordingStatusColumn = 'pending' | 'stored' | 'failed' | 'deleted';
+type RecordingStatusColumn = 'pending' | 'stored' | 'failed' | 'deleted' | 'empty';
 
 /** The recording index (migration 0005): one row per recorded call. */
 export interface RecordingsTable {

@@ -1,30 +1,39 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config-schema.js';
-import type { ObjectStorage, RecordingConverter } from '../../core/recordings/recording-store.port.js';
+import type { ObjectStorage, RecordingConverter, NewRecording } from '../../core/recordings/recording-store.port.js';
+import type { CallRecord } from '../../core/calls/call-record.js';
+import { PeriodicTask } from '../../services/periodic-task.js';
+import { RecordingArchiver, type StoredRecording } from '../../services/recordings/recording-archiver.js';
+import { runRetention } from '../../services/recordings/recording-retention.js';
+import { SpoolSweep } from '../../services/recordings/spool-sweep.js';
 import type { HealthCheck } from '../http/health-check.js';
 import type { Database } from '../postgres/database.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { createObjectStorage } from '../storage/create-object-storage.js';
 import { S3Storage } from '../storage/s3-storage.js';
-import type { NewRecording } from '../../core/recordings/recording-store.port.js';
 import { PostgresRecordingIndex } from './postgres-recording-index.js';
 import { RecordingQueue, type RecordingQueueConnection } from './recording-queue.js';
-import { runRetention } from './recording-retention.js';
-import { RecordingWorker, type RecordingWorkerOptions, type StoredRecording } from './recording-worker.js';
+import { RecordingWorker, type RecordingWorkerOptions } from './recording-worker.js';
 
 export interface RecordingArchiveOptions {
-  config: Pick<Config, 'recordings' | 'redis' | 'paths'>;
+  config: Pick<Config, 'recordings' | 'redis' | 'paths'> & { trunks?: Config['trunks'] };
   db: Database;
   logger: Logger;
   convert: RecordingConverter;
-  /** Called once per recording stored (the service raises recording.ready). */
+  /** Called once per recording stored (recording.ready is raised from it). */
   onStored(recording: StoredRecording): void;
   /** Default: the driver the configuration names. */
   storage?: ObjectStorage;
-  /** Whether this instance converts and uploads (runs a worker); every instance indexes and queues. Default true. */
+  /**
+   * Whether this process converts and uploads (runs a worker, the spool sweep and the
+   * reconciler); every process indexes and queues. Default true.
+   */
   runWorker?: boolean;
-  /** Whether this instance runs the retention timer (the advisory lock keeps it to one at a time anyway). Default true. */
+  /** Whether this process runs the retention timer (the advisory lock keeps it to one at a time anyway). Default: as runWorker. */
   runRetention?: boolean;
+  /** Finished calls, so a pcap the service never saw end gets its numbers; default none. */
+  callRecord?(callId: string): Promise<CallRecord | null>;
   clock?: () => number;
   random?: () => number;
   tuning?: RecordingWorkerOptions['tuning'];
@@ -38,13 +47,22 @@ export interface RecordingArchive {
   health: HealthCheck;
   /** Writes the pending row, then queues its job: the row first, so a crash in between loses nothing. */
   submit(recording: NewRecording): Promise<void>;
+  /** One spool sweep now (the timer runs them too); how many pcaps became recordings. */
+  sweepSpool(): Promise<number>;
   /** One retention round now (the timer runs them too); null when another instance was running one. */
   retention(): Promise<number | null>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Wires the recording index (PostgreSQL), queue and worker (BullMQ), storage and retention. */
+const RETENTION = 'recording retention';
+
+/** Recordings converted at once by one worker process: `auto` is one per core (the worker runs at idle priority). */
+export function recordingConcurrency(setting: number | 'auto'): number {
+  return setting === 'auto' ? Math.max(1, availableParallelism()) : setting;
+}
+
+/** Wires the recording index (PostgreSQL), queue and worker (BullMQ), storage, the spool sweep and retention. */
 export function createRecordingArchive(opts: RecordingArchiveOptions): RecordingArchive {
   const { recordings, redis, paths } = opts.config;
   const logger = opts.logger;
@@ -57,40 +75,59 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
     name: recordings.queueName,
   };
   const queue = new RecordingQueue(queueConnection);
-  const worker = opts.runWorker === false ? null : new RecordingWorker({
-    queue: queueConnection,
-    index,
-    storage,
-    convert: opts.convert,
-    spoolDir: paths.spoolDir,
-    keyPrefix: recordings.storage.prefix,
-    retry: recordings.retry,
-    concurrency: recordings.concurrency,
-    onStored: opts.onStored,
-    logger,
-    clock,
-    random: opts.random,
-    tuning: opts.tuning,
-  });
-
-  const timers: NodeJS.Timeout[] = [];
-  let reconciling: Promise<unknown> = Promise.resolve();
-  let retaining: Promise<unknown> = Promise.resolve();
-  const reconcile = (graceMs: number) => {
-    reconciling = index
-      .pendingCallIds(new Date(clock() - graceMs))
-      .then(async (ids) => {
-        await queue.add(ids);
-        if (ids.length > 0) logger.info({ recordings: ids.length }, 'pending recordings queued again from the index');
+  const runWorker = opts.runWorker !== false;
+  const worker = runWorker
+    ? new RecordingWorker({
+        queue: queueConnection,
+        archiver: new RecordingArchiver({
+          index,
+          storage,
+          convert: opts.convert,
+          spoolDir: paths.spoolDir,
+          keyPrefix: recordings.storage.prefix,
+          retry: recordings.retry,
+          pcapWaitMs: recordings.pcapWaitSeconds * 1000,
+          onStored: opts.onStored,
+          logger,
+          clock,
+          random: opts.random,
+        }),
+        concurrency: recordingConcurrency(recordings.concurrency),
+        claimMs: recordings.claimSeconds * 1000,
+        errorRetryMs: (recordings.retry.scheduleSeconds[0] ?? 5) * 1000,
+        logger,
+        tuning: opts.tuning,
       })
-      .catch((err: unknown) => logger.warn({ err }, 'recording reconciliation failed; next round retries'));
-    return reconciling;
-  };
-  const retention = () => {
-    const round = runRetention({ index, storage, retentionDays: recordings.retentionDays, logger, clock });
-    retaining = round.catch((err: unknown) => logger.warn({ err }, 'recording retention failed; next round retries'));
-    return round;
-  };
+    : null;
+  const sweep = new SpoolSweep({
+    index,
+    queue,
+    callRecord: opts.callRecord ?? (async () => null),
+    spoolDir: paths.spoolDir,
+    format: recordings.format,
+    clientAddress: opts.config.trunks?.[0]?.address ?? null,
+    orphanAfterMs: recordings.orphanPcapMinutes * 60_000,
+    quietMs: Math.max(1000, recordings.pcapWaitSeconds * 1000),
+    log: logger,
+    clock,
+  });
+  // The grace keeps the rounds off rows being written and queued right now.
+  let reconcileGraceMs = 0;
+  const tasks = runWorker
+    ? [
+        new PeriodicTask('recording reconciliation', opts.reconcileEveryMs ?? 60_000, async () => {
+          const ids = await index.pendingCallIds(new Date(clock() - reconcileGraceMs));
+          reconcileGraceMs = 30_000;
+          await queue.add(ids);
+          if (ids.length > 0) logger.info({ recordings: ids.length }, 'pending recordings queued again from the index');
+        }, logger),
+        new PeriodicTask('spool sweep', recordings.spoolSweepSeconds * 1000, () => sweep.sweep(), logger),
+      ]
+    : [];
+  const retention = () => runRetention({ index, storage, retentionDays: recordings.retentionDays, logger, clock });
+  if (opts.runRetention ?? runWorker) {
+    tasks.push(new PeriodicTask(RETENTION, recordings.retentionCheckMinutes * 60_000, retention, logger));
+  }
 
   return {
     index,
@@ -106,27 +143,19 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
     async submit(recording) {
       if (await index.insertPending(recording)) await queue.add([recording.callId]);
     },
+    sweepSpool: () => sweep.sweep(),
     retention,
     async start() {
       // A store that is down at start is an outage like any other: jobs wait and retry, the service runs.
-      if (storage instanceof S3Storage) {
+      if (runWorker && storage instanceof S3Storage) {
         await storage.ensureBucket().catch((err: unknown) => logger.warn({ err }, 'recording storage unreachable at start; uploads wait for it'));
       }
       await worker?.start();
-      await reconcile(0);
-      // The grace keeps the rounds off rows being written and queued right now.
-      const t1 = setInterval(() => void reconcile(30_000), opts.reconcileEveryMs ?? 60_000);
-      timers.push(t1);
-      if (opts.runRetention !== false) {
-        const t2 = setInterval(() => void retention().catch(() => {}), recordings.retentionCheckMinutes * 60_000);
-        timers.push(t2);
-      }
-      for (const t of timers) t.unref();
+      // Reconciliation and the sweep run at once; retention waits for its first period.
+      for (const task of tasks) await task.start({ runNow: task.name !== RETENTION });
     },
     async stop() {
-      for (const t of timers) clearInterval(t);
-      timers.length = 0;
-      await Promise.allSettled([reconciling, retaining]);
+      await Promise.all(tasks.map((t) => t.stop()));
       await worker?.close();
       await queue.close();
       await storage.close?.();

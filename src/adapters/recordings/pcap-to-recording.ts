@@ -41,7 +41,12 @@ export interface ConvertedRecording {
   startedAt: number | null;
   /** CPU ms ffmpeg spent (user + system), as it reports with -benchmark; 0 for WAV. */
   encoderCpuMs: number;
+  /** Less audio than MIN_AUDIO_SECONDS: no file was written and no encoder started. */
+  empty: boolean;
 }
+
+/** Below this much audio a call has nothing worth keeping (a few stray packets at the answer). */
+export const MIN_AUDIO_SECONDS = 0.1;
 
 export class RecordingConversionError extends AppError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -61,8 +66,11 @@ export async function convertCallRecording(input: ConvertCallRecordingInput): Pr
   const metadata = metadataPath && existsSync(metadataPath) ? readFileSync(metadataPath, 'utf8') : null;
   const { isCaller, rule } = decideCallerSide(udp, { callerAddress: input.callerAddress, metadata });
   const mix = mixStereo(toSidePackets(udp, isCaller), { skipPayloadTypes: input.skipPayloadTypes });
+  if (mix.durationSeconds < MIN_AUDIO_SECONDS) {
+    return { durationSeconds: mix.durationSeconds, bytes: 0, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: 0, empty: true };
+  }
   const encoded = await encodeStereo(mix, input);
-  return { durationSeconds: mix.durationSeconds, bytes: encoded.bytes, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: encoded.cpuMs };
+  return { durationSeconds: mix.durationSeconds, bytes: encoded.bytes, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: encoded.cpuMs, empty: false };
 }
 
 /** rtpengine writes `<dir>/pcaps/<name>.pcap` and `<dir>/metadata/rtpengine-meta-<name>.txt`. */

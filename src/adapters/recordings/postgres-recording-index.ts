@@ -1,17 +1,12 @@
 import { sql } from 'kysely';
 import type { AuditEntry, NewAudit, NewRecording, RecordingEntry, RecordingFilter } from '../../core/recordings/recording-store.port.js';
+import type { RecordingIndexPort, RecordingJobRow, StoredFacts } from '../../services/recordings/recording-index.port.js';
 import type { Database } from '../postgres/database.js';
-
-/** A pending row as the worker needs it. */
-export interface RecordingJobRow extends RecordingEntry {
-  pcapPath: string | null;
-  callerAddress: string | null;
-}
 
 type Row = Awaited<ReturnType<PostgresRecordingIndex['loadRaw']>>;
 
 /** The recording index and its audit log in PostgreSQL (migration 0005). */
-export class PostgresRecordingIndex {
+export class PostgresRecordingIndex implements RecordingIndexPort {
   constructor(private readonly db: Database) {}
 
   /** Writes the pending row; false when the call already has one (an event seen twice). */
@@ -55,6 +50,26 @@ export class PostgresRecordingIndex {
     return new Map(rows.map((row) => [row.call_id, toEntry(toJobRow(row))]));
   }
 
+  async existing(callIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(callIds)];
+    if (unique.length === 0) return new Set();
+    const rows = await this.db.selectFrom('recordings').select('call_id').where('call_id', 'in', unique).execute();
+    return new Set(rows.map((r) => r.call_id));
+  }
+
+  async setPcapPath(callId: string, pcapPath: string): Promise<void> {
+    await this.db.updateTable('recordings').set({ pcap_path: pcapPath }).where('call_id', '=', callId).execute();
+  }
+
+  async markEmpty(callId: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable('recordings')
+      .set({ status: 'empty', duration_seconds: 0, last_error: reason })
+      .where('call_id', '=', callId)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   /** The conversion's result, kept so a retried upload does not convert again. */
   async saveConversion(callId: string, durationSeconds: number, bytes: number): Promise<void> {
     await this.db.updateTable('recordings').set({ duration_seconds: durationSeconds, bytes }).where('call_id', '=', callId).execute();
@@ -68,7 +83,7 @@ export class PostgresRecordingIndex {
       .execute();
   }
 
-  async markStored(callId: string, s: { storageKey: string; bytes: number; checksum: string; durationSeconds: number }): Promise<void> {
+  async markStored(callId: string, s: StoredFacts): Promise<void> {
     await this.db
       .updateTable('recordings')
       .set({

@@ -1,39 +1,20 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
-import { CONTENT_TYPES, recordingKey, safeCallId } from '../../core/recordings/recording-key.js';
-import { nextRecordingRetryMs, type RecordingFailure, type RecordingRetryPolicy } from '../../core/recordings/recording-retry.js';
-import type { ObjectStorage, RecordingConverter, RecordingFormat } from '../../core/recordings/recording-store.port.js';
-import { StorageError } from '../../core/recordings/recording-errors.js';
-import type { PostgresRecordingIndex, RecordingJobRow } from './postgres-recording-index.js';
+import type { RecordingArchiver } from '../../services/recordings/recording-archiver.js';
 import { RECORDING_BACKOFF, type RecordingJobData, type RecordingQueueConnection } from './recording-queue.js';
-
-/** What the worker reports once a recording is stored and its spool files are gone. */
-export interface StoredRecording {
-  callId: string;
-  storageKey: string;
-  format: RecordingFormat;
-  durationSeconds: number;
-  bytes: number;
-  checksum: string;
-}
 
 export interface RecordingWorkerOptions {
   queue: RecordingQueueConnection;
-  index: PostgresRecordingIndex;
-  storage: ObjectStorage;
-  convert: RecordingConverter;
-  /** rtpengine's spool; converted files wait in <spoolDir>/recordings-tmp until stored. */
-  spoolDir: string;
-  /** Key prefix in the store. */
-  keyPrefix: string;
-  retry: RecordingRetryPolicy;
+  archiver: RecordingArchiver;
   concurrency: number;
-  onStored(recording: StoredRecording): void;
+  /**
+   * How long a job stays claimed without renewal: a worker killed mid-job (SIGKILL) gives
+   * its job back to another worker after about this long.
+   */
+  claimMs: number;
+  /** Wait after an error that is not the archiver's verdict (PostgreSQL down). */
+  errorRetryMs: number;
   logger: Logger;
-  clock?: () => number;
-  random?: () => number;
   tuning?: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay'>;
 }
 
@@ -44,27 +25,11 @@ class RetryLater extends Error {
   }
 }
 
-class AttemptFailed extends Error {
-  constructor(readonly failure: RecordingFailure, readonly reason: string) {
-    super(reason);
-  }
-}
-
-/**
- * Archives one call's recording per job: convert the pcap (once; the result waits in the
- * spool), upload, verify, mark the row stored, and only then delete the pcap and the
- * converted file. Every failure keeps both files, so a retry, or a new worker after a
- * restart, starts from what is on disk.
- */
+/** BullMQ's side of the recording jobs: one archiver attempt per job run, its verdict in BullMQ's terms. */
 export class RecordingWorker {
   private worker: Worker<RecordingJobData> | null = null;
-  private readonly clock: () => number;
-  private readonly random: () => number;
 
-  constructor(private readonly opts: RecordingWorkerOptions) {
-    this.clock = opts.clock ?? Date.now;
-    this.random = opts.random ?? Math.random;
-  }
+  constructor(private readonly opts: RecordingWorkerOptions) {}
 
   get running(): boolean {
     return this.worker?.isRunning() ?? false;
@@ -77,11 +42,13 @@ export class RecordingWorker {
       connection: queue.connection,
       prefix: queue.prefix,
       concurrency: this.opts.concurrency,
-      // A long call's conversion may take a while; the lock must outlast it.
-      lockDuration: 120_000,
+      // The lock is renewed every half of it while the job runs; a dead worker's lapses and its job is stalled, then retried.
+      lockDuration: this.opts.claimMs,
+      stalledInterval: Math.max(100, Math.round(this.opts.claimMs / 2)),
+      // A worker starved by routing (idle priority) may miss a renewal: the job is taken again, never dropped.
       maxStalledCount: 100,
       ...this.opts.tuning,
-      settings: { backoffStrategy: (attemptsMade, type, err) => this.backoff(attemptsMade, type, err) },
+      settings: { backoffStrategy: (_attemptsMade, type, err) => this.backoff(type, err) },
     });
     this.worker.on('error', (err) => this.opts.logger.warn({ err }, 'recording worker: queue connection error'));
     await this.worker.waitUntilReady();
@@ -95,95 +62,15 @@ export class RecordingWorker {
   }
 
   private async process(job: Job<RecordingJobData>): Promise<string> {
-    const row = await this.opts.index.load(job.data.callId);
-    if (!row) return 'skipped';
-    if (row.status === 'stored') {
-      // A worker that died between marking the row and deleting the files leaves them here.
-      await this.removeSpoolFiles(row);
-      return 'skipped';
-    }
-    if (row.status !== 'pending') return 'skipped';
-    try {
-      const stored = await this.archive(row);
-      this.opts.onStored(stored);
-      return 'stored';
-    } catch (err) {
-      const failure = err instanceof AttemptFailed ? err : new AttemptFailed(err instanceof StorageError ? 'storage' : 'conversion', describe(err));
-      await this.opts.index.noteAttempt(row.callId, failure.reason);
-      const delayMs = nextRecordingRetryMs(this.opts.retry, failure.failure, job.attemptsMade + 1, row.createdAt.getTime(), this.clock(), this.random);
-      if (delayMs === null) {
-        await this.opts.index.markFailed(row.callId, failure.reason);
-        this.opts.logger.warn({ callId: row.callId, failure: failure.failure }, `recording failed: ${failure.reason}`);
-        throw new UnrecoverableError(failure.reason);
-      }
-      this.opts.logger.info({ callId: row.callId, failure: failure.failure, delayMs }, `recording will be retried: ${failure.reason}`);
-      throw new RetryLater(failure.reason, delayMs);
-    }
+    const outcome = await this.opts.archiver.attempt(job.data.callId);
+    if (outcome.kind === 'retry') throw new RetryLater(outcome.reason, outcome.delayMs);
+    if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.reason);
+    return outcome.kind;
   }
 
-  private async archive(row: RecordingJobRow): Promise<StoredRecording> {
-    const converted = this.convertedPath(row);
-    let durationSeconds = row.durationSeconds;
-    if (durationSeconds === null || !(await exists(converted))) {
-      if (!row.pcapPath || !(await exists(row.pcapPath))) throw new AttemptFailed('conversion', `pcap ${row.pcapPath ?? '(none)'} is not in the spool`);
-      await mkdir(this.tempDir(), { recursive: true });
-      // Converted under another name, renamed when complete: a crash mid-conversion never leaves a file taken for a finished one.
-      const partial = converted.replace(/\.(\w+)$/, '.part.$1');
-      try {
-        const result = await this.opts.convert({ pcapPath: row.pcapPath, callerAddress: row.callerAddress ?? undefined, outPath: partial, format: row.format });
-        durationSeconds = result.durationSeconds;
-        if (result.path !== partial) await rename(result.path, partial);
-      } catch (err) {
-        await rm(partial, { force: true });
-        throw new AttemptFailed('conversion', `conversion failed: ${describe(err)}`);
-      }
-      await rename(partial, converted);
-      await this.opts.index.saveConversion(row.callId, durationSeconds, (await stat(converted)).size);
-    }
-
-    const storageKey = recordingKey(this.opts.keyPrefix, row.callId, row.startedAt, row.format);
-    const put = await this.opts.storage.put(storageKey, converted, {
-      contentType: CONTENT_TYPES[row.format],
-      metadata: {
-        'call-id': row.callId,
-        manager: row.manager ?? '',
-        'caller-number': row.callerNumber,
-        'callee-number': row.calleeNumber,
-        direction: row.direction,
-        'started-at': row.startedAt.toISOString(),
-        'duration-seconds': String(durationSeconds),
-      },
-    });
-    await this.opts.index.markStored(row.callId, { storageKey, bytes: put.bytes, checksum: put.checksum, durationSeconds });
-    await this.removeSpoolFiles(row);
-    return { callId: row.callId, storageKey, format: row.format, durationSeconds, bytes: put.bytes, checksum: put.checksum };
-  }
-
-  private async removeSpoolFiles(row: RecordingJobRow): Promise<void> {
-    if (row.pcapPath) await rm(row.pcapPath, { force: true });
-    await rm(this.convertedPath(row), { force: true });
-  }
-
-  private tempDir(): string {
-    return join(this.opts.spoolDir, 'recordings-tmp');
-  }
-
-  private convertedPath(row: RecordingJobRow): string {
-    return join(this.tempDir(), `${safeCallId(row.callId)}.${row.format}`);
-  }
-
-  /** A RetryLater carries its delay; anything else (PostgreSQL down) waits the schedule's first step. */
-  private backoff(_attemptsMade: number, type: string | undefined, err: Error | undefined): number {
+  private backoff(type: string | undefined, err: Error | undefined): number {
     if (type !== RECORDING_BACKOFF) return 0;
     if (err instanceof RetryLater) return err.delayMs;
-    return (this.opts.retry.scheduleSeconds[0] ?? 5) * 1000;
+    return this.opts.errorRetryMs;
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -27,7 +27,7 @@ export interface WebhookDelivery {
   /** The dispatcher's sink (record) and the HTTP API's WebhookAdmin. */
   outbox: WebhookOutbox;
   health: HealthCheck;
-  /** Starts the worker, queues again what the log has but the queue lost, and keeps doing so periodically. */
+  /** Starts the worker and, with it, the reconciler: queues again what the log has but the queue lost, periodically. */
   start(): Promise<void>;
   /** Stops the reconciler, lets the worker finish its attempts in flight, closes the queue. */
   stop(): Promise<void>;
@@ -87,6 +87,8 @@ export function createWebhookDelivery(opts: WebhookDeliveryOptions): WebhookDeli
     },
     async start() {
       await worker?.start();
+      // The reconciler runs beside the senders, off the routing process.
+      if (!worker) return;
       await reconcile(0);
       // A head is due but unqueued only after a lost write; the grace keeps the rounds off deliveries being sent right now.
       const graceMs = Math.max(30_000, crm.delivery.timeoutSeconds * 2000);

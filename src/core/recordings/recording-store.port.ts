@@ -3,7 +3,7 @@ import type { Direction } from '../calls/call-record.js';
 /** Types only: what the recording pipeline needs from storage, the converter and the index. */
 
 export type RecordingFormat = 'mp3' | 'opus' | 'wav';
-export type RecordingStatus = 'pending' | 'stored' | 'failed' | 'deleted';
+export type RecordingStatus = 'pending' | 'stored' | 'failed' | 'deleted' | 'empty';
 
 export interface PutOptions {
   contentType: string;
@@ -56,6 +56,8 @@ export interface ConvertResult {
   bytes: number;
   format: RecordingFormat;
   path: string;
+  /** The pcap held (next to) no audio: nothing was encoded or written. */
+  empty?: boolean;
 }
 
 /** The pcap -> stereo recording conversion (src/adapters/recordings/pcap-to-recording.ts has this shape). */
@@ -97,7 +99,8 @@ export interface RecordingFilter {
 export interface NewRecording {
   callId: string;
   format: RecordingFormat;
-  pcapPath: string;
+  /** null when the router wrote the row: the archiver finds the pcap itself, off the routing process. */
+  pcapPath: string | null;
   /** The client's media address (the trunk), so the converter puts him on the left. */
   callerAddress: string | null;
   manager: string | null;

@@ -42,7 +42,7 @@ const recordingJsonSchema = {
   type: 'object',
   properties: {
     callId: { type: 'string' },
-    status: { type: 'string', enum: ['pending', 'stored', 'failed', 'deleted'] },
+    status: { type: 'string', enum: ['pending', 'stored', 'failed', 'deleted', 'empty'] },
     format: { type: 'string' },
     bytes: { type: ['integer', 'null'] },
     checksum: { type: ['string', 'null'], description: 'sha256, hex' },

@@ -10,7 +10,7 @@ const extra = {
     description: 'null when the call has no recording or recordings are off; playable when status is stored',
     required: ['status', 'format', 'durationSeconds'],
     properties: {
-      status: { type: 'string', enum: ['pending', 'stored', 'failed', 'deleted'] },
+      status: { type: 'string', enum: ['pending', 'stored', 'failed', 'deleted', 'empty'] },
       format: { type: 'string', enum: ['mp3', 'opus', 'wav'] },
       durationSeconds: { type: ['number', 'null'] },
     },

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { ObjectStorage } from '../../core/recordings/recording-store.port.js';
-import type { PostgresRecordingIndex } from './postgres-recording-index.js';
+import type { RecordingIndexPort } from './recording-index.port.js';
 
 /** Any fixed number, the same on every instance: the advisory lock that lets one of them run retention. */
 const RETENTION_LOCK = 0x7265_6331;
 const BATCH = 500;
 
 export interface RetentionOptions {
-  index: PostgresRecordingIndex;
+  index: RecordingIndexPort;
   storage: ObjectStorage;
   retentionDays: number;
   logger: Logger;

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { Logger } from 'pino';
+import { createInterface } from 'node:readline';
+import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { WorkerRole } from './process-roles.js';
 import { lowestCpuPriority } from './process-priority.js';
@@ -63,8 +64,13 @@ export class WorkerSupervisor {
     const child = fork(this.opts.entry, ['--role', slot.role, '--forked'], {
       // tsx compiles the TypeScript entry in the child as it does in the launcher.
       execArgv: this.opts.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    // The workers' JSON lines go where the launcher's own go (stdout, or a test's log file).
+    const sink = logDestination(this.opts.log);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => sink.write(`${line}\n`));
+    }
     slot.child = child;
     slot.startedAt = Date.now();
     if (this.opts.lowPriority && child.pid !== undefined) {
@@ -115,4 +121,9 @@ export class WorkerSupervisor {
     this.stopping = true;
     for (const s of this.slots) s.child?.kill('SIGKILL');
   }
+}
+
+/** The stream a pino logger writes to; lines written there interleave with its own. */
+function logDestination(log: Logger): { write(chunk: string): unknown } {
+  return (log as unknown as Record<symbol, { write(chunk: string): unknown } | undefined>)[pino.symbols.streamSym] ?? process.stdout;
 }

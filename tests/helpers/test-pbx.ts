@@ -53,6 +53,8 @@ export interface TestPbxOptions {
   sipSecurity?: Record<string, unknown>;
   /** Extra fields of the test trunk (its limits). */
   trunk?: Record<string, unknown>;
+  /** The `processes` section (where the recording and webhook workers run); default: forked, as in production. */
+  processes?: Record<string, unknown>;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   name: string;
@@ -118,6 +120,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
     ...(opts.crm ? { crm: opts.crm } : {}),
     ...(opts.console ? { console: opts.console } : {}),
+    ...(opts.processes ? { processes: opts.processes } : {}),
     recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },
   });
 }

@@ -6,7 +6,10 @@
 //   (b) capacity: rising call rates for 8 s each, a step passes with 0 failed calls and
 //       at least 95 % of the target rate achieved; the highest passing step is reported
 // Targets: "kamailio-alone" (bench/kamailio-relay-only.cfg.tpl: record_route + t_relay to a
-// sipp UAS) and, once provided, "leadline" (startLeadline). Run: npx tsx bench/call-path.ts
+// sipp UAS, the floor), "kamailio-same-modules-static" (Leadline's own Kamailio config with a
+// fixed routing rule instead of the service: bench/static-decision-target.ts, the fair
+// baseline), "leadline" (the service as npm start runs it, recordings on: the default) and
+// "leadline-recordings-off". Run: npx tsx bench/call-path.ts
 // Options: --quick (1 delay run, steps 500 and 1000), --steps 500,1000,... (capacity steps)
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +18,7 @@ import { renderTemplate, startKamailio } from './lib/kamailio.js';
 import { median, quantile, runLoad, type LoadResult } from './lib/sipp-load.js';
 import { startSipp, waitForPortFree } from '../tests/helpers/sipp.js';
 import { leadline } from './leadline-target.js';
+import { staticDecision } from './static-decision-target.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -184,6 +188,16 @@ function printTable(reports: TargetReport[]): void {
       console.log(`\n${r.name} vs ${base.name}: delay +${fmt(r.delayMedianMs - base.delayMedianMs, 3)} ms (x${fmt(r.delayMedianMs / base.delayMedianMs)}), capacity x${fmt(r.capacityCps / base.capacityCps)}`);
     }
   }
+  compare(reports, 'leadline', 'leadline-recordings-off', 'recordings on vs off (goal: p99 at most x1.25, capacity at least x0.9)');
+  compare(reports, 'leadline', 'kamailio-same-modules-static', 'Leadline vs the same modules with a static decision (goal: capacity at least x0.8, at most +1 ms median and +3 ms p99)');
+}
+
+/** One line comparing two targets of this run, when both were measured. */
+function compare(reports: TargetReport[], name: string, baseName: string, title: string): void {
+  const r = reports.find((x) => x.name === name);
+  const b = reports.find((x) => x.name === baseName);
+  if (!r || !b) return;
+  console.log(`\n${title}:\n  median +${fmt(r.delayMedianMs - b.delayMedianMs, 3)} ms, p99 +${fmt(r.delayP99Ms - b.delayP99Ms, 3)} ms (x${fmt(r.delayP99Ms / b.delayP99Ms)}), capacity x${fmt(r.capacityCps / b.capacityCps)}`);
 }
 
 async function main(): Promise<void> {
@@ -196,7 +210,14 @@ async function main(): Promise<void> {
   const rated = argv.includes('--rated') && ratedArg ? Number(ratedArg) : 300;
   // The admission limit sits 10 % above the rated rate: a sipp at exactly the rated rate
   // is not even within each one-second window, and tail drop would refuse its peaks.
-  const targets: Target[] = [direct(), kamailioAlone(), leadline(CALLER, { ratedCps: rated, maxCallsPerSecond: Math.round(rated * 1.1) })].filter((t) => !only || only.includes(t.name));
+  const limit = Math.round(rated * 1.1);
+  const targets: Target[] = [
+    direct(),
+    kamailioAlone(),
+    staticDecision(CALLER, { maxCallsPerSecond: limit }),
+    leadline(CALLER, { ratedCps: rated, maxCallsPerSecond: limit }),
+    leadline(CALLER, { maxCallsPerSecond: limit, recordings: false }),
+  ].filter((t) => !only || only.includes(t.name));
   const started = Date.now();
   const reports: TargetReport[] = [];
   for (const t of targets) reports.push(await measure(t, quick ? 1 : 3, steps));

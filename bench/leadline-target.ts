@@ -24,13 +24,21 @@ export const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 /** The company number the bench caller dials (sipp -s). */
 export const BENCH_NUMBER = '2000';
 
-export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number } = {}): Target {
+/** `recordings: false` is the same service with `recordings.enabled: false` (the default is on). */
+export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number; recordings?: boolean } = {}): Target {
+  const recordings = opts.recordings !== false;
   return {
-    name: 'leadline',
+    name: recordings ? 'leadline' : 'leadline-recordings-off',
     ratedCps: opts.ratedCps,
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
-      const config = benchConfig({ caller, work, managers: MANAGERS, kamailio: opts.maxCallsPerSecond ? { maxCallsPerSecond: opts.maxCallsPerSecond } : {} });
+      const config = benchConfig({
+        caller,
+        work,
+        managers: MANAGERS,
+        kamailio: opts.maxCallsPerSecond ? { maxCallsPerSecond: opts.maxCallsPerSecond } : {},
+        extra: recordings ? {} : { recordings: { enabled: false } },
+      });
       writeDialplan(config, 'bench-line', { max_concurrent: 1 });
       const pbx = await startService(config, work);
       let phone: SippRun | null = null;

@@ -166,7 +166,7 @@ export async function startService(config: Config, work: string, logFile = 'benc
   }
 }
 
-async function cleanUp(service: ChildProcess, config: Config, work: string): Promise<void> {
+export async function cleanUp(service: ChildProcess, config: Config, work: string): Promise<void> {
   const exited = new Promise((r) => service.once('exit', r));
   service.kill('SIGTERM');
   await exited;

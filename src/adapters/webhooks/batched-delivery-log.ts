@@ -1,12 +1,14 @@
-import type { DeliveryToSend, InsertedDelivery, NewDelivery, PostgresDeliveryLog, Settlement } from './postgres-delivery-log.js';
+import type { DeliveryQuery, DeliveryStatus, DeliveryView } from '../../core/webhooks/webhook-admin.port.js';
+import type { DeliveryLog, DeliveryToSend, EndpointState, InsertedDelivery, LineHead, NewDelivery, Settlement } from '../../services/webhooks/delivery-log.port.js';
+import type { PostgresDeliveryLog } from './postgres-delivery-log.js';
 import { TickBatcher } from './tick-batcher.js';
 
 /**
- * The delivery log's hot path, one call per delivery, sent to PostgreSQL in batches:
+ * The delivery log in PostgreSQL, its hot path (one call per delivery) sent in batches:
  * the events recorded, the deliveries loaded and settled, and the lines' heads read by
- * concurrent deliveries share statements (see TickBatcher).
+ * concurrent deliveries share statements (see TickBatcher). The rest goes straight through.
  */
-export class BatchedDeliveryLog {
+export class BatchedDeliveryLog implements DeliveryLog {
   private readonly inserts: TickBatcher<readonly NewDelivery[], InsertedDelivery[]>;
   private readonly loads: TickBatcher<string, DeliveryToSend | null>;
   private readonly settles: TickBatcher<Settlement, void>;
@@ -39,5 +41,41 @@ export class BatchedDeliveryLog {
   /** The first pending delivery of the call's line to this endpoint, read after the caller's write committed. */
   head(endpoint: string, callId: string): Promise<string | null> {
     return this.heads.call({ endpoint, callId });
+  }
+
+  overdueHeads(before: Date, limit: number): Promise<LineHead[]> {
+    return this.log.overdueHeads(before, limit);
+  }
+
+  reopen(id: string): Promise<LineHead | null> {
+    return this.log.reopen(id);
+  }
+
+  saveCrmCallId(endpoint: string, callId: string, crmCallId: string): Promise<void> {
+    return this.log.saveCrmCallId(endpoint, callId, crmCallId);
+  }
+
+  disableEndpoint(endpoint: string, reason: string, at?: Date): Promise<void> {
+    return this.log.disableEndpoint(endpoint, reason, at);
+  }
+
+  enableEndpoint(endpoint: string): Promise<void> {
+    return this.log.enableEndpoint(endpoint);
+  }
+
+  endpointStates(): Promise<Map<string, EndpointState>> {
+    return this.log.endpointStates();
+  }
+
+  openCounts(): Promise<Map<string, Partial<Record<DeliveryStatus, number>>>> {
+    return this.log.openCounts();
+  }
+
+  get(id: string): Promise<DeliveryView | null> {
+    return this.log.get(id);
+  }
+
+  list(query: DeliveryQuery): Promise<DeliveryView[]> {
+    return this.log.list(query);
   }
 }

@@ -7,7 +7,7 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { BatchedDeliveryLog } from './batched-delivery-log.js';
 import { createHttpSender, type SendRequest } from './http-sender.js';
 import { PostgresDeliveryLog } from './postgres-delivery-log.js';
-import { WebhookOutbox } from './webhook-outbox.js';
+import { WebhookOutbox } from '../../services/webhooks/webhook-outbox.js';
 import { WebhookQueue, type QueueConnection } from './webhook-queue.js';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.js';
 

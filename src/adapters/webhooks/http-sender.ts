@@ -1,16 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { OutgoingRequest } from '../../core/webhooks/outgoing-request.js';
+import type { HttpAnswer, SendRequest } from '../../services/webhooks/delivery-log.port.js';
 
-export interface HttpAnswer {
-  status: number;
-  retryAfter: string | null;
-  /** The start of the body (CRMs answer ids and errors there); the rest is discarded. */
-  body: string;
-}
-
-/** Sends one request; throws on a network error or when no answer came in time. */
-export type SendRequest = (request: OutgoingRequest, timeoutMs: number) => Promise<HttpAnswer>;
+export type { HttpAnswer, SendRequest };
 
 const MAX_BODY_BYTES = 64 * 1024;
 

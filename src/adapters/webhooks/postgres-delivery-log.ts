@@ -1,66 +1,8 @@
 import { sql } from 'kysely';
 import type { DeliveryQuery, DeliveryStatus, DeliveryView } from '../../core/webhooks/webhook-admin.port.js';
 import type { WebhookEnvelope } from '../../core/webhooks/webhook-event.js';
+import type { DeliveryToSend, EndpointState, InsertedDelivery, Line, LineHead, NewDelivery, Settlement } from '../../services/webhooks/delivery-log.port.js';
 import type { Database } from '../postgres/database.js';
-
-export interface NewDelivery {
-  id: string;
-  endpoint: string;
-  event: string;
-  callId: string | null;
-  envelope: WebhookEnvelope;
-}
-
-/** A queued job's row, with what sending it needs to know besides the configuration. */
-export interface DeliveryToSend {
-  id: string;
-  endpoint: string;
-  callId: string | null;
-  status: DeliveryStatus;
-  envelope: WebhookEnvelope;
-  /** Set when a 410 disabled the endpoint. */
-  disabledAt: Date | null;
-  disabledReason: string | null;
-  /** The CRM's id of the call (Bitrix24 CALL_ID), once a register answered it. */
-  crmCallId: string | null;
-}
-
-/** A line's first pending delivery: the one that may be queued. */
-export interface LineHead {
-  id: string;
-  endpoint: string;
-}
-
-/** The deliveries of one call to one endpoint, which go out one after the other. */
-export interface Line {
-  endpoint: string;
-  callId: string;
-}
-
-export interface InsertedDelivery {
-  id: string;
-  endpoint: string;
-  callId: string | null;
-  blocked: boolean;
-}
-
-/**
- * One attempt's result. pending with nextAttemptAt: retried then; delivered; failed: not
- * retried; dead: out of attempts. `attempted`: a request went out (counts in attempts).
- */
-export interface Settlement {
-  id: string;
-  status: DeliveryStatus;
-  attempted: boolean;
-  statusCode: number | null;
-  error: string | null;
-  nextAttemptAt: Date | null;
-}
-
-export interface EndpointState {
-  disabledAt: Date;
-  reason: string | null;
-}
 
 /**
  * The delivery log in PostgreSQL (migration 0003). Rows are written before they are

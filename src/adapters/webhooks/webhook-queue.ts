@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { LineHead } from './postgres-delivery-log.js';
+import type { DeliveryJobQueue, LineHead } from '../../services/webhooks/delivery-log.port.js';
 import { TickBatcher } from './tick-batcher.js';
 
 /** A job names its delivery; everything else is read from the log when it runs, so a replay sends what was stored. */
@@ -39,7 +39,7 @@ const JOB_OPTIONS: JobsOptions = {
  * that is already queued, running or waiting for its retry does nothing: the writers
  * (new events, finished deliveries, replays, the reconciler) may all add the same head.
  */
-export class WebhookQueue {
+export class WebhookQueue implements DeliveryJobQueue {
   private readonly queue: Queue<DeliveryJobData>;
   /** Adds from concurrent deliveries go to Redis together, as one addBulk. */
   private readonly adds: TickBatcher<readonly LineHead[], void>;

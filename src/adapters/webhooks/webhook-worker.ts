@@ -2,9 +2,8 @@ import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq
 import type { Logger } from 'pino';
 import { nextRetryDelayMs } from '../../core/webhooks/retry-schedule.js';
 import type { DeliverySettings, WebhookEndpoint } from '../../core/webhooks/webhook-endpoint.js';
-import { attemptDelivery, type AttemptDeps } from './delivery-attempt.js';
-import type { SendRequest } from './http-sender.js';
-import type { BatchedDeliveryLog } from './batched-delivery-log.js';
+import { attemptDelivery, type AttemptDeps } from '../../services/webhooks/delivery-attempt.js';
+import type { DeliveryLog, SendRequest } from '../../services/webhooks/delivery-log.port.js';
 import { BACKOFF_TYPE, type DeliveryJobData, type QueueConnection } from './webhook-queue.js';
 
 /** A failed attempt that is to be retried after `delayMs` (which the backoff strategy hands to BullMQ). */
@@ -20,7 +19,7 @@ export class RetryLater extends Error {
 
 export interface WebhookWorkerOptions {
   queue: QueueConnection;
-  log: BatchedDeliveryLog;
+  log: DeliveryLog;
   endpoints: ReadonlyMap<string, WebhookEndpoint>;
   delivery: DeliverySettings & { concurrency: number };
   send: SendRequest;

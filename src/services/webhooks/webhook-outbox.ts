@@ -5,9 +5,7 @@ import { deliveryId } from '../../core/webhooks/delivery-id.js';
 import { callIdOf, type WebhookEnvelope } from '../../core/webhooks/webhook-event.js';
 import { displayUrl, type WebhookEndpoint } from '../../core/webhooks/webhook-endpoint.js';
 import { DeliveryNotReplayableError } from '../../core/webhooks/webhook-errors.js';
-import type { BatchedDeliveryLog } from './batched-delivery-log.js';
-import type { LineHead, PostgresDeliveryLog } from './postgres-delivery-log.js';
-import type { WebhookQueue } from './webhook-queue.js';
+import type { DeliveryJobQueue, DeliveryLog, LineHead } from './delivery-log.port.js';
 
 /**
  * The writing side of delivery: new events into the log and the heads of their lines
@@ -17,16 +15,13 @@ import type { WebhookQueue } from './webhook-queue.js';
 export class WebhookOutbox implements WebhookAdmin {
   private readonly endpointsByName: ReadonlyMap<string, WebhookEndpoint>;
 
-  private readonly log: PostgresDeliveryLog;
-
   constructor(
-    private readonly batched: BatchedDeliveryLog,
-    private readonly queue: WebhookQueue,
+    private readonly log: DeliveryLog,
+    private readonly queue: DeliveryJobQueue,
     endpoints: readonly WebhookEndpoint[],
     private readonly clock: () => number = Date.now,
   ) {
     this.endpointsByName = new Map(endpoints.map((e) => [e.name, e]));
-    this.log = batched.log;
   }
 
   /**
@@ -37,12 +32,12 @@ export class WebhookOutbox implements WebhookAdmin {
   async record(envelope: WebhookEnvelope, endpoints: readonly string[]): Promise<string[]> {
     const callId = callIdOf(envelope.data);
     const rows = endpoints.map((endpoint) => ({ id: deliveryId(this.clock(), randomBytes(10)), endpoint, event: envelope.type, callId, envelope }));
-    const inserted = await this.batched.insert(rows);
+    const inserted = await this.log.insert(rows);
     const heads = await Promise.all(
       inserted.map(async (r): Promise<LineHead | null> => {
         if (!r.blocked || r.callId === null) return { id: r.id, endpoint: r.endpoint };
         // Behind a pending delivery when written; read the line again now that this write is visible.
-        const head = await this.batched.head(r.endpoint, r.callId);
+        const head = await this.log.head(r.endpoint, r.callId);
         return head === null ? null : { id: head, endpoint: r.endpoint };
       }),
     );
@@ -53,7 +48,7 @@ export class WebhookOutbox implements WebhookAdmin {
   /** Queues the next pending delivery of a line (the worker calls it when one settles). */
   async advance(endpoint: string, callId: string | null): Promise<void> {
     if (callId === null) return;
-    const next = await this.batched.head(endpoint, callId);
+    const next = await this.log.head(endpoint, callId);
     if (next !== null) await this.queue.add([{ id: next, endpoint }]);
   }
 

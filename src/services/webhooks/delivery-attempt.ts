@@ -3,12 +3,10 @@ import { deliverySteps, stepRequest, stepVerdict } from '../../core/webhooks/crm
 import { isProblem, type StepVerdict } from '../../core/webhooks/outgoing-request.js';
 import { nextRetryDelayMs, parseRetryAfter } from '../../core/webhooks/retry-schedule.js';
 import { retryPolicyOf, type DeliverySettings, type WebhookEndpoint } from '../../core/webhooks/webhook-endpoint.js';
-import type { SendRequest } from './http-sender.js';
-import type { BatchedDeliveryLog } from './batched-delivery-log.js';
-import type { DeliveryToSend } from './postgres-delivery-log.js';
+import type { DeliveryLog, DeliveryToSend, SendRequest } from './delivery-log.port.js';
 
 export interface AttemptDeps {
-  log: BatchedDeliveryLog;
+  log: DeliveryLog;
   endpoints: ReadonlyMap<string, WebhookEndpoint>;
   delivery: DeliverySettings;
   send: SendRequest;
@@ -58,12 +56,12 @@ export async function attemptDelivery(deps: AttemptDeps, id: string, attemptsMad
     if (verdict.kind === 'ok') {
       if (verdict.crmCallId !== undefined && row.callId !== null) {
         crmCallId = verdict.crmCallId;
-        await deps.log.log.saveCrmCallId(row.endpoint, row.callId, crmCallId);
+        await deps.log.saveCrmCallId(row.endpoint, row.callId, crmCallId);
       }
       continue;
     }
     if (verdict.kind === 'disable') {
-      await deps.log.log.disableEndpoint(row.endpoint, verdict.error);
+      await deps.log.disableEndpoint(row.endpoint, verdict.error);
       deps.logger.warn({ endpoint: row.endpoint, delivery: row.id }, `webhook endpoint disabled: ${verdict.error}`);
       return settle(deps, row, 'failed', status, verdict.error, true);
     }

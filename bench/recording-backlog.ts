@@ -1,0 +1,117 @@
+// Recording backlog benchmark: does a pile of recordings waiting to be converted slow
+// a ringing phone? The situation of a storage outage ending, or a campaign of short calls.
+//
+// The full Leadline path as `npm start` runs it (recording workers forked at idle CPU
+// priority), with 150 registered managers and a sipp UAS answering. In one run:
+//   1. 100 calls/s for --seconds s with an empty spool: INVITE->180 of every call
+//      (the baseline);
+//   2. --backlog pcaps of --talk s each (G.711 speech from sipp's g711a.pcap, rtpengine's
+//      file names, its metadata moved to metadata/ as after a finished call) are put in the
+//      spool; the workers' spool sweep turns them into 2,000 queued recordings;
+//   3. the same 100 calls/s while they drain: INVITE->180 again, and stored recordings
+//      counted in PostgreSQL every second.
+// Prints both p99s and their ratio (goal: at most x1.25), and the drain rate.
+//
+// Run: npx tsx bench/recording-backlog.ts [--backlog 2000] [--talk 20] [--seconds 20] [--rate 100]
+// The machine has 2 cores shared with the load generator: ratios of one run, not absolutes.
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createDatabase } from '../src/adapters/postgres/database.js';
+import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
+import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
+import { pcapBytes, syntheticCall } from '../tests/helpers/pcap-writer.js';
+import { waitForPortFree } from '../tests/helpers/sipp.js';
+import { BENCH_NUMBER, SIP, benchConfig, cleanUp, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
+import { numberArg } from './lib/args.js';
+import { median, quantile, runLoad } from './lib/sipp-load.js';
+
+const BACKLOG = numberArg('--backlog', 2000);
+const TALK_S = numberArg('--talk', 20);
+const SECONDS = numberArg('--seconds', 20);
+const RATE = numberArg('--rate', 100);
+const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
+const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
+
+function speech(): Uint8Array | undefined {
+  if (!existsSync(SPEECH_PCAP)) return undefined;
+  return Buffer.concat(readPcapUdp(SPEECH_PCAP).map((u) => parseRtpPacket(u.payload)).filter((p) => p.payloadType === 8).map((p) => p.payload));
+}
+
+/** rtpengine's files of a finished call, old enough that the sweep takes them at once. */
+function fillSpool(spoolDir: string, count: number): void {
+  mkdirSync(join(spoolDir, 'pcaps'), { recursive: true });
+  mkdirSync(join(spoolDir, 'metadata'), { recursive: true });
+  const body = pcapBytes(syntheticCall(TALK_S, Date.now() - 3_600_000, speech()));
+  const old = new Date(Date.now() - 600_000);
+  for (let i = 0; i < count; i++) {
+    const name = `backlog-${i}%40bench-${(0xa000 + i).toString(16)}`;
+    const pcap = join(spoolDir, 'pcaps', `${name}.pcap`);
+    writeFileSync(pcap, body);
+    utimesSync(pcap, old, old);
+    writeFileSync(join(spoolDir, 'metadata', `rtpengine-meta-${name}.txt`), `CALL-ID\nbacklog-${i}@bench\n`);
+  }
+}
+
+async function delays(label: string): Promise<number[]> {
+  await waitForPortFree(CALLER.localPort, CALLER.localIp);
+  const r = await runLoad({ ...CALLER, proxy: `${SIP.ip}:${SIP.port}`, callee: BENCH_NUMBER, rate: RATE, durationS: SECONDS, measureDelay: true });
+  const sorted = [...r.delaysMs].sort((a, b) => a - b);
+  console.log(`  ${label}: ${r.delaysMs.length} calls, achieved ${r.achievedCps.toFixed(0)}/s, failed ${r.failed}, INVITE->180 median ${median(sorted).toFixed(3)} ms, p99 ${quantile(sorted, 0.99).toFixed(3)} ms`);
+  console.log(`    $ ${r.command}`);
+  return sorted;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'backlog-bench-'));
+  const config = benchConfig({ caller: CALLER, work, managers: 150, kamailio: { maxCallsPerSecond: 1000 }, extra: { recordings: { spoolSweepSeconds: 1, storage: { driver: 'local', dir: join(work, 'recordings') } } } });
+  writeDialplan(config, 'bench-line', { max_concurrent: 1 });
+  const service = await startService(config, work, 'bench/results/recording-backlog.log');
+  const db = createDatabase(config.postgres);
+  const stored = async () => Number((await sql<{ n: string }>`select count(*) as n from recordings where status = 'stored' and call_id like 'backlog-%'`.execute(db)).rows[0]?.n ?? 0);
+  let uas: Awaited<ReturnType<typeof startBenchUas>> | null = null;
+  try {
+    await registerManagers(config);
+    uas = await startBenchUas({ rtpEcho: false, timeoutMs: 30 * 60 * 1000, label: '  UAS' });
+    await waitForPortFree(CALLER.localPort, CALLER.localIp);
+    await runLoad({ ...CALLER, proxy: `${SIP.ip}:${SIP.port}`, callee: BENCH_NUMBER, rate: RATE, durationS: 3, measureDelay: false });
+    const quiet = await delays('no backlog');
+
+    console.log(`  ${BACKLOG} pcaps of ${TALK_S} s put in the spool`);
+    fillSpool(config.paths.spoolDir, BACKLOG);
+    const queuedBy = Date.now() + 30_000;
+    while ((await sql<{ n: string }>`select count(*) as n from recordings where call_id like 'backlog-%'`.execute(db)).rows[0]!.n !== String(BACKLOG)) {
+      if (Date.now() > queuedBy) throw new Error('the spool sweep did not queue the backlog within 30 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const before = await stored();
+    const t0 = Date.now();
+    const busy = await delays(`with ${BACKLOG - before} recordings draining`);
+    const during = await stored();
+    const duringS = (Date.now() - t0) / 1000;
+    // Then the rest drains with no calls: the rate the workers reach when they have the cores.
+    const drainBy = Date.now() + 30 * 60_000;
+    while ((await stored()) < BACKLOG && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 1000));
+    const allS = (Date.now() - t0) / 1000;
+
+    const p99Quiet = quantile(quiet, 0.99);
+    const p99Busy = quantile(busy, 0.99);
+    console.log('\n| figure | value |');
+    console.log('|---|---|');
+    console.log(`| INVITE->180 p99, ${RATE} calls/s, no backlog | ${p99Quiet.toFixed(3)} ms (median ${median(quiet).toFixed(3)} ms) |`);
+    console.log(`| INVITE->180 p99, ${RATE} calls/s, backlog draining | ${p99Busy.toFixed(3)} ms (median ${median(busy).toFixed(3)} ms) |`);
+    console.log(`| p99 ratio (goal at most x1.25) | x${(p99Busy / p99Quiet).toFixed(2)} |`);
+    console.log(`| drained while routing ${RATE} calls/s | ${during - before} recordings in ${duringS.toFixed(0)} s (${((during - before) / duringS).toFixed(1)}/s, ${(((during - before) * TALK_S) / duringS).toFixed(0)} s of audio per s) |`);
+    console.log(`| whole backlog stored | ${(await stored())} of ${BACKLOG} in ${allS.toFixed(0)} s (${(BACKLOG / allS).toFixed(1)}/s) |`);
+  } finally {
+    await uas?.stop();
+    await db.destroy();
+    await cleanUp(service, config, work);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,5 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { WorkerRole } from './process-roles.js';
@@ -38,8 +37,10 @@ const MAX_RESTART_DELAY_MS = 30_000;
 export class WorkerSupervisor {
   private readonly slots: Slot[];
   private stopping = false;
+  private readonly logFd: number | 'inherit';
 
   constructor(private readonly opts: WorkerSupervisorOptions) {
+    this.logFd = logFileDescriptor(opts.log);
     this.slots = opts.workers.flatMap(({ role, count }) =>
       Array.from({ length: count }, (_, n) => ({ role, n, child: null, startedAt: 0, delayMs: opts.restartDelayMs, timer: null })),
     );
@@ -64,13 +65,10 @@ export class WorkerSupervisor {
     const child = fork(this.opts.entry, ['--role', slot.role, '--forked'], {
       // tsx compiles the TypeScript entry in the child as it does in the launcher.
       execArgv: this.opts.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // The workers write their JSON lines straight to the launcher's log file or stdout:
+      // passing them through the launcher would spend the routing process's time on them.
+      stdio: ['ignore', this.logFd, this.logFd, 'ipc'],
     });
-    // The workers' JSON lines go where the launcher's own go (stdout, or a test's log file).
-    const sink = logDestination(this.opts.log);
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => sink.write(`${line}\n`));
-    }
     slot.child = child;
     slot.startedAt = Date.now();
     if (this.opts.lowPriority && child.pid !== undefined) {
@@ -123,7 +121,8 @@ export class WorkerSupervisor {
   }
 }
 
-/** The stream a pino logger writes to; lines written there interleave with its own. */
-function logDestination(log: Logger): { write(chunk: string): unknown } {
-  return (log as unknown as Record<symbol, { write(chunk: string): unknown } | undefined>)[pino.symbols.streamSym] ?? process.stdout;
+/** The file descriptor a pino logger writes to (its SonicBoom destination), or the launcher's own stdout. */
+function logFileDescriptor(log: Logger): number | 'inherit' {
+  const stream = (log as unknown as Record<symbol, { fd?: unknown } | undefined>)[pino.symbols.streamSym];
+  return typeof stream?.fd === 'number' && stream.fd >= 0 ? stream.fd : 'inherit';
 }

@@ -12,6 +12,7 @@ import type { Database } from '../postgres/database.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { createObjectStorage } from '../storage/create-object-storage.js';
 import { S3Storage } from '../storage/s3-storage.js';
+import { TickBatcher } from '../tick-batcher.js';
 import { PostgresRecordingIndex } from './postgres-recording-index.js';
 import { RecordingQueue, type RecordingQueueConnection } from './recording-queue.js';
 import { RecordingWorker, type RecordingWorkerOptions } from './recording-worker.js';
@@ -45,7 +46,7 @@ export interface RecordingArchive {
   index: PostgresRecordingIndex;
   storage: ObjectStorage;
   health: HealthCheck;
-  /** Writes the pending row, then queues its job: the row first, so a crash in between loses nothing. */
+  /** Writes the pending row, then queues its job: the row first, so a crash in between loses nothing (batched with other calls). */
   submit(recording: NewRecording): Promise<void>;
   /** One spool sweep now (the timer runs them too); how many pcaps became recordings. */
   sweepSpool(): Promise<number>;
@@ -75,6 +76,13 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
     name: recordings.queueName,
   };
   const queue = new RecordingQueue(queueConnection);
+  // Calls ending together share one INSERT and one queue round trip: at hundreds of calls a
+  // second, a statement per call would cost the routing process a noticeable share of a core.
+  const submits = new TickBatcher<NewRecording, void>(async (rows) => {
+    const inserted = await index.insertPendingMany(rows);
+    await queue.add([...inserted]);
+    return rows.map(() => undefined);
+  });
   const runWorker = opts.runWorker !== false;
   const worker = runWorker
     ? new RecordingWorker({
@@ -141,7 +149,7 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
       },
     },
     async submit(recording) {
-      if (await index.insertPending(recording)) await queue.add([recording.callId]);
+      await submits.call(recording);
     },
     sweepSpool: () => sweep.sweep(),
     retention,

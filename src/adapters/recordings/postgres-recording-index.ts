@@ -11,23 +11,31 @@ export class PostgresRecordingIndex implements RecordingIndexPort {
 
   /** Writes the pending row; false when the call already has one (an event seen twice). */
   async insertPending(r: NewRecording): Promise<boolean> {
+    return (await this.insertPendingMany([r])).has(r.callId);
+  }
+
+  /** Writes the pending rows in one statement; returns the calls whose row is new. */
+  async insertPendingMany(rows: readonly NewRecording[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
     const inserted = await this.db
       .insertInto('recordings')
-      .values({
-        call_id: r.callId,
-        format: r.format,
-        pcap_path: r.pcapPath,
-        caller_address: r.callerAddress,
-        manager: r.manager,
-        caller_number: r.callerNumber,
-        callee_number: r.calleeNumber,
-        direction: r.direction,
-        started_at: r.startedAt,
-      })
+      .values(
+        rows.map((r) => ({
+          call_id: r.callId,
+          format: r.format,
+          pcap_path: r.pcapPath,
+          caller_address: r.callerAddress,
+          manager: r.manager,
+          caller_number: r.callerNumber,
+          callee_number: r.calleeNumber,
+          direction: r.direction,
+          started_at: r.startedAt,
+        })),
+      )
       .onConflict((oc) => oc.column('call_id').doNothing())
       .returning('call_id')
-      .executeTakeFirst();
-    return inserted !== undefined;
+      .execute();
+    return new Set(inserted.map((r) => r.call_id));
   }
 
   private loadRaw(callId: string) {

@@ -1,7 +1,7 @@
 import type { DeliveryQuery, DeliveryStatus, DeliveryView } from '../../core/webhooks/webhook-admin.port.js';
 import type { DeliveryLog, DeliveryToSend, EndpointState, InsertedDelivery, LineHead, NewDelivery, Settlement } from '../../services/webhooks/delivery-log.port.js';
 import type { PostgresDeliveryLog } from './postgres-delivery-log.js';
-import { TickBatcher } from './tick-batcher.js';
+import { TickBatcher } from '../tick-batcher.js';
 
 /**
  * The delivery log in PostgreSQL, its hot path (one call per delivery) sent in batches:

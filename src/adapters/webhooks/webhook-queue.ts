@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { DeliveryJobQueue, LineHead } from '../../services/webhooks/delivery-log.port.js';
-import { TickBatcher } from './tick-batcher.js';
+import { TickBatcher } from '../tick-batcher.js';
 
 /** A job names its delivery; everything else is read from the log when it runs, so a replay sends what was stored. */
 export interface DeliveryJobData {

@@ -52,7 +52,8 @@ class AttemptFailed extends Error {
 }
 
 /** How soon a row whose pcap is not there yet is looked at again. */
-const PCAP_POLL_MS = 250;
+const MIN_PCAP_POLL_MS = 250;
+const MAX_PCAP_POLL_MS = 2000;
 
 /**
  * Archives one call's recording per attempt: find the pcap, convert it (once; the result
@@ -80,7 +81,9 @@ export class RecordingArchiver {
     if (row.status !== 'pending') return { kind: 'skipped' };
     const pcapPath = row.pcapPath ?? (await this.locatePcap(row));
     if (pcapPath === null) {
-      if (this.clock() - row.createdAt.getTime() < this.deps.pcapWaitMs) return { kind: 'retry', delayMs: PCAP_POLL_MS, reason: 'the pcap is not in the spool yet' };
+      const waited = this.clock() - row.createdAt.getTime();
+      // Looked at again after half the time waited so far: a few looks, not one every poll, for a pcap that never comes.
+      if (waited < this.deps.pcapWaitMs) return { kind: 'retry', delayMs: Math.min(MAX_PCAP_POLL_MS, Math.max(MIN_PCAP_POLL_MS, waited / 2)), reason: 'the pcap is not in the spool yet' };
       return this.empty(row, 'no pcap of the call in the spool');
     }
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TickBatcher } from '../../../src/adapters/webhooks/tick-batcher.js';
+import { TickBatcher } from '../../../src/adapters/tick-batcher.js';
 import { deliveryId } from '../../../src/core/webhooks/delivery-id.js';
 
 describe('TickBatcher', () => {

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { convertCallRecording, ENCODER_ARGS } from '../src/adapters/recordings/pcap-to-recording.js';
-import { createRecordingArchive } from '../src/adapters/recordings/create-recording-archive.js';
+import { createRecordingArchive } from '../src/launcher/recording-archive.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { LocalFolderStorage } from '../src/adapters/storage/local-folder-storage.js';

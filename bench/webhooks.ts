@@ -31,7 +31,7 @@ import { createDatabase, type Database } from '../src/adapters/postgres/database
 import { ensureDatabase } from '../src/adapters/postgres/ensure-database.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
-import { createWebhookDelivery } from '../src/adapters/webhooks/create-webhook-delivery.js';
+import { createWebhookDelivery } from '../src/launcher/webhook-delivery.js';
 import { crmSchema } from '../src/config/crm-config-schema.js';
 import { signingKey, signWebhook } from '../src/core/webhooks/standard-webhook-signature.js';
 import { DomainEvents } from '../src/services/domain-events.js';

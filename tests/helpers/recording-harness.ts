@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createRecordingArchive, type RecordingArchive } from '../../src/adapters/recordings/create-recording-archive.js';
+import { createRecordingArchive, type RecordingArchive } from '../../src/launcher/recording-archive.js';
 import type { Database } from '../../src/adapters/postgres/database.js';
 import { recordingsSchema } from '../../src/config/config-schema.js';
 import type { CallRecordJson } from '../../src/core/calls/call-record.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { createWebhookDelivery, type WebhookDelivery, type WebhookDeliveryOptions } from '../../src/adapters/webhooks/create-webhook-delivery.js';
+import { createWebhookDelivery, type WebhookDelivery, type WebhookDeliveryOptions } from '../../src/launcher/webhook-delivery.js';
 import type { Database } from '../../src/adapters/postgres/database.js';
 import { crmSchema } from '../../src/config/crm-config-schema.js';
 import type { Config } from '../../src/config/config-schema.js';

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../config/config-schema.js';
-import type { WebhookEndpoint } from '../../core/webhooks/webhook-endpoint.js';
-import type { HealthCheck } from '../http/health-check.js';
-import type { Database } from '../postgres/database.js';
-import { RedisKeys } from '../redis/redis-keys.js';
-import { BatchedDeliveryLog } from './batched-delivery-log.js';
-import { createHttpSender, type SendRequest } from './http-sender.js';
-import { PostgresDeliveryLog } from './postgres-delivery-log.js';
-import { WebhookOutbox } from '../../services/webhooks/webhook-outbox.js';
-import { WebhookQueue, type QueueConnection } from './webhook-queue.js';
-import { WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.js';
+import type { Config } from '../config/config-schema.js';
+import type { WebhookEndpoint } from '../core/webhooks/webhook-endpoint.js';
+import type { HealthCheck } from '../adapters/http/health-check.js';
+import type { Database } from '../adapters/postgres/database.js';
+import { RedisKeys } from '../adapters/redis/redis-keys.js';
+import { BatchedDeliveryLog } from '../adapters/webhooks/batched-delivery-log.js';
+import { createHttpSender, type SendRequest } from '../adapters/webhooks/http-sender.js';
+import { PostgresDeliveryLog } from '../adapters/webhooks/postgres-delivery-log.js';
+import { WebhookOutbox } from '../services/webhooks/webhook-outbox.js';
+import { WebhookQueue, type QueueConnection } from '../adapters/webhooks/webhook-queue.js';
+import { WebhookWorker, type WebhookWorkerOptions } from '../adapters/webhooks/webhook-worker.js';
 
 export interface WebhookDeliveryOptions {
   config: Pick<Config, 'crm' | 'redis'>;

@@ -1,21 +1,21 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import type { Config } from '../../config/config-schema.js';
-import type { ObjectStorage, RecordingConverter, NewRecording } from '../../core/recordings/recording-store.port.js';
-import type { CallRecord } from '../../core/calls/call-record.js';
-import { PeriodicTask } from '../../services/periodic-task.js';
-import { RecordingArchiver, type StoredRecording } from '../../services/recordings/recording-archiver.js';
-import { runRetention } from '../../services/recordings/recording-retention.js';
-import { SpoolSweep } from '../../services/recordings/spool-sweep.js';
-import type { HealthCheck } from '../http/health-check.js';
-import type { Database } from '../postgres/database.js';
-import { RedisKeys } from '../redis/redis-keys.js';
-import { createObjectStorage } from '../storage/create-object-storage.js';
-import { S3Storage } from '../storage/s3-storage.js';
-import { TickBatcher } from '../tick-batcher.js';
-import { PostgresRecordingIndex } from './postgres-recording-index.js';
-import { RecordingQueue, type RecordingQueueConnection } from './recording-queue.js';
-import { RecordingWorker, type RecordingWorkerOptions } from './recording-worker.js';
+import type { Config } from '../config/config-schema.js';
+import type { ObjectStorage, RecordingConverter, NewRecording } from '../core/recordings/recording-store.port.js';
+import type { CallRecord } from '../core/calls/call-record.js';
+import { PeriodicTask } from '../services/periodic-task.js';
+import { RecordingArchiver, type StoredRecording } from '../services/recordings/recording-archiver.js';
+import { runRetention } from '../services/recordings/recording-retention.js';
+import { SpoolSweep } from '../services/recordings/spool-sweep.js';
+import type { HealthCheck } from '../adapters/http/health-check.js';
+import type { Database } from '../adapters/postgres/database.js';
+import { RedisKeys } from '../adapters/redis/redis-keys.js';
+import { createObjectStorage } from '../adapters/storage/create-object-storage.js';
+import { S3Storage } from '../adapters/storage/s3-storage.js';
+import { TickBatcher } from '../adapters/tick-batcher.js';
+import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
+import { RecordingQueue, type RecordingQueueConnection } from '../adapters/recordings/recording-queue.js';
+import { RecordingWorker, type RecordingWorkerOptions } from '../adapters/recordings/recording-worker.js';
 
 export interface RecordingArchiveOptions {
   config: Pick<Config, 'recordings' | 'redis' | 'paths'> & { trunks?: Config['trunks'] };

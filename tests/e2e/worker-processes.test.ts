@@ -106,6 +106,8 @@ describe('worker processes', () => {
     expect(worker).toBeDefined();
     expect(worker).not.toBe(process.pid);
     expect(schedulingPolicy(worker!)).toContain('SCHED_IDLE');
+    // The router (this process runs it) keeps the normal policy: the worker's was changed for it alone.
+    expect(schedulingPolicy(process.pid)).toContain('SCHED_OTHER');
 
     writeFileSync(hold, '');
     const callId = await answeredCall(2000);

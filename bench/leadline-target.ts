@@ -5,11 +5,11 @@
 // one dial plan written to the run's work dir (routing.dialplansDir): every bench
 // manager in one group, round-robin, no wrap-up, always open.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { configSchema, type Config } from '../src/config/config-schema.js';
 import { createDatabase } from '../src/adapters/postgres/database.js';
@@ -167,12 +167,16 @@ export async function startService(config: Config, work: string, logFile = 'benc
 }
 
 export async function cleanUp(service: ChildProcess, config: Config, work: string): Promise<void> {
+  const cpuSeconds = processCpuSeconds(service.pid);
   const exited = new Promise((r) => service.once('exit', r));
   service.kill('SIGTERM');
   await exited;
   const db = createDatabase(config.postgres);
   const rows = await sql<{ n: string }>`select count(*) as n from calls`.execute(db).catch(() => ({ rows: [{ n: '?' }] }));
   console.log(`  [leadline] call records written: ${rows.rows[0]?.n}`);
+  // CPU is what a loaded machine does not distort: the routing process's own, per call (its forked workers not included).
+  const calls = Number(rows.rows[0]?.n);
+  if (cpuSeconds !== null && calls > 0) console.log(`  [leadline] routing process CPU: ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / calls).toFixed(3)} ms per call`);
   await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
   await db.destroy();
   const redis = await createRedis(config.redis.url);
@@ -180,4 +184,17 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
   rmSync(work, { recursive: true, force: true });
+}
+
+/** utime + stime of a process so far, seconds (null when it is gone). */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return null;
+  }
 }

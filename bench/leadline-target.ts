@@ -37,7 +37,11 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
         work,
         managers: MANAGERS,
         kamailio: opts.maxCallsPerSecond ? { maxCallsPerSecond: opts.maxCallsPerSecond } : {},
-        extra: recordings ? {} : { recordings: { enabled: false } },
+        extra: {
+          ...(recordings ? {} : { recordings: { enabled: false } }),
+          // LEADLINE_BENCH_WORKERS=external: no worker runs, jobs only pile up (where does the time go?).
+          ...(process.env.LEADLINE_BENCH_WORKERS ? { processes: { workers: process.env.LEADLINE_BENCH_WORKERS } } : {}),
+        },
       });
       writeDialplan(config, 'bench-line', { max_concurrent: 1 });
       const pbx = await startService(config, work);

@@ -126,8 +126,8 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
         new PeriodicTask('recording reconciliation', opts.reconcileEveryMs ?? 60_000, async () => {
           const ids = await index.pendingCallIds(new Date(clock() - reconcileGraceMs));
           reconcileGraceMs = 30_000;
-          await queue.add(ids);
-          if (ids.length > 0) logger.info({ recordings: ids.length }, 'pending recordings queued again from the index');
+          const added = await queue.addMissing(ids);
+          if (added > 0) logger.info({ recordings: added }, 'pending recordings without a job queued again from the index');
         }, logger),
         new PeriodicTask('spool sweep', recordings.spoolSweepSeconds * 1000, () => sweep.sweep(), logger),
       ]

@@ -1,5 +1,5 @@
 import type { NewRecording } from '../../core/recordings/recording-store.port.js';
-import type { RecordingIndexPort, RecordingJobRow, StoredFacts } from '../../services/recordings/recording-index.port.js';
+import type { RecordingIndexPort, RecordingJobQueue, RecordingJobRow, StoredFacts } from '../../services/recordings/recording-index.port.js';
 
 /** The recording index in memory, for unit tests of the recording services. */
 export class MemoryRecordingIndex implements RecordingIndexPort {
@@ -92,11 +92,17 @@ export class MemoryRecordingIndex implements RecordingIndexPort {
 }
 
 /** A recording job queue in memory: the call ids added, each once while queued. */
-export class MemoryRecordingJobQueue {
+export class MemoryRecordingJobQueue implements RecordingJobQueue {
   readonly queued: string[] = [];
 
   async add(callIds: readonly string[]): Promise<void> {
     for (const id of callIds) if (!this.queued.includes(id)) this.queued.push(id);
+  }
+
+  async addMissing(callIds: readonly string[]): Promise<number> {
+    const missing = callIds.filter((id) => !this.queued.includes(id));
+    await this.add(missing);
+    return missing.length;
   }
 
   async backlog(): Promise<number> {

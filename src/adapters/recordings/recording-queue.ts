@@ -1,4 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RecordingJobQueue } from '../../services/recordings/recording-index.port.js';
 
 /** A job names its call; the rest (pcap, numbers, format) is read from the index when it runs. */
 export interface RecordingJobData {
@@ -24,7 +26,7 @@ const JOB_OPTIONS: JobsOptions = {
 };
 
 /** BullMQ queue of recordings to archive. The job id derives from the Call-ID, so adding a queued one does nothing. */
-export class RecordingQueue {
+export class RecordingQueue implements RecordingJobQueue {
   private readonly queue: Queue<RecordingJobData>;
 
   constructor(opts: RecordingQueueConnection) {
@@ -36,6 +38,24 @@ export class RecordingQueue {
   async add(callIds: readonly string[]): Promise<void> {
     if (callIds.length === 0) return;
     await this.queue.addBulk(callIds.map((callId) => ({ name: RECORDING_JOB, data: { callId }, opts: { jobId: jobIdOf(callId) } })));
+  }
+
+  /**
+   * Adds only the calls that have no job in the queue: one round of EXISTS, then the adds.
+   * The reconciler looks at every pending row, and with a backlog most still have their
+   * job: adding them again would run one queue script per row in Redis, which the routing
+   * process shares.
+   */
+  async addMissing(callIds: readonly string[]): Promise<number> {
+    if (callIds.length === 0) return 0;
+    // ioredis under BullMQ's own typing: EXISTS is there, its interface does not list it.
+    const client = (await this.queue.getBackend().client) as unknown as Pick<Redis, 'pipeline'>;
+    const pipeline = client.pipeline();
+    for (const id of callIds) pipeline.exists(this.queue.toKey(jobIdOf(id)));
+    const found = (await pipeline.exec()) ?? [];
+    const missing = callIds.filter((_, i) => found[i]?.[1] !== 1);
+    await this.add(missing);
+    return missing.length;
   }
 
   async backlog(): Promise<number> {

@@ -45,5 +45,7 @@ export interface RecordingIndexPort {
 /** Where recording jobs wait (BullMQ in production). Adding a queued call again does nothing. */
 export interface RecordingJobQueue {
   add(callIds: readonly string[]): Promise<void>;
+  /** Adds the calls that have no job queued; returns how many it added. */
+  addMissing(callIds: readonly string[]): Promise<number>;
   backlog(): Promise<number>;
 }

@@ -64,13 +64,20 @@ interface RecordingJson {
 }
 
 async function recordingOf(callId: string): Promise<RecordingJson | undefined> {
-  const list = (await (await pbx.api('/api/recordings?limit=100')).json()) as { items: RecordingJson[] };
-  return list.items.find((r) => r.callId === callId);
+  const res = await pbx.api('/api/recordings?limit=100');
+  if (res.status !== 200) throw new Error(`GET /api/recordings answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { items: RecordingJson[] }).items.find((r) => r.callId === callId);
 }
 
+/** Polled three times a second: the API's rate limit (600 a minute) counts these too. */
 async function storedRecording(callId: string): Promise<RecordingJson> {
-  await waitFor(`recording of ${callId} stored (see ${pbx.logFile})`, async () => (await recordingOf(callId))?.status === 'stored', 30_000);
-  return (await recordingOf(callId))!;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rec = await recordingOf(callId);
+    if (rec?.status === 'stored') return rec;
+    if (Date.now() > deadline) throw new Error(`recording of ${callId} not stored: ${JSON.stringify(rec)} (see ${pbx.logFile})`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 function encoderRuns(): { pid: number; parent: number }[] {

@@ -25,15 +25,8 @@ const MANAGERS = 150;
  * The same decision the service makes for the bench line (a registered manager, a serial
  * rtjson route with the ring timers), written as a fixed rule: a manager at random.
  */
-const STATIC_ASK_SERVICE = (managers: number, ringMs: number) => `route[ASK_SERVICE] {
-	if (!is_method("INVITE")) return;
-	if (!pl_check("new-calls", "TAILDROP", MAX_CALLS_PER_SECOND)) {
-		pl_drop("1");
-		exit;
-	}
-	record_route();
-	t_newtran();
-	dlg_manage();
+const STATIC_DECISION = (managers: number, ringMs: number) => `
+	# The static decision, in place of asking the service.
 	$var(ext) = 1000 + ($RANDOM mod ${managers});
 	$rU = "" + $var(ext);
 	if (!lookup("location")) {
@@ -47,14 +40,24 @@ const STATIC_ASK_SERVICE = (managers: number, ringMs: number) => `route[ASK_SERV
 }
 `;
 
-/** Leadline's rendered config with the static decision and the credentials the service would push. */
+/**
+ * Leadline's rendered config with the static decision and the credentials the service
+ * would push. route[ASK_SERVICE] keeps everything up to the point where it would ask the
+ * service (rate limit, identifier checks, record-route, transaction, dialog and its
+ * parties); the "is a service connected" check and the question itself are replaced.
+ */
 export function staticDecisionConfig(config: Config): string {
   const rendered = renderKamailioConfig(config);
   const start = rendered.indexOf('route[ASK_SERVICE] {');
   const end = rendered.indexOf('\n}\n', start);
-  if (start < 0 || end < 0) throw new Error('config/kamailio.cfg.tpl has no route[ASK_SERVICE]: update bench/static-decision-target.ts');
+  const cut = rendered.indexOf('$var(source) = "phone";', start);
+  const cutEnd = rendered.indexOf('\n\t}\n', cut);
+  if (start < 0 || end < 0 || cut < 0 || cut > end || cutEnd > end) {
+    throw new Error('config/kamailio.cfg.tpl changed shape around route[ASK_SERVICE]: update bench/static-decision-target.ts');
+  }
+  const kept = rendered.slice(start, cutEnd + 4).replace(/\tif \(\$shv\(evapi_clients\) <= 0\) \{[\s\S]*?\n\t\}\n/, '');
   const credentials = config.managers.map((m) => `\t$sht(credentials=>${m.extension}) = "${digestHa1(m.extension, config.sip.domain, m.password)}";`).join('\n');
-  return (rendered.slice(0, start) + STATIC_ASK_SERVICE(config.managers.length, config.routing.ringTimeoutSeconds * 1000) + rendered.slice(end + 3)).replace(
+  return (rendered.slice(0, start) + kept + STATIC_DECISION(config.managers.length, config.routing.ringTimeoutSeconds * 1000) + rendered.slice(end + 3)).replace(
     'event_route[htable:mod-init] {',
     `event_route[htable:mod-init] {\n${credentials}`,
   );

@@ -58,6 +58,7 @@ export function createWebhookDelivery(opts: WebhookDeliveryOptions): WebhookDeli
     delivery: crm.delivery,
     send: opts.send ?? sender!.send,
     advance: (endpoint, callId) => outbox.advance(endpoint, callId),
+    afterSettled: (id) => outbox.requeueIfReopened(id),
     logger,
     clock,
     random: opts.random,

@@ -24,6 +24,8 @@ export interface WebhookWorkerOptions {
   delivery: DeliverySettings & { concurrency: number };
   send: SendRequest;
   advance: AttemptDeps['advance'];
+  /** Called when a job ends failed or dead and BullMQ has let go of its id (see WebhookOutbox.requeueIfReopened). */
+  afterSettled: (id: string) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   random?: () => number;
@@ -72,6 +74,10 @@ export class WebhookWorker {
       settings: { backoffStrategy: (attemptsMade, type, err) => this.backoff(attemptsMade, type, err) },
     });
     this.worker.on('error', (err) => this.opts.logger.warn({ err }, 'webhook worker: queue connection error'));
+    this.worker.on('failed', (job, err) => {
+      if (!job || !(err instanceof UnrecoverableError)) return;
+      this.opts.afterSettled(job.data.id).catch((e: unknown) => this.opts.logger.warn({ err: e, delivery: job.data.id }, 'webhook worker: could not check for a replay'));
+    });
     await this.worker.waitUntilReady();
   }
 

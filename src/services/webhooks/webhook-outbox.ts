@@ -53,6 +53,16 @@ export class WebhookOutbox implements WebhookAdmin {
   }
 
   /**
+   * A replay that comes while the attempt that settled the delivery is still finishing adds
+   * a job id BullMQ still holds, and that add does nothing: the worker calls this once the
+   * old job is gone, so the replay goes out.
+   */
+  async requeueIfReopened(id: string): Promise<void> {
+    const found = await this.log.get(id);
+    if (found?.status === 'pending') await this.queue.add([{ id, endpoint: found.endpoint }]);
+  }
+
+  /**
    * Queues every line head due before `before` again; a head still queued is not doubled
    * (the job id is the delivery id). At start-up with `before` = now this recovers what
    * was logged but never queued, or queued in a Redis that lost it.

@@ -71,6 +71,19 @@ describe('webhook outbox and delivery attempts (in-memory log)', () => {
     expect(queue.added.at(-1)).toEqual({ id, endpoint: 'crm' });
   });
 
+  it('a replay whose add met the finishing job\'s id is queued again once that job is gone; a settled delivery is not', async () => {
+    const { queue, outbox, deps } = setUp(() => new Error('socket hang up'));
+    const [id] = await outbox.record(envelope('call.started', 'c5'), ['crm']);
+    expect(await attemptDelivery(deps, id!, 2)).toMatchObject({ kind: 'dead' });
+    const before = queue.added.length;
+    await outbox.requeueIfReopened(id!);
+    expect(queue.added).toHaveLength(before);
+    await outbox.replay(id!);
+    queue.added.pop(); // the add BullMQ ignored while the old job still held the id
+    await outbox.requeueIfReopened(id!);
+    expect(queue.added.at(-1)).toEqual({ id, endpoint: 'crm' });
+  });
+
   it('a 410 disables the endpoint: later deliveries fail without a request until it is enabled', async () => {
     const { outbox, deps, sent } = setUp(() => ({ status: 410, retryAfter: null, body: '' }));
     const [first] = await outbox.record(envelope('call.started', 'c3'), ['crm']);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { StartupError } from '../core/errors/app-error.js';
@@ -25,15 +26,38 @@ export class Daemon {
   private child: ChildProcess | null = null;
   private readonly recent: string[] = [];
   private exited = false;
+  /** A daemon left running by a previous run of this install, taken over instead of started. */
+  private adopted: number | null = null;
 
   constructor(private readonly spec: DaemonSpec, private readonly log: Logger) {}
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.adopted ?? this.child?.pid;
   }
 
   get running(): boolean {
+    if (this.adopted !== null) return isAlive(this.adopted);
     return this.child !== null && !this.exited;
+  }
+
+  /**
+   * Takes over a daemon a killed predecessor left behind: calls in progress go on.
+   * Its output went to the dead parent and is lost from here on; stopping works
+   * as for a child (it leads its own process group).
+   */
+  adopt(pid: number): void {
+    this.adopted = pid;
+    this.log.info({ pid }, `${this.spec.name} left running by the previous run: adopted`);
+  }
+
+  /** Stops a daemon left by a previous run that cannot be adopted: SIGTERM, then SIGKILL. */
+  static async stopLeft(name: string, pid: number, log: Logger, graceMs = 5000): Promise<void> {
+    log.warn({ pid }, `${name} left running by the previous run: stopping it before starting a new one`);
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    signalGroup(pid, 'SIGKILL');
+    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
   }
 
   async start(): Promise<void> {
@@ -86,6 +110,7 @@ export class Daemon {
 
   /** SIGTERM to the whole group, SIGKILL if it has not gone after the grace period. */
   async stop(graceMs = 5000): Promise<void> {
+    if (this.adopted !== null) return Daemon.stopLeft(this.spec.name, this.adopted, this.log, graceMs);
     const child = this.child;
     if (!child || this.exited || child.pid === undefined) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -103,17 +128,34 @@ export class Daemon {
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // already gone
-    }
+    const pid = this.pid;
+    if (pid !== undefined) signalGroup(pid, signal);
   }
 
   private remember(line: string): void {
     this.recent.push(line);
     if (this.recent.length > 50) this.recent.shift();
+  }
+}
+
+function signalGroup(leader: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-leader, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Alive and not a zombie (an adopted daemon is not our child: nobody reaps it but init). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
   }
 }

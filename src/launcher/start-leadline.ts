@@ -9,7 +9,6 @@ import { buildApp } from '../adapters/http/app.js';
 import { startHttpServer } from '../adapters/http/server.js';
 import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
 import { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
-import { kamailioDaemon } from '../adapters/kamailio/kamailio-daemon.js';
 import { kamailioSecrets, renderKamailioConfig } from '../adapters/kamailio/render-config.js';
 import { makePrivateDir, writePrivateFile } from './private-files.js';
 import { BatchedCallWriter } from '../adapters/postgres/call-record-writer.js';
@@ -26,7 +25,6 @@ import { PostgresCallbackTaskStore } from '../adapters/postgres/callback-task-st
 import { PostgresLeadStore } from '../adapters/postgres/lead-store.js';
 import { ScenarioDirectory } from '../adapters/scenarios/scenario-directory.js';
 import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
-import { rtpengineDaemon } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { CallBrowser } from '../services/call-browser.js';
 import { DrawdownWatch } from '../services/drawdown-watch.js';
 import { KpiReport } from '../services/kpi-report.js';
@@ -37,7 +35,8 @@ import { composeServices } from './compose-services.js';
 import { startRecordings, startWebhooks, workPlacement } from './compose-roles.js';
 import { openSharedStores } from './shared-stores.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
-import { Daemon } from './daemon.js';
+import type { Daemon } from './daemon.js';
+import { startEmbeddedDaemons } from './embedded-daemons.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
 export interface RunningLeadline {
@@ -73,7 +72,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
   try {
     const embedded = config.daemons.mode === 'embedded';
     const binaries = embedded ? { kamailio: requireBinary('kamailio', 'kamailio'), rtpengine: requireBinary('rtpengine', 'rtpengine-daemon') } : null;
-    await checkPortsFree(config, embedded);
+    await requirePortFree({ what: 'HTTP', host: config.http.host, port: config.http.port, protocol: 'tcp', setting: 'http.port' });
 
     const redis = await createRedis(config.redis.url);
     cleanup.push(async () => void redis.disconnect());
@@ -87,21 +86,17 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     makePrivateDir(resolve(config.paths.spoolDir));
     const kamailioCfg = resolve(config.daemons.kamailioConfigOut ?? resolve(runDir, 'kamailio.cfg'));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
-    writePrivateFile(kamailioCfg, renderKamailioConfig(config));
+    const kamailioCfgText = renderKamailioConfig(config);
 
     let kamailio: Daemon | null = null;
     if (binaries) {
-      const rtpengine = new Daemon(rtpengineDaemon(config, binaries.rtpengine), log.child({ component: 'rtpengine' }));
-      daemons.push(rtpengine);
-      cleanup.push(() => rtpengine.stop());
-      await rtpengine.start();
-
-      kamailio = new Daemon(kamailioDaemon(config, binaries.kamailio, kamailioCfg), log.child({ component: 'kamailio' }));
-      daemons.push(kamailio);
-      const started = kamailio;
-      cleanup.push(() => started.stop());
-      await kamailio.start();
+      const started = (daemon: Daemon) => {
+        daemons.push(daemon);
+        cleanup.push(() => daemon.stop());
+      };
+      ({ kamailio } = await startEmbeddedDaemons({ config, binaries, kamailioCfg, kamailioCfgText, log, started }));
     } else {
+      writePrivateFile(kamailioCfg, kamailioCfgText);
       log.info({ kamailioCfg }, 'daemons are external: kamailio config rendered for them');
     }
 
@@ -198,15 +193,6 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     await stop();
     throw err;
   }
-}
-
-/** The daemons' ports are checked only when we start the daemons; external ones hold them already. */
-async function checkPortsFree(config: Config, withDaemons: boolean): Promise<void> {
-  await requirePortFree({ what: 'HTTP', host: config.http.host, port: config.http.port, protocol: 'tcp', setting: 'http.port' });
-  if (!withDaemons) return;
-  await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
-  await requirePortFree({ what: 'Kamailio evapi', host: '127.0.0.1', port: config.kamailio.evapiPort, protocol: 'tcp', setting: 'kamailio.evapiPort' });
-  await requirePortFree({ what: 'rtpengine control', host: '127.0.0.1', port: config.rtpengine.ngPort, protocol: 'udp', setting: 'rtpengine.ngPort' });
 }
 
 async function openDatabase(config: Config): Promise<Database> {

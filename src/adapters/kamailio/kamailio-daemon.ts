@@ -11,10 +11,15 @@ export function kamailioDaemon(config: Config, binary: string, configFile: strin
   return {
     name: 'kamailio',
     command: binary,
-    args: ['-f', configFile, '-Y', resolve(config.paths.runDir), '-DD', '-E', '-m', String(sharedMemoryMb), '-M', String(privateMemoryMb)],
+    // The pidfile lets the next run find this Kamailio if the service is killed (src/launcher/left-daemon.ts).
+    args: ['-f', configFile, '-Y', resolve(config.paths.runDir), '-P', kamailioPidfile(config), '-DD', '-E', '-m', String(sharedMemoryMb), '-M', String(privateMemoryMb)],
     // The last module to report during start-up; Kamailio is ready when the service's evapi connects.
     cwd: resolve(config.paths.runDir),
     readyLine: /rtpengine instance/,
     readyTimeoutMs: 15_000,
   };
+}
+
+export function kamailioPidfile(config: Config): string {
+  return resolve(config.paths.runDir, 'kamailio.pid');
 }

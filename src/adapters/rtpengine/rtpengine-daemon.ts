@@ -33,9 +33,13 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       '--delete-delay=0',
       // warnings: INFO is about ten lines per call and NOTICE two, too much at 1,000 calls/s
       '--log-level=4',
-      `--pidfile=${resolve(config.paths.runDir, 'rtpengine.pid')}`,
+      `--pidfile=${rtpenginePidfile(config)}`,
     ],
     cwd: resolve(config.paths.runDir),
     probe: async () => (await pingRtpengine(config.rtpengine.ngPort, '127.0.0.1', 200)).ok,
   };
+}
+
+export function rtpenginePidfile(config: Config): string {
+  return resolve(config.paths.runDir, 'rtpengine.pid');
 }

@@ -88,6 +88,9 @@ loadmodule "uac.so"
 # Per-module log levels: evapi logs every message it receives at NOTICE.
 loadmodule "debugger.so"
 loadmodule "statistics.so"
+# RPC run on the service's request over evapi (jsonrpc_exec): dialogs and
+# registrations it reconciles after it was away. No FIFO, socket or HTTP transport.
+loadmodule "jsonrpcs.so"
 
 modparam("tm", "fr_timer", 4000)
 modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
@@ -139,6 +142,9 @@ modparam("evapi", "netstring_format", 1)
 modparam("debugger", "mod_hash_size", 4)
 modparam("debugger", "mod_level_mode", 1)
 modparam("debugger", "mod_level", "evapi=0")
+modparam("jsonrpcs", "transport", 2)
+modparam("jsonrpcs", "fifo_name", "")
+modparam("jsonrpcs", "pretty_format", 0)
 
 ####### Routing logic #########
 
@@ -584,8 +590,8 @@ event_route[evapi:connection-closed] {
 	}
 }
 
-# Messages from the service: its hello, routing answers and credentials ("ack"
-# frames only make the TCP stack acknowledge at once; see EvapiClient).
+# Messages from the service: its hello, routing answers, credentials and RPC
+# questions ("ack" frames only make the TCP stack acknowledge at once; see EvapiClient).
 event_route[evapi:message-received] {
 	# $var() outlives one message in this process: never act on a stale value.
 	$var(type) = "";
@@ -611,6 +617,11 @@ event_route[evapi:message-received] {
 		} else {
 			$sht(credentials=>$var(user)) = $var(ha1);
 		}
+	} else if ($var(type) == "rpc") {
+		# The reply is JSON built by jsonrpcs: embedded as it is.
+		jansson_get("rpc", "$evapi(msg)", "$var(rpc)");
+		jsonrpc_exec("$var(rpc)");
+		evapi_multicast("{\"event\":\"rpc\",\"reply\":$jsonrpl(body)}", "leadline");
 	}
 }
 

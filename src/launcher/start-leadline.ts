@@ -37,6 +37,7 @@ import { openSharedStores } from './shared-stores.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import type { Daemon } from './daemon.js';
 import { startEmbeddedDaemons } from './embedded-daemons.js';
+import { startReconciliation } from './start-reconciliation.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
 export interface RunningLeadline {
@@ -119,6 +120,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
+    const reconciliation = startReconciliation({ config, redis, evapi, services, log: log.child({ component: 'reconciliation' }) });
+    cleanup.push(async () => reconciliation.stop());
     bridge.start();
     // An external Kamailio starts once it finds the rendered config: give it time.
     await evapi.waitConnected(embedded ? 10_000 : 120_000).catch((err: Error) => {

@@ -86,21 +86,65 @@ export class CallEvents {
     return this.deps.queue.run(callId, async () => {
       const call = await this.deps.calls.get(callId);
       if (!call) return this.unknown(callId, 'answered');
-      const { call: answered, answeredBy } = applyAnswer(call, at, answeredFrom);
-      this.deps.log.info({ callId, manager: answeredBy?.manager ?? null }, 'call answered');
-      this.deps.events.emit('call.answered', { ...callParties(answered), at: new Date(at).toISOString() });
-      const others = ringingAttempts(call).filter((a) => a.manager && a.manager !== answeredBy?.manager);
-      await Promise.all([
-        answeredBy?.manager ? this.deps.agents.answered(answeredBy.manager, callId, at) : undefined,
-        ...others.map((a) => this.releaseOffer(answered, a, 487, true, at)),
-        this.deps.calls.put(answered),
-      ]);
-      if (answeredBy?.manager && answered.progress) {
-        const step = this.deps.scenarios.byName(answered.progress.scenario)?.steps[answered.progress.step];
-        const ringTimeoutMs = (step?.ringTimeout ?? 15) * 1000;
-        this.deps.distributor.updateScore(answeredBy.manager, { kind: 'answered', timeToAnswerMs: at - answeredBy.startedAt, ringTimeoutMs }, at);
-      }
+      await this.answer(call, at, answeredFrom);
     });
+  }
+
+  /**
+   * Found at reconciliation: the call was answered while the service was away
+   * (Kamailio's dialog is up), at a time known to the second.
+   */
+  answeredWhileAway(callId: string, at: number): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      if (!call || call.answeredAt !== null) return;
+      this.deps.log.warn({ callId }, 'call answered while the service was away: answer time from kamailio');
+      await this.answer({ ...call, timesApproximate: true }, at);
+    });
+  }
+
+  /**
+   * Found at reconciliation: Kamailio no longer has the call, it ended while the
+   * service was away. Closed with the best times there are (the caller hung up,
+   * if nobody answered), marked approximate; managers it held are freed.
+   */
+  endedWhileAway(callId: string, estimate: { answeredAt: number | null; endedAt: number }): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      let call = await this.deps.calls.get(callId);
+      if (!call) return;
+      call = { ...call, timesApproximate: true };
+      this.deps.log.warn({ callId, answered: call.answeredAt !== null || estimate.answeredAt !== null }, 'call ended while the service was away: closed with estimated times');
+      if (call.answeredAt === null && estimate.answeredAt !== null && ringingAttempts(call).length > 0) {
+        call = await this.answer(call, Math.min(estimate.answeredAt, estimate.endedAt));
+      }
+      const endedAt = Math.max(estimate.endedAt, call.answeredAt ?? call.startedAt);
+      if (call.answeredAt === null) {
+        const { call: after, ended } = endRinging(call, 487, true, endedAt);
+        await Promise.all(ended.map((attempt) => this.releaseOffer(after, attempt, 487, true, endedAt)));
+        this.deps.distributor.leaveLine(callId);
+        call = { ...after, canceled: true };
+      }
+      await this.close(call, endedAt);
+    });
+  }
+
+  private async answer(call: LiveCall, at: number, answeredFrom?: string): Promise<LiveCall> {
+    const callId = call.callId;
+    const { call: answered, answeredBy } = applyAnswer(call, at, answeredFrom);
+    this.deps.log.info({ callId, manager: answeredBy?.manager ?? null }, 'call answered');
+    this.deps.events.emit('call.answered', { ...callParties(answered), at: new Date(at).toISOString() });
+    const others = ringingAttempts(call).filter((a) => a.manager && a.manager !== answeredBy?.manager);
+    await Promise.all([
+      answeredBy?.manager ? this.deps.agents.answered(answeredBy.manager, callId, at) : undefined,
+      ...others.map((a) => this.releaseOffer(answered, a, 487, true, at)),
+      this.deps.calls.put(answered),
+    ]);
+    if (answeredBy?.manager && answered.progress) {
+      const step = this.deps.scenarios.byName(answered.progress.scenario)?.steps[answered.progress.step];
+      const ringTimeoutMs = (step?.ringTimeout ?? 15) * 1000;
+      this.deps.distributor.updateScore(answeredBy.manager, { kind: 'answered', timeToAnswerMs: at - answeredBy.startedAt, ringTimeoutMs }, at);
+    }
+    return answered;
   }
 
   ended(callId: string, at: number): Promise<void> {

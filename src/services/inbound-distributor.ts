@@ -168,6 +168,25 @@ export class InboundDistributor {
     }
   }
 
+  /**
+   * A call found suspended in Kamailio after the service was away (the line lived in
+   * the memory of the process that died): it takes its place in line again, by
+   * arrival, and is offered at once if someone is free.
+   */
+  rejoinLine(callId: string): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      const scenario = call?.progress ? this.deps.scenarios.byName(call.progress.scenario) : undefined;
+      // Routed meanwhile (ringing, answered, settled) or already back in line: nothing to do.
+      if (!call || !scenario || this.waiting.get(callId) || call.answeredAt !== null || call.rejected || call.missed) return;
+      if (call.attempts.some((a) => a.endedAt === null)) return;
+      const result = await this.advance(call, scenario, this.clock(), true);
+      if (result.decision.action === 'wait') return;
+      this.leaveLine(callId);
+      this.deps.resume(result.call, result.decision);
+    });
+  }
+
   private async onWaitDeadline(callId: string): Promise<void> {
     await this.deps.queue.run(callId, async () => {
       this.timers.delete(callId);

@@ -53,6 +53,15 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
     ts,
   }),
   z.object({ event: z.literal('unregistered'), user: z.string(), ts }),
+  // The answer to an RpcMessage: Kamailio's JSON-RPC reply document, as jsonrpcs built it.
+  z.object({
+    event: z.literal('rpc'),
+    reply: z.object({
+      id: z.union([z.string(), z.number()]),
+      result: z.unknown().optional(),
+      error: z.object({ code: z.number(), message: z.string() }).optional(),
+    }),
+  }),
 ]);
 
 export type KamailioEvent = z.infer<typeof kamailioEventSchema>;
@@ -154,4 +163,14 @@ export interface HelloMessage {
   secret: string;
 }
 
-export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | BridgeMessage | AckMessage | HelloMessage;
+
+/**
+ * Asks Kamailio a JSON-RPC question (jsonrpcs, run in the evapi worker: dialogs,
+ * registrations). The document is a string so Kamailio passes it on untouched.
+ */
+export interface RpcMessage {
+  type: 'rpc';
+  rpc: string;
+}
+
+export type ServiceMessage = RoutingDecisionMessage | CredentialMessage | BridgeMessage | AckMessage | HelloMessage | RpcMessage;

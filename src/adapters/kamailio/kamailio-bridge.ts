@@ -64,6 +64,7 @@ export class KamailioBridge {
   }
 
   private async handle(event: KamailioEvent): Promise<void> {
+    if (event.event === 'rpc') return; // a reply for KamailioRpc, which listens on the same channel
     const at = Math.round(event.ts * 1000);
     try {
       switch (event.event) {

@@ -26,6 +26,10 @@ export class CachedLiveCallStore implements LiveCallStore {
     return this.shared.remove(callId);
   }
 
+  ids(): Promise<string[]> {
+    return this.shared.ids();
+  }
+
   get size(): number {
     return this.memory.size;
   }

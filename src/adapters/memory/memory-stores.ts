@@ -54,4 +54,8 @@ export class MemoryLiveCallStore implements LiveCallStore {
   async remove(callId: string): Promise<void> {
     this.entries.delete(callId);
   }
+
+  async ids(): Promise<string[]> {
+    return [...this.entries.keys()];
+  }
 }

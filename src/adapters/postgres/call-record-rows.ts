@@ -20,6 +20,7 @@ export function toCallRow(r: CallRecord): Insertable<CallsTable> {
     disposition: r.disposition,
     sip_code: r.sipCode,
     reason: r.reason,
+    times_approximate: r.timesApproximate ?? false,
   };
 }
 
@@ -52,6 +53,7 @@ export function fromRows(row: Selectable<CallsTable>, attempts: Selectable<CallA
     disposition: row.disposition,
     sipCode: row.sip_code,
     reason: row.reason,
+    ...(row.times_approximate ? { timesApproximate: true } : {}),
     attempts: attempts.map(fromAttemptRow),
   };
 }

@@ -21,6 +21,8 @@ export interface CallsTable {
   disposition: Disposition;
   sip_code: number | null;
   reason: string | null;
+  /** Answer or end time estimated after the service was away (migration 0012). */
+  times_approximate: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -8,6 +8,7 @@ import { migration0005Recordings } from './migrations/0005-recordings.js';
 import { migration0006KpiViews } from './migrations/0006-kpi-views.js';
 import { migration0007KpiDrawdownAlerts } from './migrations/0007-kpi-drawdown-alerts.js';
 import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-empty-status.js';
+import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0006-kpi-views': migration0006KpiViews,
   '0007-kpi-drawdown-alerts': migration0007KpiDrawdownAlerts,
   '0008-recording-empty-status': migration0008RecordingEmptyStatus,
+  '0012-approximate-call-times': migration0012ApproximateCallTimes,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -41,6 +41,11 @@ export class RedisKeys {
     return `${this.prefix}session-gen:${login}`;
   }
 
+  /** Epoch ms of the last moment a service instance was connected to Kamailio: the end of a call lost while it was away. */
+  serviceSeen(): string {
+    return `${this.prefix}service-seen`;
+  }
+
   /** A round-robin group's turn (reserve-in-turn.lua): the position in its member list where the next offer starts. */
   turn(line: string): string {
     return `${this.prefix}turn:${line}`;

@@ -21,4 +21,13 @@ export class RedisLiveCallStore implements LiveCallStore {
   async remove(callId: string): Promise<void> {
     await this.redis.del(this.keys.liveCall(callId));
   }
+
+  async ids(): Promise<string[]> {
+    const prefix = this.keys.liveCall('');
+    const ids: string[] = [];
+    for await (const batch of this.redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of batch) ids.push(key.slice(prefix.length));
+    }
+    return [...new Set(ids)]; // SCAN may return a key twice
+  }
 }

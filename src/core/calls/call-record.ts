@@ -41,6 +41,11 @@ export interface CallRecord {
   /** Human-readable reason for an unanswered call ("all managers busy", ...). */
   reason: string | null;
   attempts: RingAttempt[];
+  /**
+   * The call ended while the service was away: its end (and maybe its answer) time
+   * is the best estimate there was, not an event's. Absent when measured.
+   */
+  timesApproximate?: boolean;
 }
 
 /**

@@ -5,4 +5,6 @@ export interface LiveCallStore {
   get(callId: string): Promise<LiveCall | null>;
   put(call: LiveCall): Promise<void>;
   remove(callId: string): Promise<void>;
+  /** The Call-IDs of every live call (reconciliation after the service was away). */
+  ids(): Promise<string[]>;
 }

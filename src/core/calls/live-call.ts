@@ -32,6 +32,8 @@ export interface LiveCall {
    * path, so a real one comes from there too; one from elsewhere is someone else's.
    */
   invitedFrom?: string | null;
+  /** Answer or end time estimated at reconciliation (the service was away when it happened). */
+  timesApproximate?: boolean;
 }
 
 export interface LiveAttempt {
@@ -158,6 +160,7 @@ export function finishCall(call: LiveCall, at: number): CallRecord {
     disposition,
     sipCode: disposition === 'answered' ? null : call.rejected?.code ?? call.missed?.code ?? (call.canceled ? 487 : last?.sipCode ?? null),
     reason: disposition === 'answered' ? null : reasonOf(call, disposition),
+    ...(call.timesApproximate ? { timesApproximate: true } : {}),
     attempts: call.attempts.map((a) => ({
       manager: a.manager,
       target: a.target,

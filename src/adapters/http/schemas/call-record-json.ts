@@ -43,6 +43,7 @@ export const callRecordJsonSchema = {
     sipCode: nullableInteger,
     reason: nullableString,
     attempts: { type: 'array', items: ringAttemptJsonSchema },
+    timesApproximate: { type: 'boolean', description: 'Present and true when the call ended while the service was away: its times are estimates.' },
   },
 } as const;
 

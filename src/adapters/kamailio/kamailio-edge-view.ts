@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { DialogView, RegistrationView, SipEdgeView } from '../../core/calls/sip-edge-view.port.js';
+import { KamailioRpcError, type KamailioRpc } from './kamailio-rpc.js';
+
+/** Kamailio's dialog states (dialog module): 1 unconfirmed, 2 early, 3 answered without ACK, 4 confirmed, 5 deleted. */
+const dialogsSchema = z.array(z.object({ state: z.number().int(), start_ts: z.number() }));
+const lookupSchema = z.object({
+  Contacts: z.array(z.object({ Contact: z.object({ Address: z.string(), Expires: z.number(), Received: z.string().optional(), 'Call-ID': z.string().optional() }) })),
+});
+
+/** The SipEdgeView port over Kamailio's RPC (dlg.list_match, ul.lookup). */
+export class KamailioEdgeView implements SipEdgeView {
+  constructor(private readonly rpc: KamailioRpc) {}
+
+  async dialog(callId: string): Promise<DialogView | null> {
+    const dialogs = dialogsSchema.parse((await this.rpc.call('dlg.list_match', ['callid', 'eq', callId])) ?? []);
+    const live = dialogs.filter((d) => d.state < 5);
+    if (live.length === 0) return null;
+    const answered = live.find((d) => d.state >= 3);
+    return answered ? { state: 'answered', answeredAt: answered.start_ts * 1000 } : { state: 'early', answeredAt: null };
+  }
+
+  async registration(extension: string): Promise<RegistrationView | null> {
+    let result: unknown;
+    try {
+      result = await this.rpc.call('ul.lookup', ['location', extension]);
+    } catch (err) {
+      if (err instanceof KamailioRpcError && /not found/i.test(err.message)) return null;
+      throw err;
+    }
+    if (result === null) return null;
+    const newest = lookupSchema.parse(result).Contacts.map((c) => c.Contact).sort((a, b) => b.Expires - a.Expires)[0];
+    if (!newest) return null;
+    return { contact: newest.Address, source: sourceOf(newest), expiresSeconds: newest.Expires, ...(newest['Call-ID'] ? { callId: newest['Call-ID'] } : {}) };
+  }
+}
+
+/** The registration's source: the received address behind NAT, else the contact's host and port. */
+function sourceOf(contact: { Address: string; Received?: string }): string {
+  if (contact.Received && contact.Received.startsWith('sip:')) return contact.Received.replace(/;.*$/, '');
+  const hostPort = /^sips?:(?:[^@]*@)?([^;>]+)/.exec(contact.Address)?.[1] ?? contact.Address;
+  return `sip:${hostPort}`;
+}

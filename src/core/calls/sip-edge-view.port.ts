@@ -1,0 +1,26 @@
+/**
+ * What the SIP edge (Kamailio) still knows, asked when the service comes back
+ * after being away: the events of that time were sent to nobody.
+ */
+export interface DialogView {
+  /** early: not answered yet (ringing or waiting in line); answered: in conversation. */
+  state: 'early' | 'answered';
+  /** When it was answered, to the second (Kamailio's dialog start). */
+  answeredAt: number | null;
+}
+
+export interface RegistrationView {
+  contact: string;
+  /** Where the phone registered from, as the registered event gives it: sip:host:port. */
+  source: string;
+  expiresSeconds: number;
+  /** The Call-ID of the phone's REGISTERs (tells a refresh from a phone registering afresh). */
+  callId?: string;
+}
+
+export interface SipEdgeView {
+  /** The call's dialog, or null when Kamailio no longer has it (it ended). */
+  dialog(callId: string): Promise<DialogView | null>;
+  /** The extension's current binding, or null when it is not registered. */
+  registration(extension: string): Promise<RegistrationView | null>;
+}

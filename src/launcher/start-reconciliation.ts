@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-schema.js';
+import type { EvapiClient } from '../adapters/kamailio/evapi-client.js';
+import { KamailioEdgeView } from '../adapters/kamailio/kamailio-edge-view.js';
+import { KamailioRpc } from '../adapters/kamailio/kamailio-rpc.js';
+import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
+import { RedisKeys } from '../adapters/redis/redis-keys.js';
+import { RedisServiceHeartbeat } from '../adapters/redis/redis-service-heartbeat.js';
+import { mediaTimesOf } from '../adapters/rtpengine/spool-pcap.js';
+import { Reconciliation } from '../services/reconciliation.js';
+import type { Services } from './compose-services.js';
+
+/**
+ * Reconciliation with Kamailio each time the evapi channel opens (first start,
+ * restart after a crash, Kamailio restarted). Subscribed before the channel starts,
+ * after the bridge, so the managers' credentials go out first.
+ */
+export function startReconciliation(opts: { config: Config; redis: LeadlineRedis; evapi: EvapiClient; services: Services; log: Logger }): Reconciliation {
+  const { config, evapi, services, log } = opts;
+  const reconciliation = new Reconciliation({
+    liveCalls: services.calls.live,
+    edge: new KamailioEdgeView(new KamailioRpc(evapi)),
+    callEvents: services.callEvents,
+    distributor: services.distributor,
+    registrations: services.registrations,
+    extensions: config.managers.map((m) => m.extension),
+    heartbeat: new RedisServiceHeartbeat(opts.redis, new RedisKeys(config.redis.keyPrefix)),
+    mediaTimes: (callId) => mediaTimesOf(config.paths.spoolDir, callId),
+    log,
+  });
+  evapi.on('connected', () => {
+    reconciliation.connected().catch((err: unknown) => log.error({ err }, 'reconciliation with kamailio failed'));
+  });
+  evapi.on('disconnected', () => reconciliation.disconnected());
+  return reconciliation;
+}

@@ -90,6 +90,7 @@ export class Reconciliation {
         return null;
       });
       if (outcome) report[outcome]++;
+      this.deps.log.debug({ callId, outcome }, 'reconciliation: call checked');
     }
     report.registrations = await this.rereadRegistrations();
     this.deps.log.info(report, 'reconciled with kamailio after the channel opened');

@@ -28,6 +28,9 @@ export class Daemon {
   private exited = false;
   /** A daemon left running by a previous run of this install, taken over instead of started. */
   private adopted: number | null = null;
+  private supervisor: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private restarting = false;
 
   constructor(private readonly spec: DaemonSpec, private readonly log: Logger) {}
 
@@ -48,6 +51,30 @@ export class Daemon {
   adopt(pid: number): void {
     this.adopted = pid;
     this.log.info({ pid }, `${this.spec.name} left running by the previous run: adopted`);
+  }
+
+  /**
+   * Starts the daemon again whenever it dies without being asked to (checked every
+   * second, adopted ones included): a crashed Kamailio comes back by itself, and the
+   * service reconnects and reconciles.
+   */
+  supervise(everyMs = 1000): void {
+    this.supervisor = setInterval(() => {
+      if (this.stopping || this.restarting || this.running) return;
+      this.restarting = true;
+      this.log.error({ pid: this.pid }, `${this.spec.name} died: starting it again`);
+      // Workers of a killed main process may still hold its sockets.
+      this.signalGroup('SIGKILL');
+      this.adopted = null;
+      this.child = null;
+      this.exited = false;
+      this.start()
+        .catch((err: unknown) => this.log.error({ err }, `${this.spec.name} could not be started again; retrying`))
+        .finally(() => {
+          this.restarting = false;
+        });
+    }, everyMs);
+    this.supervisor.unref();
   }
 
   /** Stops a daemon left by a previous run that cannot be adopted: SIGTERM, then SIGKILL. */
@@ -110,6 +137,8 @@ export class Daemon {
 
   /** SIGTERM to the whole group, SIGKILL if it has not gone after the grace period. */
   async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    if (this.supervisor) clearInterval(this.supervisor);
     if (this.adopted !== null) return Daemon.stopLeft(this.spec.name, this.adopted, this.log, graceMs);
     const child = this.child;
     if (!child || this.exited || child.pid === undefined) return;

@@ -21,6 +21,7 @@ export interface EmbeddedDaemons {
  * what this run would start (same arguments, same rendered Kamailio config): the
  * service reconnects and calls in progress are undisturbed. Otherwise the left ones
  * are stopped first, so their ports are free. No manual step either way.
+ * Kamailio is supervised: if it dies, it is started again (rtpengine is not yet).
  */
 export async function startEmbeddedDaemons(opts: {
   config: Config;
@@ -45,6 +46,7 @@ export async function startEmbeddedDaemons(opts: {
     opts.started(rtpengine);
     kamailio.adopt(leftKam.pid);
     opts.started(kamailio);
+    kamailio.supervise();
     return { rtpengine, kamailio, adopted: true };
   }
   // Kamailio first: its calls hold rtpengine sessions, not the other way round.
@@ -57,6 +59,7 @@ export async function startEmbeddedDaemons(opts: {
   await rtpengine.start();
   opts.started(kamailio);
   await kamailio.start();
+  kamailio.supervise();
   return { rtpengine, kamailio, adopted: false };
 }
 

@@ -6,7 +6,9 @@ import { KamailioRpc } from '../adapters/kamailio/kamailio-rpc.js';
 import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
 import { RedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisServiceHeartbeat } from '../adapters/redis/redis-service-heartbeat.js';
+import { hasMediaSession } from '../adapters/rtpengine/rtpengine-ping.js';
 import { mediaTimesOf } from '../adapters/rtpengine/spool-pcap.js';
+import type { RegistrationStore } from '../core/agents/agent-ports.js';
 import { Reconciliation } from '../services/reconciliation.js';
 import type { Services } from './compose-services.js';
 
@@ -15,17 +17,26 @@ import type { Services } from './compose-services.js';
  * restart after a crash, Kamailio restarted). Subscribed before the channel starts,
  * after the bridge, so the managers' credentials go out first.
  */
-export function startReconciliation(opts: { config: Config; redis: LeadlineRedis; evapi: EvapiClient; services: Services; log: Logger }): Reconciliation {
-  const { config, evapi, services, log } = opts;
+export function startReconciliation(opts: {
+  config: Config;
+  redis: LeadlineRedis;
+  evapi: EvapiClient;
+  services: Services;
+  registrationStore: RegistrationStore;
+  log: Logger;
+}): Reconciliation {
+  const { config, evapi, services, registrationStore, log } = opts;
   const reconciliation = new Reconciliation({
     liveCalls: services.calls.live,
     edge: new KamailioEdgeView(new KamailioRpc(evapi)),
     callEvents: services.callEvents,
     distributor: services.distributor,
     registrations: services.registrations,
+    registrationStore: registrationStore,
     extensions: config.managers.map((m) => m.extension),
     heartbeat: new RedisServiceHeartbeat(opts.redis, new RedisKeys(config.redis.keyPrefix)),
     mediaTimes: (callId) => mediaTimesOf(config.paths.spoolDir, callId),
+    mediaUp: (callId) => hasMediaSession(config.rtpengine.ngPort, callId),
     log,
   });
   evapi.on('connected', () => {

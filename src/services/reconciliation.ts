@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RegistrationStore } from '../core/agents/agent-ports.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import { ringingAttempts } from '../core/calls/live-call.js';
 import type { SipEdgeView } from '../core/calls/sip-edge-view.port.js';
@@ -18,26 +19,38 @@ export interface ReconciliationDeps {
   callEvents: CallEvents;
   distributor: Pick<InboundDistributor, 'rejoinLine'>;
   registrations: Registrations;
+  /** The service's own registrations: given back to a Kamailio that restarted and lost its own. */
+  registrationStore: RegistrationStore;
   extensions: readonly string[];
   heartbeat: ServiceHeartbeat;
   /** When the call's media first and last ran (its pcap in the spool), if it has any. */
   mediaTimes: (callId: string) => Promise<{ firstAt: number; lastAt: number } | null>;
+  /** Whether the media relay still carries the call (it outlives a Kamailio restart). */
+  mediaUp: (callId: string) => Promise<boolean>;
   log: Logger;
   clock?: () => number;
 }
 
 export interface ReconciliationReport {
+  /** Kamailio started after the service last heard it: its dialogs and registrations were lost. */
+  kamailioRestarted: boolean;
   stillUp: number;
+  /** Kamailio lost the dialog but the media goes on: closed when the media stops. */
+  mediaOnly: number;
   answeredWhileAway: number;
   endedWhileAway: number;
   rejoinedLine: number;
   registrations: number;
 }
 
+type CallOutcome = 'stillUp' | 'mediaOnly' | 'answeredWhileAway' | 'endedWhileAway' | 'rejoinedLine';
+
 /** While connected, the heartbeat says "events were being heard" this often. */
 const BEAT_EVERY_MS = 1000;
 /** Between connections, live calls are checked against Kamailio this often (events lost on a busy channel). */
 const SWEEP_EVERY_MS = 30_000;
+/** Calls carried by media alone (Kamailio lost their dialog) are watched this often: their end comes as no event. */
+const MEDIA_WATCH_EVERY_MS = 2000;
 
 /**
  * Kamailio sends its events to whoever is connected; while the service is away
@@ -54,10 +67,14 @@ export class Reconciliation {
   private beatTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private goneOnce = new Set<string>();
+  private readonly mediaOnly = new Set<string>();
+  private readonly mediaTimer: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ReconciliationDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.mediaTimer = setInterval(() => void this.watchMediaOnly(), MEDIA_WATCH_EVERY_MS);
+    this.mediaTimer.unref();
   }
 
   /** The channel opened: reconcile, then keep the heartbeat and the sweep going. */
@@ -76,14 +93,18 @@ export class Reconciliation {
 
   stop(): void {
     this.disconnected();
+    clearInterval(this.mediaTimer);
   }
 
   private async reconcile(): Promise<ReconciliationReport> {
     // Read before this instance beats: the last moment anyone heard events.
     const connectedAt = this.clock();
-    const lastSeen = (await this.deps.heartbeat.lastSeen()) ?? connectedAt;
+    const heard = await this.deps.heartbeat.lastSeen();
+    const lastSeen = heard ?? connectedAt;
+    // Kamailio's start is known to the second (rounded down); a restart takes longer than that.
+    const kamailioRestarted = heard === null || (await this.deps.edge.startedAt()) > heard - 500;
     this.startBeating();
-    const report: ReconciliationReport = { stillUp: 0, answeredWhileAway: 0, endedWhileAway: 0, rejoinedLine: 0, registrations: 0 };
+    const report: ReconciliationReport = { kamailioRestarted, stillUp: 0, mediaOnly: 0, answeredWhileAway: 0, endedWhileAway: 0, rejoinedLine: 0, registrations: 0 };
     for (const callId of await this.deps.liveCalls.ids()) {
       const outcome = await this.check(callId, lastSeen, connectedAt).catch((err: unknown) => {
         this.deps.log.error({ err, callId }, 'reconciliation: call not checked');
@@ -92,7 +113,7 @@ export class Reconciliation {
       if (outcome) report[outcome]++;
       this.deps.log.debug({ callId, outcome }, 'reconciliation: call checked');
     }
-    report.registrations = await this.rereadRegistrations();
+    report.registrations = kamailioRestarted ? await this.restoreRegistrations() : await this.rereadRegistrations();
     this.deps.log.info(report, 'reconciled with kamailio after the channel opened');
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweepTimer.unref();
@@ -100,12 +121,16 @@ export class Reconciliation {
   }
 
   /** `awayUntil`: the moment the channel opened after an absence; null for the sweep while connected. */
-  private async check(callId: string, lastSeen: number, awayUntil: number | null): Promise<Exclude<keyof ReconciliationReport, 'registrations'> | null> {
+  private async check(callId: string, lastSeen: number, awayUntil: number | null): Promise<CallOutcome | null> {
     const call = await this.deps.liveCalls.get(callId);
     // A call that came in after the channel opened is this connection's own.
-    if (!call || (awayUntil !== null && call.startedAt >= awayUntil)) return null;
+    if (!call || (awayUntil !== null && call.startedAt > awayUntil)) return null;
     const away = awayUntil !== null;
     const dialog = await this.deps.edge.dialog(callId);
+    if (dialog === null && (this.mediaOnly.has(callId) || (await this.deps.mediaUp(callId)))) {
+      this.mediaOnly.add(callId);
+      return 'mediaOnly';
+    }
     if (dialog === null) {
       // While connected, an end event may be on its way: close only what stays gone.
       if (!away && !this.goneOnce.has(callId)) {
@@ -113,11 +138,7 @@ export class Reconciliation {
         return null;
       }
       this.goneOnce.delete(callId);
-      const media = await this.deps.mediaTimes(callId);
-      await this.deps.callEvents.endedWhileAway(callId, {
-        answeredAt: call.answeredAt ?? media?.firstAt ?? null,
-        endedAt: media?.lastAt ?? lastSeen,
-      });
+      await this.closeGone(call, lastSeen);
       return 'endedWhileAway';
     }
     this.goneOnce.delete(callId);
@@ -130,6 +151,33 @@ export class Reconciliation {
       return 'rejoinedLine';
     }
     return 'stillUp';
+  }
+
+  private async closeGone(call: { callId: string; answeredAt: number | null }, lastSeen: number): Promise<void> {
+    const media = await this.deps.mediaTimes(call.callId);
+    await this.deps.callEvents.endedWhileAway(call.callId, {
+      answeredAt: call.answeredAt ?? media?.firstAt ?? null,
+      endedAt: media?.lastAt ?? lastSeen,
+    });
+  }
+
+  /** A call Kamailio forgot ends when its media does: closed then, with the recording's times. */
+  private async watchMediaOnly(): Promise<void> {
+    for (const callId of this.mediaOnly) {
+      try {
+        const call = await this.deps.liveCalls.get(callId);
+        if (!call) {
+          this.mediaOnly.delete(callId);
+          continue;
+        }
+        if (await this.deps.mediaUp(callId)) continue;
+        this.mediaOnly.delete(callId);
+        this.deps.log.info({ callId }, 'reconciliation: the media of a call kamailio had lost stopped: closing it');
+        await this.closeGone(call, this.clock());
+      } catch (err) {
+        this.deps.log.warn({ err, callId }, 'reconciliation: media of a call not checked');
+      }
+    }
   }
 
   private async sweep(): Promise<void> {
@@ -159,6 +207,23 @@ export class Reconciliation {
       }
     }
     return registered;
+  }
+
+  /** A restarted Kamailio lost every binding: give back the ones still valid in the service's store. */
+  private async restoreRegistrations(): Promise<number> {
+    const now = this.clock();
+    let restored = 0;
+    for (const [extension, binding] of await this.deps.registrationStore.registered(this.deps.extensions)) {
+      const expiresSeconds = binding.expiresAt === undefined ? 0 : Math.floor((binding.expiresAt - now) / 1000);
+      if (expiresSeconds <= 0) continue;
+      try {
+        await this.deps.edge.restoreRegistration(extension, { contact: binding.contact, source: binding.source, expiresSeconds });
+        restored++;
+      } catch (err) {
+        this.deps.log.error({ err, extension }, 'reconciliation: registration not given back to kamailio');
+      }
+    }
+    return restored;
   }
 
   private startBeating(): void {

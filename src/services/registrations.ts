@@ -15,7 +15,8 @@ export class Registrations {
   async registered(user: string, registration: Registration, expiresSeconds: number, at: number): Promise<void> {
     if (!this.extensions.has(user)) return;
     const before = (await this.store.registered([user])).get(user);
-    await this.store.setRegistered(user, registration, expiresSeconds);
+    // The expiry goes with it, so a restarted Kamailio can be given the binding back.
+    await this.store.setRegistered(user, { ...registration, expiresAt: at + expiresSeconds * 1000 }, expiresSeconds);
     this.log.info({ extension: user, contact: registration.contact, expiresSeconds }, 'phone registered');
     // A new registration, not a refresh (the phone was off, restarted, or is another
     // phone): whoever is at it takes calls again, so a do-not-disturb pause ends.

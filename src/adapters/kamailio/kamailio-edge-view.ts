@@ -33,7 +33,19 @@ export class KamailioEdgeView implements SipEdgeView {
     if (!newest) return null;
     return { contact: newest.Address, source: sourceOf(newest), expiresSeconds: newest.Expires, ...(newest['Call-ID'] ? { callId: newest['Call-ID'] } : {}) };
   }
+
+  async restoreRegistration(extension: string, binding: RegistrationView): Promise<void> {
+    // ul.add table AOR contact expires q path flags cflags methods (all methods: 0xFFFFFFFF)
+    await this.rpc.call('ul.add', ['location', extension, binding.contact, binding.expiresSeconds, -1, '', 0, 0, 4294967295]);
+  }
+
+  async startedAt(): Promise<number> {
+    const { uptime } = uptimeSchema.parse(await this.rpc.call('core.uptime', []));
+    return Date.now() - uptime * 1000;
+  }
 }
+
+const uptimeSchema = z.object({ uptime: z.number() });
 
 /** The registration's source: the received address behind NAT, else the contact's host and port. */
 function sourceOf(contact: { Address: string; Received?: string }): string {

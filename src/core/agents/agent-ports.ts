@@ -9,6 +9,8 @@ export interface Registration {
   source: string;
   /** The Call-ID of the phone's REGISTERs: kept across refreshes, new when the phone starts afresh (RFC 3261 10.2). */
   callId?: string;
+  /** When the binding runs out (epoch ms), so it can be given back to a restarted Kamailio. */
+  expiresAt?: number;
 }
 
 export interface RegistrationStore {

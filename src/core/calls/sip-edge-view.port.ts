@@ -23,4 +23,8 @@ export interface SipEdgeView {
   dialog(callId: string): Promise<DialogView | null>;
   /** The extension's current binding, or null when it is not registered. */
   registration(extension: string): Promise<RegistrationView | null>;
+  /** Gives a restarted Kamailio back a binding it lost (the phone registered before the restart). */
+  restoreRegistration(extension: string, binding: RegistrationView): Promise<void>;
+  /** When this Kamailio started (epoch ms, to the second): younger than the service's last heartbeat means it restarted. */
+  startedAt(): Promise<number>;
 }

@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KamailioRpc } from '../../src/adapters/kamailio/kamailio-rpc.js';
+import { Phones } from '../helpers/phones.js';
+import { startSipp, type SippRun } from '../helpers/sipp.js';
+import { COMPANY_NUMBER, startTestPbx, TRUNK_IP, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * Kamailio dies (SIGKILL of its whole process group) in the middle of a burst: four
+ * calls talking, two callers waiting in line. The launcher starts it again, the
+ * service reconnects and gives it back the phones' registrations; the conversations
+ * go on through rtpengine and are closed with the recording's times when their media
+ * stops; the callers Kamailio dropped get a record too. Calls after the restart are
+ * routed as before.
+ */
+const MANAGERS = 4;
+const FIRST_BURST = 6;
+const SECOND_BURST = 4;
+const TALK_MS = 5000;
+
+let pbx: TestPbx;
+beforeAll(async () => {
+  pbx = await startTestPbx({ basePort: 30000, name: 'faults-daemons', managers: MANAGERS, recordings: { format: 'wav' } });
+}, 60_000);
+afterAll(async () => pbx?.destroy(), 60_000);
+
+const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
+const kamailioPid = () => Number(readFileSync(join(pbx.config.paths.runDir, 'kamailio.pid'), 'utf8').trim());
+
+async function until<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see ${pbx.logFile})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The trunk calls in; `line` tells two bursts running at once apart (their own SIP and media ports). */
+function burst(calls: number, talkMs: number, line = 0): SippRun {
+  return startSipp({
+    scenario: 'uac-call.xml',
+    remote: `127.0.0.1:${pbx.ports.sip}`,
+    localIp: TRUNK_IP,
+    localPort: pbx.ports.trunk + line * 4,
+    mediaPort: pbx.ports.media(9 - line * 2),
+    service: COMPANY_NUMBER,
+    vars: { caller: '79161234567' },
+    calls,
+    rate: 5,
+    limit: calls,
+    pauseMs: talkMs,
+    traceErr: true,
+    timeoutMs: 90_000,
+  });
+}
+
+describe('Kamailio killed in the middle of a burst', () => {
+  it('comes back by itself with the registrations, and every call ends with one record', async () => {
+    const phones = new Phones(pbx);
+    for (const extension of pbx.extensions) expect((await phones.register(extension)).exitCode).toBe(0);
+    const answering = [];
+    for (const extension of pbx.extensions) answering.push(await phones.answer(extension, 'echo', FIRST_BURST + SECOND_BURST));
+    const before = kamailioPid();
+
+    const first = burst(FIRST_BURST, TALK_MS);
+    await until('four calls talking and two waiting', async () => (await liveKeys()).length >= FIRST_BURST);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(-before, 'SIGKILL');
+    await until('kamailio started again and the service reconnected', async () => {
+      const pid = existsSync(join(pbx.config.paths.runDir, 'kamailio.pid')) ? kamailioPid() : before;
+      return pid !== before && pbx.evapi.isConnected;
+    });
+    // The phones' bindings are back in Kamailio's registrar.
+    const rpc = new KamailioRpc(pbx.evapi);
+    await until('registrations given back', async () => (await rpc.call('ul.lookup', ['location', '101']).catch(() => null)) !== null, 10_000);
+
+    const second = burst(SECOND_BURST, 1000, 1);
+    const [firstResult, secondResult] = await Promise.all([first.done, second.done]);
+    for (const phone of answering) await phone.stop();
+    // Talking calls went on through rtpengine; the two waiting callers were dropped with Kamailio.
+    expect(firstResult.stats?.created).toBe(FIRST_BURST);
+    expect(firstResult.stats?.successful).toBe(MANAGERS);
+    expect(secondResult.stats?.successful).toBe(SECOND_BURST);
+
+    const total = FIRST_BURST + SECOND_BURST;
+    const records = await until('a record for every call', async () => {
+      const rows = await pbx.db.selectFrom('calls').select(['call_id', 'disposition', 'times_approximate', 'talk_seconds']).execute();
+      return rows.length >= total ? rows : null;
+    });
+    expect(records).toHaveLength(total);
+    const answered = records.filter((r) => r.disposition === 'answered');
+    expect(answered).toHaveLength(MANAGERS + SECOND_BURST);
+    // The conversations across the restart were closed from their recordings: about TALK_MS long.
+    const across = answered.filter((r) => r.times_approximate);
+    expect(across).toHaveLength(MANAGERS);
+    for (const r of across) expect(Number(r.talk_seconds)).toBeGreaterThan(TALK_MS / 1000 - 1.5);
+    expect(records.filter((r) => r.disposition === 'cancelled' && r.times_approximate)).toHaveLength(FIRST_BURST - MANAGERS);
+    const recordings = await until('a recording for every answered call', async () => {
+      const rows = await pbx.db.selectFrom('recordings').select('call_id').execute();
+      return rows.length >= answered.length ? rows : null;
+    });
+    expect(new Set(recordings.map((r) => r.call_id))).toEqual(new Set(answered.map((r) => r.call_id)));
+    expect(await liveKeys()).toEqual([]);
+    const pcaps = join(pbx.spoolDir, 'pcaps');
+    await until('the spool emptied', async () => !existsSync(pcaps) || readdirSync(pcaps).length === 0);
+  }, 150_000);
+});

@@ -408,6 +408,13 @@ route[ASK_SERVICE] {
 	} else {
 		$var(source) = "phone";
 	}
+	# Kept with the dialog: a service that died before answering this request
+	# finds it at its restart (dlg.list_match) and routes it then.
+	$dlg_var(tindex) = $T(id_index);
+	$dlg_var(tlabel) = $T(id_label);
+	$dlg_var(source) = $var(source);
+	$dlg_var(from_user) = $fU;
+	$dlg_var(ruri_user) = $rU;
 	# Short: only the first answer; a call the service keeps waiting gets the long timer.
 	t_set_fr(FIRST_DECISION_MS, FIRST_DECISION_MS);
 	t_on_failure("NO_DECISION");

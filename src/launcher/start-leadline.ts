@@ -120,7 +120,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
-    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, log: log.child({ component: 'reconciliation' }) });
+    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, log: log.child({ component: 'reconciliation' }) });
     cleanup.push(async () => reconciliation.stop());
     bridge.start();
     // An external Kamailio starts once it finds the rendered config: give it time.

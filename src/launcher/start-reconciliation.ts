@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { EvapiClient } from '../adapters/kamailio/evapi-client.js';
+import type { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
 import { KamailioEdgeView } from '../adapters/kamailio/kamailio-edge-view.js';
 import { KamailioRpc } from '../adapters/kamailio/kamailio-rpc.js';
 import type { LeadlineRedis } from '../adapters/redis/create-redis.js';
@@ -23,6 +24,7 @@ export function startReconciliation(opts: {
   evapi: EvapiClient;
   services: Services;
   registrationStore: RegistrationStore;
+  bridge: Pick<KamailioBridge, 'routeAgain'>;
   log: Logger;
 }): Reconciliation {
   const { config, evapi, services, registrationStore, log } = opts;
@@ -36,6 +38,7 @@ export function startReconciliation(opts: {
     extensions: config.managers.map((m) => m.extension),
     heartbeat: new RedisServiceHeartbeat(opts.redis, new RedisKeys(config.redis.keyPrefix)),
     mediaTimes: (callId) => mediaTimesOf(config.paths.spoolDir, callId),
+    routeAgain: (request) => opts.bridge.routeAgain(request),
     mediaUp: (callId) => hasMediaSession(config.rtpengine.ngPort, callId),
     log,
   });

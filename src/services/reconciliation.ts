@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RegistrationStore } from '../core/agents/agent-ports.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import { ringingAttempts } from '../core/calls/live-call.js';
-import type { SipEdgeView } from '../core/calls/sip-edge-view.port.js';
+import type { DialogView, SipEdgeView } from '../core/calls/sip-edge-view.port.js';
 import type { CallEvents } from './call-events.js';
 import type { InboundDistributor } from './inbound-distributor.js';
 import type { Registrations } from './registrations.js';
@@ -25,6 +25,8 @@ export interface ReconciliationDeps {
   heartbeat: ServiceHeartbeat;
   /** When the call's media first and last ran (its pcap in the spool), if it has any. */
   mediaTimes: (callId: string) => Promise<{ firstAt: number; lastAt: number } | null>;
+  /** Answers a route request the dead process never answered (the call is suspended in Kamailio). */
+  routeAgain: (request: NonNullable<DialogView['request']>) => Promise<void>;
   /** Whether the media relay still carries the call (it outlives a Kamailio restart). */
   mediaUp: (callId: string) => Promise<boolean>;
   log: Logger;
@@ -40,6 +42,8 @@ export interface ReconciliationReport {
   answeredWhileAway: number;
   endedWhileAway: number;
   rejoinedLine: number;
+  /** Calls whose route request was never answered (in flight when the service died): routed now. */
+  routedAgain: number;
   registrations: number;
 }
 
@@ -104,8 +108,9 @@ export class Reconciliation {
     // Kamailio's start is known to the second (rounded down); a restart takes longer than that.
     const kamailioRestarted = heard === null || (await this.deps.edge.startedAt()) > heard - 500;
     this.startBeating();
-    const report: ReconciliationReport = { kamailioRestarted, stillUp: 0, mediaOnly: 0, answeredWhileAway: 0, endedWhileAway: 0, rejoinedLine: 0, registrations: 0 };
-    for (const callId of await this.deps.liveCalls.ids()) {
+    const report: ReconciliationReport = { kamailioRestarted, stillUp: 0, mediaOnly: 0, answeredWhileAway: 0, endedWhileAway: 0, rejoinedLine: 0, routedAgain: 0, registrations: 0 };
+    const known = await this.deps.liveCalls.ids();
+    for (const callId of known) {
       const outcome = await this.check(callId, lastSeen, connectedAt).catch((err: unknown) => {
         this.deps.log.error({ err, callId }, 'reconciliation: call not checked');
         return null;
@@ -113,6 +118,7 @@ export class Reconciliation {
       if (outcome) report[outcome]++;
       this.deps.log.debug({ callId, outcome }, 'reconciliation: call checked');
     }
+    report.routedAgain = await this.routeUnanswered(new Set(known), connectedAt);
     report.registrations = kamailioRestarted ? await this.restoreRegistrations() : await this.rereadRegistrations();
     this.deps.log.info(report, 'reconciled with kamailio after the channel opened');
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
@@ -151,6 +157,30 @@ export class Reconciliation {
       return 'rejoinedLine';
     }
     return 'stillUp';
+  }
+
+  /**
+   * A route request in flight when the service died left a suspended call that no
+   * live call names. Kamailio kept the request with the dialog: it is routed now.
+   * Dialogs from the last second before the channel opened are this connection's own
+   * (Kamailio refuses calls while no service is connected, so none comes in between).
+   */
+  private async routeUnanswered(known: ReadonlySet<string>, connectedAt: number): Promise<number> {
+    let routed = 0;
+    try {
+      for (const early of await this.deps.edge.earlyDialogs()) {
+        if (known.has(early.callId) || early.startedAt >= connectedAt - 1000) continue;
+        if (await this.deps.liveCalls.get(early.callId)) continue;
+        const dialog = await this.deps.edge.dialog(early.callId);
+        if (!dialog?.request) continue;
+        this.deps.log.warn({ callId: early.callId }, 'reconciliation: a route request the previous process never answered: routing it now');
+        await this.deps.routeAgain(dialog.request);
+        routed++;
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'reconciliation: unanswered route requests not checked');
+    }
+    return routed;
   }
 
   private async closeGone(call: { callId: string; answeredAt: number | null }, lastSeen: number): Promise<void> {

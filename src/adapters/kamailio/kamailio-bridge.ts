@@ -3,7 +3,7 @@ import { registrationSeconds } from '../../core/agents/registration-expiry.js';
 import type { Config } from '../../config/config-schema.js';
 import { digestHa1 } from '../../core/agents/digest-ha1.js';
 import type { LiveCall } from '../../core/calls/live-call.js';
-import { reject, type RoutingDecision } from '../../core/calls/routing-decision.js';
+import { reject, type NewCallRequest, type RoutingDecision } from '../../core/calls/routing-decision.js';
 import type { CallEvents } from '../../services/call-events.js';
 import type { CallRouter } from '../../services/call-router.js';
 import type { Registrations } from '../../services/registrations.js';
@@ -48,6 +48,11 @@ export class KamailioBridge {
       return;
     }
     this.send(call.callId, call.transaction, decision);
+  }
+
+  /** A route request found suspended in Kamailio that no process answered (the one asked died). */
+  async routeAgain(request: NewCallRequest & { transaction: Transaction }): Promise<void> {
+    this.send(request.callId, request.transaction, await this.deps.router.decide(request));
   }
 
   /** Asks Kamailio to ring the manager and REFER him to the client (click-to-call). False when disconnected. */

@@ -3,7 +3,23 @@ import type { DialogView, RegistrationView, SipEdgeView } from '../../core/calls
 import { KamailioRpcError, type KamailioRpc } from './kamailio-rpc.js';
 
 /** Kamailio's dialog states (dialog module): 1 unconfirmed, 2 early, 3 answered without ACK, 4 confirmed, 5 deleted. */
-const dialogsSchema = z.array(z.object({ state: z.number().int(), start_ts: z.number() }));
+const dialogsSchema = z.array(
+  z.object({
+    state: z.number().int(),
+    start_ts: z.number(),
+    init_ts: z.number(),
+    // [{ name: value }, ...]: set in route[ASK_SERVICE]
+    variables: z.array(z.record(z.string(), z.string())).default([]),
+  }),
+);
+const briefingSchema = z.array(z.object({ 'call-id': z.string(), state: z.number().int(), init_ts: z.number() }));
+const requestSchema = z.object({
+  tindex: z.coerce.number().int(),
+  tlabel: z.coerce.number().int(),
+  source: z.enum(['trunk', 'phone', 'controller']),
+  from_user: z.string().default(''),
+  ruri_user: z.string().default(''),
+});
 const lookupSchema = z.object({
   Contacts: z.array(z.object({ Contact: z.object({ Address: z.string(), Expires: z.number(), Received: z.string().optional(), 'Call-ID': z.string().optional() }) })),
 });
@@ -17,7 +33,25 @@ export class KamailioEdgeView implements SipEdgeView {
     const live = dialogs.filter((d) => d.state < 5);
     if (live.length === 0) return null;
     const answered = live.find((d) => d.state >= 3);
-    return answered ? { state: 'answered', answeredAt: answered.start_ts * 1000 } : { state: 'early', answeredAt: null };
+    if (answered) return { state: 'answered', answeredAt: answered.start_ts * 1000, request: null };
+    const first = live[0]!;
+    const vars = requestSchema.safeParse(Object.assign({}, ...first.variables));
+    const request = vars.success
+      ? {
+          callId,
+          source: vars.data.source,
+          fromUser: vars.data.from_user,
+          dialled: vars.data.ruri_user,
+          receivedAt: first.init_ts * 1000,
+          transaction: { tindex: vars.data.tindex, tlabel: vars.data.tlabel },
+        }
+      : null;
+    return { state: 'early', answeredAt: null, request };
+  }
+
+  async earlyDialogs(): Promise<{ callId: string; startedAt: number }[]> {
+    const dialogs = briefingSchema.parse((await this.rpc.call('dlg.briefing', ['csi'])) ?? []);
+    return dialogs.filter((d) => d.state < 3).map((d) => ({ callId: d['call-id'], startedAt: d.init_ts * 1000 }));
   }
 
   async registration(extension: string): Promise<RegistrationView | null> {

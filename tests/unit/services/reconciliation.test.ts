@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DialogView, RegistrationView, SipEdgeView } from '../../../src/core/calls/sip-edge-view.port.js';
 import { composeServices } from '../../../src/launcher/compose-services.js';
 import { Reconciliation, type ServiceHeartbeat } from '../../../src/services/reconciliation.js';
-import { contactOf, createFakeServices, seeded, sourceOf, type FakeServices } from '../../helpers/fake-services.js';
+import { COMPANY, contactOf, createFakeServices, seeded, sourceOf, type FakeServices } from '../../helpers/fake-services.js';
 
 /** What Kamailio would answer: the dialogs and bindings it still has, and when it started. */
 class FakeEdge implements SipEdgeView {
@@ -14,6 +14,9 @@ class FakeEdge implements SipEdgeView {
 
   async dialog(callId: string) {
     return this.dialogs.get(callId) ?? null;
+  }
+  async earlyDialogs() {
+    return [...this.dialogs].filter(([, d]) => d.state === 'early').map(([callId, d]) => ({ callId, startedAt: d.request?.receivedAt ?? 0 }));
   }
   async registration(extension: string) {
     return this.bindings.get(extension) ?? null;
@@ -58,6 +61,10 @@ function restartedProcess(before: FakeServices, edge: FakeEdge, heartbeat: FakeH
     extensions: before.config.managers.map((m) => m.extension),
     heartbeat,
     mediaTimes: async (callId) => media.times?.get(callId) ?? null,
+    routeAgain: async (request: NonNullable<DialogView['request']>) => {
+      const decision = await after.router.decide(request);
+      resumed.push(`${request.callId} ${decision.action}`);
+    },
     mediaUp: async (callId) => media.up?.has(callId) ?? false,
     log: pino({ level: 'silent' }),
     clock: () => Date.now(),
@@ -109,8 +116,8 @@ describe('reconciliation after the service was away', () => {
     await s.inbound('w2');
     expect(s.waitingLine()).toEqual(['w1', 'w2']);
     const edge = new FakeEdge();
-    for (const id of ['c1', 'c2', 'c3']) edge.dialogs.set(id, { state: 'answered', answeredAt: null });
-    for (const id of ['w1', 'w2']) edge.dialogs.set(id, { state: 'early', answeredAt: null });
+    for (const id of ['c1', 'c2', 'c3']) edge.dialogs.set(id, { state: 'answered', answeredAt: null, request: null });
+    for (const id of ['w1', 'w2']) edge.dialogs.set(id, { state: 'early', answeredAt: null, request: null });
     for (const e of ['101', '102', '103']) edge.bindings.set(e, { contact: contactOf(e), source: sourceOf(e), expiresSeconds: 3000 });
     const { after, resumed, reconciliation } = restartedProcess(s, edge, new FakeHeartbeat(Date.now()));
 
@@ -133,7 +140,7 @@ describe('reconciliation after the service was away', () => {
     await s.clock.advance(5000);
     await s.inbound('gone');
     const edge = new FakeEdge();
-    edge.dialogs.set('ringing', { state: 'answered', answeredAt: lastSeen + 1000 });
+    edge.dialogs.set('ringing', { state: 'answered', answeredAt: lastSeen + 1000, request: null });
     const { after, records, reconciliation } = restartedProcess(s, edge, new FakeHeartbeat(lastSeen));
 
     const report = await reconciliation.connected();
@@ -187,4 +194,29 @@ describe('reconciliation after the service was away', () => {
     reconciliation.stop();
     expect([...(await s.stores.registrations.registered(['101', '102'])).keys()]).toEqual(['101']);
   });
+
+  it('routes a call whose route request the dead process never answered, and leaves requests of the new connection alone', async () => {
+    const s = createFakeServices();
+    await s.register('101');
+    const edge = new FakeEdge();
+    edge.bindings.set('101', { contact: contactOf('101'), source: sourceOf('101'), expiresSeconds: 600 });
+    const request = (callId: string, receivedAt: number) => ({
+      callId,
+      source: 'trunk' as const,
+      fromUser: '79161112233',
+      dialled: COMPANY,
+      receivedAt,
+      transaction: { tindex: 7, tlabel: 9 },
+    });
+    edge.dialogs.set('in-flight', { state: 'early', answeredAt: null, request: request('in-flight', Date.now() - 5000) });
+    edge.dialogs.set('just-now', { state: 'early', answeredAt: null, request: request('just-now', Date.now()) });
+    const { resumed, reconciliation, after } = restartedProcess(s, edge, new FakeHeartbeat(Date.now() - 4000));
+    const report = await reconciliation.connected();
+    reconciliation.stop();
+    expect(report.routedAgain).toBe(1);
+    expect(resumed).toEqual(['in-flight route']);
+    expect((await s.stores.liveCalls.get('in-flight'))?.attempts.map((a) => a.manager)).toEqual(['101']);
+    after.stop();
+  });
 });
+

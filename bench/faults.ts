@@ -1,0 +1,129 @@
+// Fault bench: steady trunk traffic through the full Leadline path (service in its own
+// process, Kamailio, rtpengine, recordings on), one fault in the middle, and what came of
+// every call the trunk offered.
+//
+// Faults: `service` (SIGKILL of the service, started again at once: it adopts Kamailio and
+// rtpengine and reconciles), `kamailio` (SIGKILL of Kamailio's process group: the launcher
+// starts it again and the service gives it back the registrations).
+//
+// Per fault it prints: calls offered (sipp created), routed (a call record exists: the
+// service decided), refused (no record and sipp saw a final error: Kamailio's 503 while
+// no service was connected), lost (offered - routed - refused: must be 0), records
+// written, recordings stored, and the routing gap: the longest time between two
+// consecutive routed calls' start, against the traffic's own spacing (1/rate).
+//
+// Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 8] [--fault-at 6]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { sql } from 'kysely';
+import { createDatabase } from '../src/adapters/postgres/database.js';
+import { createRedis } from '../src/adapters/redis/create-redis.js';
+import type { Config } from '../src/config/config-schema.js';
+import { startSipp } from '../tests/helpers/sipp.js';
+import { BENCH_NUMBER, SIP, benchConfig, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
+import { numberArg } from './lib/args.js';
+
+const RATE = numberArg('--rate', 4);
+const SECONDS = numberArg('--seconds', 20);
+const HOLD_S = numberArg('--hold', 3);
+const MANAGERS = numberArg('--managers', 8);
+const FAULT_AT_S = numberArg('--fault-at', 6);
+const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
+
+type Fault = 'service' | 'kamailio';
+
+interface Row {
+  fault: Fault;
+  offered: number;
+  routed: number;
+  refused: number;
+  lost: number;
+  records: number;
+  recordings: number;
+  gapS: number;
+}
+
+async function runFault(fault: Fault): Promise<Row> {
+  const work = mkdtempSync(join(tmpdir(), `leadline-faults-${fault}-`));
+  const config: Config = benchConfig({
+    caller: CALLER,
+    work,
+    managers: MANAGERS,
+    extra: { recordings: { format: 'wav', storage: { driver: 'local', dir: join(work, 'recordings') } } },
+  });
+  writeDialplan(config, 'faults', { max_concurrent: 1 });
+  const logFile = `bench/results/faults-${fault}.log`;
+  let service: ChildProcess = await startService(config, work, logFile);
+  await registerManagers(config);
+  const uas = await startBenchUas({ rtpEcho: true, timeoutMs: (SECONDS + 120) * 1000, label: `  [${fault}] uas` });
+  const calls = RATE * SECONDS;
+  const caller = startSipp({
+    scenario: 'uac-call.xml',
+    remote: `${SIP.ip}:${SIP.port}`,
+    localIp: CALLER.localIp,
+    localPort: CALLER.localPort,
+    mediaPort: CALLER.mediaPort,
+    service: BENCH_NUMBER,
+    calls,
+    rate: RATE,
+    pauseMs: HOLD_S * 1000,
+    timeoutMs: (SECONDS + 90) * 1000,
+  });
+  await new Promise((r) => setTimeout(r, FAULT_AT_S * 1000));
+  if (fault === 'service') {
+    const exited = new Promise((r) => service.once('exit', r));
+    service.kill('SIGKILL');
+    await exited;
+    service = await startService(config, work, `${logFile}.after`);
+  } else {
+    const pid = Number(readFileSync(join(config.paths.runDir, 'kamailio.pid'), 'utf8').trim());
+    process.kill(-pid, 'SIGKILL');
+  }
+  const sipp = await caller.done;
+  const offered = sipp.stats?.created ?? 0;
+  const failed = sipp.stats?.failed ?? 0;
+
+  const db = createDatabase(config.postgres);
+  // Records are batched and recordings converted after the hang-up: wait until both stop growing.
+  let records: { call_id: string; started_at: Date; disposition: string }[] = [];
+  let recordings = 0;
+  for (let stable = 0, last = -1; stable < 5; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    records = await db.selectFrom('calls').select(['call_id', 'started_at', 'disposition']).execute();
+    recordings = Number((await sql<{ n: string }>`select count(*) as n from recordings`.execute(db)).rows[0]!.n);
+    const now = records.length * 100_000 + recordings;
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  const starts = records.map((r) => r.started_at.getTime()).sort((a, b) => a - b);
+  let gap = 0;
+  for (let i = 1; i < starts.length; i++) gap = Math.max(gap, starts[i]! - starts[i - 1]!);
+  const routed = records.length;
+  // Calls without a record that sipp saw fail: refused by Kamailio (503) while no service was there.
+  const refused = Math.min(offered - routed, failed);
+
+  await uas.stop();
+  const exited = new Promise((r) => service.once('exit', r));
+  service.kill('SIGTERM');
+  await exited;
+  await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+  await db.destroy();
+  const redis = await createRedis(config.redis.url);
+  const keys = await redis.keys(`${config.redis.keyPrefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  rmSync(work, { recursive: true, force: true });
+  return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, recordings, gapS: gap / 1000 };
+}
+
+const rows: Row[] = [];
+for (const fault of ['service', 'kamailio'] as const) {
+  console.log(`fault: ${fault} (SIGKILL at ${FAULT_AT_S} s of ${SECONDS} s, ${RATE} calls/s, ${HOLD_S} s talk, ${MANAGERS} managers)`);
+  rows.push(await runFault(fault));
+}
+console.log(`\nnormal spacing of calls: ${(1 / RATE).toFixed(2)} s`);
+console.log('| fault | offered | routed | refused | lost | records | recordings | routing gap (s) |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.fault} | ${r.offered} | ${r.routed} | ${r.refused} | ${r.lost} | ${r.records} | ${r.recordings} | ${r.gapS.toFixed(2)} |`);

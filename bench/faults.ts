@@ -9,10 +9,10 @@
 // Per fault it prints: calls offered (sipp created), routed (a call record exists: the
 // service decided), refused (no record and sipp saw a final error: Kamailio's 503 while
 // no service was connected), lost (offered - routed - refused: must be 0), records
-// written, recordings stored, and the routing gap: the longest time between two
+// written (and how many were answered), recordings stored, and the routing gap: the longest time between two
 // consecutive routed calls' start, against the traffic's own spacing (1/rate).
 //
-// Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 8] [--fault-at 6]
+// Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 12] [--fault-at 6]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import { numberArg } from './lib/args.js';
 const RATE = numberArg('--rate', 4);
 const SECONDS = numberArg('--seconds', 20);
 const HOLD_S = numberArg('--hold', 3);
-const MANAGERS = numberArg('--managers', 8);
+const MANAGERS = numberArg('--managers', 12);
 const FAULT_AT_S = numberArg('--fault-at', 6);
 const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
 
@@ -41,6 +41,7 @@ interface Row {
   refused: number;
   lost: number;
   records: number;
+  answered: number;
   recordings: number;
   gapS: number;
 }
@@ -115,7 +116,8 @@ async function runFault(fault: Fault): Promise<Row> {
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
   rmSync(work, { recursive: true, force: true });
-  return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, recordings, gapS: gap / 1000 };
+  const answered = records.filter((r) => r.disposition === 'answered').length;
+  return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, answered, recordings, gapS: gap / 1000 };
 }
 
 const rows: Row[] = [];
@@ -124,6 +126,8 @@ for (const fault of ['service', 'kamailio'] as const) {
   rows.push(await runFault(fault));
 }
 console.log(`\nnormal spacing of calls: ${(1 / RATE).toFixed(2)} s`);
-console.log('| fault | offered | routed | refused | lost | records | recordings | routing gap (s) |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.fault} | ${r.offered} | ${r.routed} | ${r.refused} | ${r.lost} | ${r.records} | ${r.recordings} | ${r.gapS.toFixed(2)} |`);
+console.log('| fault | offered | routed | refused | lost | records | answered | recordings | routing gap (s) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.fault} | ${r.offered} | ${r.routed} | ${r.refused} | ${r.lost} | ${r.records} | ${r.answered} | ${r.recordings} | ${r.gapS.toFixed(2)} |`);
+}

@@ -57,6 +57,8 @@ export interface TestPbxOptions {
   processes?: Record<string, unknown>;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
+  /** A Redis of the test's own (one it restarts); the host's by default. */
+  redisUrl?: string;
   name: string;
 }
 
@@ -105,7 +107,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     sip: { listen: '127.0.0.1', port: ports.sip, domain: SIP_DOMAIN },
     http: { host: '127.0.0.1', port: ports.http },
     api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
-    redis: { keyPrefix: `e2e:${opts.name}:${run}:` },
+    redis: { keyPrefix: `e2e:${opts.name}:${run}:`, ...(opts.redisUrl ? { url: opts.redisUrl } : {}) },
     postgres: { url: TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
     rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
     kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128, maxCallsPerSecond: opts.maxCallsPerSecond ?? 400 },

@@ -24,6 +24,10 @@ const STALE_ROUTE_REQUEST_MS = 1000;
 
 type Transaction = { tindex: number; tlabel: number };
 
+/** Events that need no answer: retried when handling fails, for about half a minute. */
+const REPORTS = new Set<KamailioEvent['event']>(['cancelled', 'answered', 'ended', 'registered', 'unregistered']);
+const REPORT_RETRIES = 18;
+
 /**
  * Translates between Kamailio's evapi messages and the services: answers route
  * requests and failed ring attempts, resumes calls that waited in line, forwards
@@ -68,7 +72,7 @@ export class KamailioBridge {
     this.deps.log.info({ managers: this.deps.config.managers.length }, 'digest credentials pushed to kamailio');
   }
 
-  private async handle(event: KamailioEvent): Promise<void> {
+  private async handle(event: KamailioEvent, attempt = 0): Promise<void> {
     if (event.event === 'rpc') return; // a reply for KamailioRpc, which listens on the same channel
     const at = Math.round(event.ts * 1000);
     try {
@@ -93,6 +97,13 @@ export class KamailioBridge {
       }
     } catch (err) {
       const callId = 'callid' in event ? event.callid : undefined;
+      // A report (answer, hang-up, registration) is sent once and never again: a store
+      // that failed for a moment (Redis restarting) must not cost the call its record.
+      if (REPORTS.has(event.event) && attempt < REPORT_RETRIES) {
+        this.deps.log.warn({ err, callId, event: event.event, attempt: attempt + 1 }, 'kamailio event not handled yet: retrying');
+        setTimeout(() => void this.handle(event, attempt + 1), Math.min(250 * 2 ** attempt, 2000)).unref();
+        return;
+      }
       this.deps.log.error({ err, callId, event: event.event }, 'failed to handle a kamailio event');
       // A suspended call must always get an answer, or its caller hears nothing until Kamailio's timer.
       if (event.event === 'route') this.send(event.callid, event, reject(500));

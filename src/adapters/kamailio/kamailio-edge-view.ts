@@ -49,8 +49,9 @@ export class KamailioEdgeView implements SipEdgeView {
     return { state: 'early', answeredAt: null, request };
   }
 
+  /** dlg.briefing's field letters (Kamailio 5.6): call-id, state, start and init times, hash ids. */
   async earlyDialogs(): Promise<{ callId: string; startedAt: number }[]> {
-    const dialogs = briefingSchema.parse((await this.rpc.call('dlg.briefing', ['csi'])) ?? []);
+    const dialogs = briefingSchema.parse((await this.rpc.call('dlg.briefing', ['csSiI'])) ?? []);
     return dialogs.filter((d) => d.state < 3).map((d) => ({ callId: d['call-id'], startedAt: d.init_ts * 1000 }));
   }
 

@@ -13,16 +13,15 @@
 // consecutive routed calls' start, against the traffic's own spacing (1/rate).
 //
 // Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 12] [--fault-at 6]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { createDatabase } from '../src/adapters/postgres/database.js';
-import { createRedis } from '../src/adapters/redis/create-redis.js';
 import type { Config } from '../src/config/config-schema.js';
 import { startSipp } from '../tests/helpers/sipp.js';
-import { BENCH_NUMBER, SIP, benchConfig, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
+import { BENCH_NUMBER, SIP, benchConfig, cleanUp, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
 import { numberArg } from './lib/args.js';
 
 const RATE = numberArg('--rate', 4);
@@ -106,16 +105,8 @@ async function runFault(fault: Fault): Promise<Row> {
   const refused = Math.min(offered - routed, failed);
 
   await uas.stop();
-  const exited = new Promise((r) => service.once('exit', r));
-  service.kill('SIGTERM');
-  await exited;
-  await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
   await db.destroy();
-  const redis = await createRedis(config.redis.url);
-  const keys = await redis.keys(`${config.redis.keyPrefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  rmSync(work, { recursive: true, force: true });
+  await cleanUp(service, config, work);
   const answered = records.filter((r) => r.disposition === 'answered').length;
   return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, answered, recordings, gapS: gap / 1000 };
 }

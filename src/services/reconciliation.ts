@@ -51,7 +51,7 @@ type CallOutcome = 'stillUp' | 'mediaOnly' | 'answeredWhileAway' | 'endedWhileAw
 
 /** While connected, the heartbeat says "events were being heard" this often. */
 const BEAT_EVERY_MS = 1000;
-/** Between connections, live calls are checked against Kamailio this often (events lost on a busy channel). */
+/** While connected, live calls are checked against Kamailio this often (an event lost, a transaction that timed out unanswered). */
 const SWEEP_EVERY_MS = 30_000;
 /** Calls carried by media alone (Kamailio lost their dialog) are watched this often: their end comes as no event. */
 const MEDIA_WATCH_EVERY_MS = 2000;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioRpc } from '../../src/adapters/kamailio/kamailio-rpc.js';
 import { Phones } from '../helpers/phones.js';
-import { startSipp, type SippRun } from '../helpers/sipp.js';
-import { COMPANY_NUMBER, startTestPbx, TRUNK_IP, type TestPbx } from '../helpers/test-pbx.js';
+import { until } from '../helpers/until.js';
+import { COMPANY_NUMBER, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * Kamailio dies (SIGKILL of its whole process group) in the middle of a burst: four
@@ -28,35 +28,6 @@ afterAll(async () => pbx?.destroy(), 60_000);
 const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
 const kamailioPid = () => Number(readFileSync(join(pbx.config.paths.runDir, 'kamailio.pid'), 'utf8').trim());
 
-async function until<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see ${pbx.logFile})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** The trunk calls in; `line` tells two bursts running at once apart (their own SIP and media ports). */
-function burst(calls: number, talkMs: number, line = 0): SippRun {
-  return startSipp({
-    scenario: 'uac-call.xml',
-    remote: `127.0.0.1:${pbx.ports.sip}`,
-    localIp: TRUNK_IP,
-    localPort: pbx.ports.trunk + line * 4,
-    mediaPort: pbx.ports.media(9 - line * 2),
-    service: COMPANY_NUMBER,
-    vars: { caller: '79161234567' },
-    calls,
-    rate: 5,
-    limit: calls,
-    pauseMs: talkMs,
-    traceErr: true,
-    timeoutMs: 90_000,
-  });
-}
-
 describe('Kamailio killed in the middle of a burst', () => {
   it('comes back by itself with the registrations, and every call ends with one record', async () => {
     const phones = new Phones(pbx);
@@ -65,7 +36,7 @@ describe('Kamailio killed in the middle of a burst', () => {
     for (const extension of pbx.extensions) answering.push(await phones.answer(extension, 'echo', FIRST_BURST + SECOND_BURST));
     const before = kamailioPid();
 
-    const first = burst(FIRST_BURST, TALK_MS);
+    const first = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: FIRST_BURST, rate: 5, talkMs: TALK_MS });
     await until('four calls talking and two waiting', async () => (await liveKeys()).length >= FIRST_BURST);
     await new Promise((r) => setTimeout(r, 300));
     process.kill(-before, 'SIGKILL');
@@ -77,7 +48,7 @@ describe('Kamailio killed in the middle of a burst', () => {
     const rpc = new KamailioRpc(pbx.evapi);
     await until('registrations given back', async () => (await rpc.call('ul.lookup', ['location', '101']).catch(() => null)) !== null, 10_000);
 
-    const second = burst(SECOND_BURST, 1000, 1);
+    const second = phones.trunkCalls(1, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: SECOND_BURST, rate: 5, talkMs: 1000 });
     const [firstResult, secondResult] = await Promise.all([first.done, second.done]);
     for (const phone of answering) await phone.stop();
     // Talking calls went on through rtpengine; the two waiting callers were dropped with Kamailio.

@@ -8,8 +8,9 @@ import { createRedis, type LeadlineRedis } from '../../src/adapters/redis/create
 import type { Config } from '../../src/config/config-schema.js';
 import { Phones } from '../helpers/phones.js';
 import { startServiceChild, type ServiceChild } from '../helpers/service-child.js';
-import { startSipp, type SippRun } from '../helpers/sipp.js';
-import { COMPANY_NUMBER, portPlan, testConfig, TRUNK_IP, writeDialplans, type TestPbx } from '../helpers/test-pbx.js';
+import type { SippRun } from '../helpers/sipp.js';
+import { until } from '../helpers/until.js';
+import { COMPANY_NUMBER, portPlan, testConfig, writeDialplans, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * The service is killed (SIGKILL) in the middle of a burst: phones talking, callers
@@ -55,16 +56,6 @@ function pidOf(name: 'kamailio' | 'rtpengine'): number {
   return Number(readFileSync(join(config.paths.runDir, `${name}.pid`), 'utf8').trim());
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see ${logFile})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('SIGKILL of the service in the middle of a burst', () => {
   it('restarts by itself on the daemons left running, and every call ends with one record and one recording', async () => {
     const pbx = {
@@ -80,27 +71,10 @@ describe('SIGKILL of the service in the middle of a burst', () => {
     const rtpenginePid = pidOf('rtpengine');
 
     // More callers than managers: four talk, the others wait in line.
-    const trunk = startSipp({
-      scenario: 'uac-call.xml',
-      remote: `127.0.0.1:${pbx.ports.sip}`,
-      localIp: TRUNK_IP,
-      localPort: pbx.ports.trunk,
-      mediaPort: pbx.ports.media(9),
-      service: COMPANY_NUMBER,
-      vars: { caller: '79161234567' },
-      calls: CALLS,
-      rate: 5,
-      limit: CALLS,
-      pauseMs: TALK_MS,
-      traceErr: true,
-      timeoutMs: 90_000,
-    });
+    const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
     // Killed once every call was routed (a route request in flight at the kill is the
     // known gap: docs/operations.md). A moment for the last decision to reach Kamailio.
-    await until('four calls talking and the others waiting', async () => {
-      const live = await redis.keys(`${config.redis.keyPrefix}call:*`);
-      return live.length >= CALLS;
-    });
+    await until('four calls talking and the others waiting', async () => (await redis.keys(`${config.redis.keyPrefix}call:*`)).length >= CALLS, 60_000, logFile);
     await new Promise((r) => setTimeout(r, 300));
     await service!.kill();
     service = null;

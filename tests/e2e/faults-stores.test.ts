@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Phones } from '../helpers/phones.js';
 import { PrivateRedis } from '../helpers/private-redis.js';
-import { startSipp } from '../helpers/sipp.js';
-import { COMPANY_NUMBER, startTestPbx, TRUNK_IP, type TestPbx } from '../helpers/test-pbx.js';
+import { until } from '../helpers/until.js';
+import { COMPANY_NUMBER, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
 /**
  * Redis is killed (SIGKILL, AOF on) and started again in the middle of a burst: four
@@ -29,16 +29,6 @@ afterAll(async () => {
   await redisServer.destroy();
 }, 60_000);
 
-async function until<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see ${pbx.logFile})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('Redis restarted in the middle of a burst', () => {
   it('loses no call: one record per call, one recording per answered call, no live call left', async () => {
     const phones = new Phones(pbx);
@@ -47,21 +37,7 @@ describe('Redis restarted in the middle of a burst', () => {
     for (const extension of pbx.extensions) answering.push(await phones.answer(extension, 'echo', CALLS));
     const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
 
-    const trunk = startSipp({
-      scenario: 'uac-call.xml',
-      remote: `127.0.0.1:${pbx.ports.sip}`,
-      localIp: TRUNK_IP,
-      localPort: pbx.ports.trunk,
-      mediaPort: pbx.ports.media(9),
-      service: COMPANY_NUMBER,
-      vars: { caller: '79161234567' },
-      calls: CALLS,
-      rate: 5,
-      limit: CALLS,
-      pauseMs: TALK_MS,
-      traceErr: true,
-      timeoutMs: 90_000,
-    });
+    const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
     await until('four calls talking and four waiting', async () => (await liveKeys()).length >= CALLS);
     await new Promise((r) => setTimeout(r, 300));
     await redisServer.kill();

@@ -74,7 +74,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     scores: stores.scores,
     calls,
     clients: stores.clients,
-    crmOwnerOf: stores.leads ? crmOwnerLookup(stores.leads, config.phone.defaultRegion) : undefined,
+    crmOwnerOf: stores.leads ? crmOwnerLookup(stores.leads, config.phone.defaultRegion, log) : undefined,
     trunkRoute: (number) => trunkRoute(config, number, false),
     missed,
     queue,
@@ -158,10 +158,18 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
 
 export type Services = ReturnType<typeof composeServices>;
 
-/** A caller's owner in the CRM: his number as E.164, then the newest lead with an owner. */
-function crmOwnerLookup(leads: LeadStore, defaultRegion: string): (callerNumber: string) => Promise<string | null> {
+/**
+ * A caller's owner in the CRM: his number as E.164, then the newest lead with an owner.
+ * The leads live in PostgreSQL: while it is down the call is routed without the owner
+ * (to the group) rather than refused.
+ */
+function crmOwnerLookup(leads: LeadStore, defaultRegion: string, log: Logger): (callerNumber: string) => Promise<string | null> {
   return async (callerNumber) => {
     const phone = toE164(callerNumber, defaultRegion);
-    return phone ? leads.ownerOf(phone) : null;
+    if (!phone) return null;
+    return leads.ownerOf(phone).catch((err: unknown) => {
+      log.warn({ err }, 'lead owner not looked up (database unavailable): routed without the sticky step');
+      return null;
+    });
   };
 }

@@ -59,6 +59,8 @@ export interface TestPbxOptions {
   dialplans?: Record<string, string>;
   /** A Redis of the test's own (one it restarts); the host's by default. */
   redisUrl?: string;
+  /** A PostgreSQL of the test's own (one it stops); the host's by default. */
+  postgresUrl?: string;
   name: string;
 }
 
@@ -108,7 +110,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     http: { host: '127.0.0.1', port: ports.http },
     api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
     redis: { keyPrefix: `e2e:${opts.name}:${run}:`, ...(opts.redisUrl ? { url: opts.redisUrl } : {}) },
-    postgres: { url: TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
+    postgres: { url: opts.postgresUrl ?? TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
     rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
     kamailio: { evapiPort: ports.evapi, children: 4, sharedMemoryMb: 128, maxCallsPerSecond: opts.maxCallsPerSecond ?? 400 },
     routing: {

@@ -13,7 +13,10 @@ export class CallIdGuard implements CallIdClaims {
   ) {}
 
   async claim(callId: string): Promise<boolean> {
-    const [fresh, stored] = await Promise.all([this.claims.claim(callId), this.stored?.hasCall(callId) ?? false]);
-    return fresh && !stored;
+    // PostgreSQL down: the day-long claim still refuses every recent collision, and
+    // calls keep being routed instead of refused for as long as the outage lasts.
+    const stored = this.stored?.hasCall(callId).catch(() => false) ?? false;
+    const [fresh, found] = await Promise.all([this.claims.claim(callId), stored]);
+    return fresh && !found;
   }
 }

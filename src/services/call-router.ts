@@ -41,11 +41,15 @@ export class CallRouter {
     this.extensions = new Set(deps.config.managers.map((m) => m.extension));
   }
 
-  async decide(request: NewCallRequest): Promise<RoutingDecision> {
+  /**
+   * `resumed`: the request of a call Kamailio kept suspended after the process it asked
+   * died unanswered (found at reconciliation): the Call-ID is claimed already, by this call.
+   */
+  async decide(request: NewCallRequest, { resumed = false } = {}): Promise<RoutingDecision> {
     const startedAt = performance.now();
     const intent = classifyCall({ source: request.source, fromUser: request.fromUser, dialled: request.dialled }, { extensions: this.extensions });
     const decision = await this.deps.queue.run(request.callId, async () =>
-      (await this.deps.callIds.claim(request.callId)) ? this.decideIntent(request, intent) : this.refuseCollision(request),
+      resumed || (await this.deps.callIds.claim(request.callId)) ? this.decideIntent(request, intent) : this.refuseCollision(request),
     );
     if (decision.action !== 'reject') this.announce(request.callId);
     const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;

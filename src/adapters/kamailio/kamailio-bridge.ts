@@ -56,7 +56,7 @@ export class KamailioBridge {
 
   /** A route request found suspended in Kamailio that no process answered (the one asked died). */
   async routeAgain(request: NewCallRequest & { transaction: Transaction }): Promise<void> {
-    this.send(request.callId, request.transaction, await this.deps.router.decide(request));
+    this.send(request.callId, request.transaction, await this.deps.router.decide(request, { resumed: true }));
   }
 
   /** Asks Kamailio to ring the manager and REFER him to the client (click-to-call). False when disconnected. */

@@ -62,7 +62,7 @@ function restartedProcess(before: FakeServices, edge: FakeEdge, heartbeat: FakeH
     heartbeat,
     mediaTimes: async (callId) => media.times?.get(callId) ?? null,
     routeAgain: async (request: NonNullable<DialogView['request']>) => {
-      const decision = await after.router.decide(request);
+      const decision = await after.router.decide(request, { resumed: true });
       resumed.push(`${request.callId} ${decision.action}`);
     },
     mediaUp: async (callId) => media.up?.has(callId) ?? false,
@@ -208,6 +208,8 @@ describe('reconciliation after the service was away', () => {
       receivedAt,
       transaction: { tindex: 7, tlabel: 9 },
     });
+    // The dead process had claimed the Call-ID before it died.
+    expect(await s.stores.callIds.claim('in-flight')).toBe(true);
     edge.dialogs.set('in-flight', { state: 'early', answeredAt: null, request: request('in-flight', Date.now() - 5000) });
     edge.dialogs.set('just-now', { state: 'early', answeredAt: null, request: request('just-now', Date.now()) });
     const { resumed, reconciliation, after } = restartedProcess(s, edge, new FakeHeartbeat(Date.now() - 4000));

@@ -63,6 +63,16 @@ export async function startEmbeddedDaemons(opts: {
   return { rtpengine, kamailio, adopted: false };
 }
 
+/**
+ * The first check at start-up, before anything is opened, so a taken port is reported
+ * at once: unless this install's own daemons hold them (left by a killed run), which
+ * startEmbeddedDaemons adopts or stops, checking again after.
+ */
+export async function checkPortsUnlessLeftRunning(config: Config, binaries: { kamailio: string; rtpengine: string }, kamailioCfg: string): Promise<void> {
+  const left = findLeftDaemon(rtpenginePidfile(config), binaries.rtpengine, rtpenginePidfile(config)) ?? findLeftDaemon(kamailioPidfile(config), binaries.kamailio, kamailioCfg);
+  if (!left) await checkDaemonPortsFree(config);
+}
+
 function previousText(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');

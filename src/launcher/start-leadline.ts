@@ -36,7 +36,7 @@ import { startRecordings, startWebhooks, workPlacement } from './compose-roles.j
 import { openSharedStores } from './shared-stores.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import type { Daemon } from './daemon.js';
-import { startEmbeddedDaemons } from './embedded-daemons.js';
+import { checkPortsUnlessLeftRunning, startEmbeddedDaemons } from './embedded-daemons.js';
 import { startReconciliation } from './start-reconciliation.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
@@ -74,6 +74,9 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const embedded = config.daemons.mode === 'embedded';
     const binaries = embedded ? { kamailio: requireBinary('kamailio', 'kamailio'), rtpengine: requireBinary('rtpengine', 'rtpengine-daemon') } : null;
     await requirePortFree({ what: 'HTTP', host: config.http.host, port: config.http.port, protocol: 'tcp', setting: 'http.port' });
+    const runDir = resolve(config.paths.runDir);
+    const kamailioCfg = resolve(config.daemons.kamailioConfigOut ?? resolve(runDir, 'kamailio.cfg'));
+    if (binaries) await checkPortsUnlessLeftRunning(config, binaries, kamailioCfg);
 
     const redis = await createRedis(config.redis.url);
     cleanup.push(async () => void redis.disconnect());
@@ -82,10 +85,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const scenarios = await loadScenarios(config, log.child({ component: 'scenarios' }));
     cleanup.push(async () => scenarios.stop());
 
-    const runDir = resolve(config.paths.runDir);
     makePrivateDir(runDir);
     makePrivateDir(resolve(config.paths.spoolDir));
-    const kamailioCfg = resolve(config.daemons.kamailioConfigOut ?? resolve(runDir, 'kamailio.cfg'));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
     const kamailioCfgText = renderKamailioConfig(config);
 

@@ -97,7 +97,7 @@ describe('PostgreSQL stopped in the middle of a burst', () => {
   it('keeps routing while it is down, and afterwards every call has one record and one recording', async () => {
     const { phones, answering } = await answeringPhones(pbx, CALLS);
     const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
-    const trunk = phones.burstFromTrunk({ calls: CALLS, talkMs: TALK_MS });
+    const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
     await until('four calls talking and four waiting', async () => (await liveKeys()).length >= CALLS);
     await new Promise((r) => setTimeout(r, 300));
     postgres.stop();

@@ -49,6 +49,24 @@ async function answeringPhones(pbx: TestPbx, calls: number) {
   return { phones, answering };
 }
 
+/**
+ * Four calls talking and four waiting, then `fault` (which also waits for what should
+ * happen while the store is away), then every offered call answered with nothing lost.
+ */
+async function burstThrough(pbx: TestPbx, fault: () => Promise<void>): Promise<void> {
+  const { phones, answering } = await answeringPhones(pbx, CALLS);
+  const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
+  const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
+  await until('four calls talking and four waiting', async () => (await liveKeys()).length >= CALLS);
+  await new Promise((r) => setTimeout(r, 300));
+  await fault();
+  const offered = await trunk.done;
+  for (const phone of answering) await phone.stop();
+  expect(offered.stats?.created).toBe(CALLS);
+  expect(offered.stats?.successful).toBe(CALLS);
+  await expectNothingLost(pbx, CALLS);
+}
+
 describe('Redis restarted in the middle of a burst', () => {
   const redisServer = new PrivateRedis(BASE_PORT + 979);
   let pbx: TestPbx;
@@ -62,22 +80,12 @@ describe('Redis restarted in the middle of a burst', () => {
   }, 60_000);
 
   it('loses no call: one record per call, one recording per answered call, no live call left', async () => {
-    const { phones, answering } = await answeringPhones(pbx, CALLS);
-    const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
-
-    const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
-    await until('four calls talking and four waiting', async () => (await liveKeys()).length >= CALLS);
-    await new Promise((r) => setTimeout(r, 300));
-    await redisServer.kill();
-    // The talking calls hang up while Redis is down.
-    await new Promise((r) => setTimeout(r, TALK_MS));
-    await redisServer.start();
-
-    const offered = await trunk.done;
-    for (const phone of answering) await phone.stop();
-    expect(offered.stats?.created).toBe(CALLS);
-    expect(offered.stats?.successful).toBe(CALLS);
-    await expectNothingLost(pbx, CALLS);
+    await burstThrough(pbx, async () => {
+      await redisServer.kill();
+      // The talking calls hang up while Redis is down.
+      await new Promise((r) => setTimeout(r, TALK_MS));
+      await redisServer.start();
+    });
   }, 150_000);
 });
 
@@ -95,20 +103,11 @@ describe('PostgreSQL stopped in the middle of a burst', () => {
   }, 60_000);
 
   it('keeps routing while it is down, and afterwards every call has one record and one recording', async () => {
-    const { phones, answering } = await answeringPhones(pbx, CALLS);
-    const liveKeys = () => pbx.redis.keys(`${pbx.config.redis.keyPrefix}call:*`);
-    const trunk = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: CALLS, rate: 5, talkMs: TALK_MS });
-    await until('four calls talking and four waiting', async () => (await liveKeys()).length >= CALLS);
-    await new Promise((r) => setTimeout(r, 300));
-    postgres.stop();
-    // The talking calls hang up and the waiting ones are answered while PostgreSQL is down.
-    await new Promise((r) => setTimeout(r, 2 * TALK_MS + 2000));
-    postgres.start();
-
-    const offered = await trunk.done;
-    for (const phone of answering) await phone.stop();
-    expect(offered.stats?.created).toBe(CALLS);
-    expect(offered.stats?.successful).toBe(CALLS);
-    await expectNothingLost(pbx, CALLS);
+    await burstThrough(pbx, async () => {
+      postgres.stop();
+      // The talking calls hang up and the waiting ones are answered while PostgreSQL is down.
+      await new Promise((r) => setTimeout(r, 2 * TALK_MS + 2000));
+      postgres.start();
+    });
   }, 150_000);
 });

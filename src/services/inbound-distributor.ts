@@ -8,6 +8,7 @@ import { markOffered, markSuspended, nextStep, planStep, startProgress, type Cal
 import { chooseOffer, type OfferContext } from '../core/routing/choose-offer.js';
 import { recordOffer, initialScore } from '../core/routing/answer-score.js';
 import { localDate, openStateAt } from '../core/scenarios/business-hours.js';
+import { closedReason } from '../core/scenarios/closed-reason.js';
 import type { GroupStep, Scenario, Step, StickyStep } from '../core/scenarios/scenario-schema.js';
 import type { CallLedger } from './call-ledger.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -87,7 +88,7 @@ export class InboundDistributor {
     const sticky = await this.clientManagerFor(scenario, call.callerNumber, now);
     const started = { ...call, progress: startProgress(scenario, now, sticky) };
     const open = openStateAt(scenario, new Date(now));
-    if (!open.open) return this.afterHours(started, scenario, open.reason === 'holiday' ? 'a holiday' : 'outside business hours');
+    if (!open.open) return this.afterHours(started, scenario, closedReason(scenario, open));
     return this.advance(started, scenario, now, false);
   }
 
@@ -344,7 +345,7 @@ export class InboundDistributor {
   private afterHours(call: LiveCall, scenario: Scenario, why: string): Promise<{ call: LiveCall; decision: RoutingDecision }> {
     const action = scenario.afterHours;
     const now = call.startedAt;
-    this.deps.log.info({ callId: call.callId, scenario: scenario.name, action: action.action, why }, 'line closed: after-hours action');
+    this.deps.log.info({ callId: call.callId, scenario: scenario.name, action: action.action, why }, `line closed, ${action.action}: ${why}`);
     switch (action.action) {
       case 'forward': {
         const target = this.deps.trunkRoute(action.to);
@@ -352,10 +353,10 @@ export class InboundDistributor {
         return this.settled(forwarded, { action: 'route', targets: [target] }, now);
       }
       case 'hangup':
-        return this.settled({ ...call, rejected: { code: 480, reason: `closed: ${why}` } }, reject(480), now);
+        return this.settled({ ...call, rejected: { code: 480, reason: why } }, reject(480), now);
       case 'voicemail': {
         // No voicemail box yet: the nearest real thing is a callback task for the morning.
-        const missed = missedLiveCall(call, `closed: ${why}${scenario.missed.callback ? '; a callback task was created' : ''}`);
+        const missed = missedLiveCall(call, `${why}${scenario.missed.callback ? '; a callback task was created' : ''}`);
         this.deps.missed.report(missed, scenario);
         return this.settled(missed, reject(480), now);
       }

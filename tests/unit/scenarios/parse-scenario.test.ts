@@ -26,8 +26,15 @@ function problemsOf(text: string): string[] {
 }
 
 describe('parseScenario', () => {
-  it('reads the demo dial plan, mapping snake_case to camelCase', () => {
+  it('reads the demo dial plan: open around the clock, so the first call works at any hour', () => {
     const s = parseScenario(readFileSync('dialplans/main-line.yaml', 'utf8'), 'dialplans/main-line.yaml');
+    expect(s.name).toBe('main-line');
+    expect(s.hours).toBeNull();
+    expect(s.holidays).toEqual([]);
+  });
+
+  it('reads the office-hours example, mapping snake_case to camelCase', () => {
+    const s = parseScenario(readFileSync('dialplans/office-hours.yaml.example', 'utf8'), 'dialplans/office-hours.yaml.example');
     expect(s.name).toBe('main-line');
     expect(s.numbers).toEqual(['+74951234567']);
     expect(s.hours?.mon).toEqual([{ from: 540, to: 1140 }]);

@@ -37,7 +37,8 @@ describe('after hours', () => {
       await s.register('101', '102');
       expect(await s.inbound('a')).toEqual({ action: 'reject', code: 480, reason: 'Temporarily Unavailable' });
       await s.flush();
-      expect(s.recordOf('a')).toMatchObject({ disposition: 'failed', sipCode: 480, reason: 'closed: outside business hours', attempts: [] });
+      expect(s.recordOf('a')).toMatchObject({ disposition: 'failed', sipCode: 480, attempts: [] });
+      expect(s.recordOf('a')?.reason).toMatch(/^after hours: the line is open Mon-Fri 09:00-19:00 Europe\/Moscow; the call came (Wed 2026-03-04 20:00|Wed 2026-03-04 08:59|Sat 2026-03-07 12:00) Europe\/Moscow$/);
       expect((await s.state('101')).ringingFor).toBeNull();
       expect(s.stores.callbacks.tasks).toEqual([]);
       expect(s.eventsNamed('call.missed')).toEqual([]);
@@ -49,7 +50,7 @@ describe('after hours', () => {
     const s = at(HOLIDAY);
     await s.register('101');
     expect(await s.inbound('a')).toMatchObject({ action: 'reject', code: 480 });
-    expect(s.recordOf('a')?.reason).toBe('closed: a holiday');
+    expect(s.recordOf('a')?.reason).toBe('a holiday: the line is closed all day on 2026-03-10 (Europe/Moscow)');
   });
 
   it('forward: sends the call out through the trunk to the given number, keeping the client\'s caller ID', async () => {
@@ -71,7 +72,7 @@ describe('after hours', () => {
     await s.flush();
     const record = s.recordOf('a')!;
     expect(record).toMatchObject({ disposition: 'missed', sipCode: 480, attempts: [] });
-    expect(record.reason).toMatch(/^closed: a holiday/);
+    expect(record.reason).toBe('a holiday: the line is closed all day on 2026-03-10 (Europe/Moscow); a callback task was created');
     expect(s.stores.callbacks.tasks).toEqual([expect.objectContaining({ callId: 'a', scenario: 'sales-line', clientNumber: CLIENT, manager: '101' })]);
     expect(s.eventsNamed('call.missed')).toEqual([expect.objectContaining({ callId: 'a', callbackManager: '101' })]);
   });
@@ -97,7 +98,7 @@ describe('after hours', () => {
     });
     expect(await s.inbound('a')).toMatchObject({ action: 'reject', code: 480 });
     await s.flush();
-    expect(s.recordOf('a')).toMatchObject({ disposition: 'missed', reason: 'closed: a holiday' });
+    expect(s.recordOf('a')).toMatchObject({ disposition: 'missed', reason: 'a holiday: the line is closed all day on 2026-03-10 (UTC)' });
     expect(s.stores.callbacks.tasks).toEqual([]);
     expect(s.eventsNamed('call.missed')).toHaveLength(1);
   });

@@ -53,7 +53,7 @@ export interface AppDeps {
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
   sessions?: SessionRevocations;
   logger?: Logger;
-  /** Requests per minute per client IP on everything but /healthz. */
+  /** Requests per minute per client IP on everything but the probes (/livez, /readyz, /healthz). */
   rateLimitPerMinute?: number;
   healthCheckTimeoutMs?: number;
 }

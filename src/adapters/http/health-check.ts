@@ -1,4 +1,4 @@
-/** One component /healthz asks about (postgres, redis, kamailio ...). */
+/** One component /readyz (and /healthz) asks about (postgres, redis, kamailio ...). */
 export interface HealthCheck {
   name: string;
   check(): Promise<HealthResult>;
@@ -6,6 +6,6 @@ export interface HealthCheck {
 
 export interface HealthResult {
   ok: boolean;
-  /** Why it is down, in a few words; shown in the /healthz body. */
+  /** Why it is down, in a few words; shown in the /readyz body. */
   detail?: string;
 }

@@ -38,6 +38,8 @@ import { WorkerSupervisor } from './worker-supervisor.js';
 import type { Daemon } from './daemon.js';
 import { checkPortsUnlessLeftRunning, startEmbeddedDaemons } from './embedded-daemons.js';
 import { startReconciliation } from './start-reconciliation.js';
+import { startMetrics } from './start-metrics.js';
+import { timedRouter } from '../adapters/metrics/timed-router.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 
 export interface RunningLeadline {
@@ -117,8 +119,10 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const here = workPlacement(config, role);
     const webhooks = await startWebhooks({ config, db, events: services.events, log: log.child({ component: 'webhooks' }), runWorker: here.webhookWorker, cleanup });
     const recordings = await startRecordings({ config, db, events: services.events, log: log.child({ component: 'recordings' }), runWorker: here.recordingWorker, routesCalls: true, cleanup });
+    const metrics = startMetrics({ config, db, events: services.events, routing: services.console, log: log.child({ component: 'metrics' }) }, cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
-    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router: services.router, events: services.callEvents, registrations: services.registrations });
+    const router = timedRouter(services.router, metrics);
+    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
     const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, log: log.child({ component: 'reconciliation' }) });
@@ -150,6 +154,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
           }
         : undefined,
       kpi,
+      metrics: metrics.registry,
       callBrowser: new CallBrowser({
         callStore,
         recordings: recordings?.index,

@@ -21,6 +21,8 @@ import { kpiRoutes } from './routes/kpi.js';
 import type { KpiDesk } from '../../services/kpi-report.js';
 import type { CallBrowsing } from '../../services/call-browser.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import type { Registry } from 'prom-client';
 import { leadsRoutes } from './routes/leads.js';
 import { clickToCallRoutes, type ClickToCallPort } from './routes/click-to-call.js';
 import { routingRoutes } from './routes/routing.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   leads?: LeadDesk;
   /** Webhook deliveries and endpoints (dead letters, replay, enable); without it those routes do not exist. */
   webhooks?: WebhookAdmin;
+  /** Prometheus metrics (GET /metrics, with a token); without it the route does not exist. */
+  metrics?: Registry;
   /** Call recordings (list, audio with Range, audit); without it those routes do not exist. */
   recordings?: RecordingLibrary;
   /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
@@ -88,6 +92,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(sessionRoutes, { console: deps.config.console, sessions });
   app.register(webConsolePlugin, { webDir: deps.config.console.webDir });
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
+  if (deps.metrics) app.register(metricsRoutes, { registry: deps.metrics });
   app.register(callsRoutes, { callStore: deps.callStore });
   if (deps.routing) app.register(routingRoutes, { routing: deps.routing });
   if (deps.board) {

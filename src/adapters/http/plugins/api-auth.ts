@@ -158,8 +158,9 @@ function isApiRequest(request: FastifyRequest): boolean {
   return isApiPath(path) || isApiPath(route);
 }
 
+/** /metrics needs a token as the API does: its figures describe the business. */
 function isApiPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/');
+  return path === '/api' || path.startsWith('/api/') || path === '/metrics';
 }
 
 function digest(value: string): Buffer {

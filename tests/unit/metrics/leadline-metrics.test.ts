@@ -51,3 +51,19 @@ describe('leadline metrics', () => {
     expect(text).not.toContain('leadline_managers{status="available"}');
   });
 });
+
+describe('the Grafana dashboard in docs/', () => {
+  it('asks only for metrics the service exports', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dashboard = JSON.parse(readFileSync('docs/grafana-dashboard.json', 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const noSource = async () => [];
+    const metrics = createLeadlineMetrics(
+      { managerStatuses: noSource, waitingCalls: noSource, webhookDeliveries: noSource, recordings: noSource, queueDepths: noSource },
+      silent,
+    );
+    const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((m) => m.name));
+    const asked = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\bleadline_\w+/g)].map((m) => m[0])));
+    expect(asked.length).toBeGreaterThan(10);
+    for (const name of asked) expect(exported.has(name.replace(/_(bucket|sum|count)$/, '')), name).toBe(true);
+  });
+});

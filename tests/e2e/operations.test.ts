@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrmStandIn } from '../helpers/crm-stand-in.js';
 import { Phones, callIdOf, finalCodeOf } from '../helpers/phones.js';
@@ -5,8 +6,8 @@ import { API_TOKEN, TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test
 import { waitFor } from '../helpers/webhook-receiver.js';
 
 /**
- * /metrics and the probes on a running PBX (real Kamailio, rtpengine, Redis, PostgreSQL,
- * sipp): the counters move by exactly the calls made.
+ * Operating a running PBX (real Kamailio, rtpengine, Redis, PostgreSQL, sipp): the
+ * probes, /metrics (counters move by exactly the calls made) and the operator CLI.
  */
 let pbx: TestPbx;
 let phones: Phones;
@@ -82,12 +83,97 @@ describe('metrics', () => {
     await expect.poll(() => moved('leadline_webhook_deliveries', { endpoint: 'crm', status: 'delivered' })).toBe(2);
 
     const after = await scrape();
-    expect(value(after, 'leadline_webhook_deliveries', { endpoint: 'crm', status: 'dead' })).toBe(0);
+    expect(value(after, 'leadline_webhook_deliveries', { endpoint: 'crm', status: 'dead' })).toBe(value(before, 'leadline_webhook_deliveries', { endpoint: 'crm', status: 'dead' }));
     expect(value(after, 'leadline_queue_jobs', { queue: 'webhooks' })).toBe(0);
     expect(value(after, 'leadline_waiting_calls', { scenario: 'test-line' })).toBe(0);
     // Both managers are known to the live state, whatever their status after the calls.
     const managers = [...after.matchAll(/^leadline_managers\{status="(\w[\w-]*)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[2]), 0);
     expect(managers).toBe(2);
     expect(after).toMatch(/^leadline_nodejs_eventloop_lag_seconds \d/m);
+  });
+});
+
+/** `npm run cli -- ...` as an operator runs it, against this PBX's API. */
+function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'src/cli/operator-cli.ts', ...args],
+      { env: { ...process.env, LEADLINE_URL: pbx.httpUrl, LEADLINE_TOKEN: API_TOKEN }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: stdout, err: stderr }),
+    );
+  });
+}
+
+/** The rows of a CLI table as objects keyed by its header. */
+function rows(out: string): Record<string, string>[] {
+  const [head, ...lines] = out.trimEnd().split('\n');
+  const starts = [...head!.matchAll(/\S+(?: \S+)*/g)].map((m) => m.index);
+  const names = [...head!.matchAll(/\S+(?: \S+)*/g)].map((m) => m[0]);
+  return lines.map((l) => Object.fromEntries(names.map((n, i) => [n, l.slice(starts[i], starts[i + 1]).trim()])));
+}
+
+describe('operator CLI', () => {
+  it('shows who is online and on which call', async () => {
+    expect((await phones.register('101')).exitCode).toBe(0);
+    const talking = await phones.answer('101', 'echo');
+    const caller = phones.callFromTrunk({ talkMs: 15_000 }); // long enough for a few CLI runs (each starts tsx)
+    const callId = callIdOf(caller, TRUNK_IP);
+    await expect
+      .poll(async () => rows((await cli('online')).out).find((r) => r.EXT === '101'), { timeout: 15_000, interval: 300 })
+      .toMatchObject({ EXT: '101', STATUS: 'on-call', CALL: callId });
+    const all = rows((await cli('managers')).out);
+    expect(all.map((r) => r.EXT)).toEqual(['101', '102']);
+    expect((await caller.done).exitCode).toBe(0);
+    await talking.stop();
+    await phones.unregisterAll();
+    await expect.poll(async () => (await cli('online')).out.trim(), { timeout: 15_000, interval: 300 }).toBe('Nobody is online.');
+  });
+
+  it('lists a failed webhook delivery and replays it', async () => {
+    let refuse = true;
+    crm.receiver.route('/crm', () => (refuse ? { status: 400, body: '{"error":"unknown lead"}' } : { status: 200 }));
+    try {
+      expect((await phones.register('102')).exitCode).toBe(0);
+      const echo = await phones.answer('102', 'echo');
+      const caller = phones.callFromTrunk({ talkMs: 300 });
+      expect((await caller.done).exitCode).toBe(0);
+      await echo.stop();
+      const callId = callIdOf(caller, TRUNK_IP);
+
+      let failed: Record<string, string> | undefined;
+      await expect
+        .poll(async () => (failed = rows((await cli('webhooks', 'list', '--status', 'failed')).out).find((r) => r.CALL === callId)), { timeout: 15_000, interval: 300 })
+        .toMatchObject({ ENDPOINT: 'crm', EVENT: 'call.ended', STATUS: 'failed', 'LAST ERROR': expect.stringContaining('400') });
+
+      refuse = false;
+      const received = crm.receiver.at('/crm').length;
+      const replay = await cli('webhooks', 'replay', failed!.ID!);
+      expect(replay, replay.err).toMatchObject({ code: 0 });
+      expect(replay.out).toContain(`Delivery ${failed!.ID}`);
+      await waitFor('the replayed delivery', () => crm.receiver.at('/crm').length === received + 1);
+      await expect.poll(async () => rows((await cli('webhooks', 'list', '--status', 'delivered')).out).find((r) => r.ID === failed!.ID)?.STATUS).toBe('delivered');
+
+      const again = await cli('webhooks', 'replay', failed!.ID!);
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/is delivered: only failed and dead deliveries are replayed/);
+    } finally {
+      crm.receiver.route('/crm', () => ({ status: 200 }));
+      await phones.unregisterAll();
+    }
+  });
+
+  it('checks a configuration without starting, naming a bad environment variable', async () => {
+    const good = await cli('config', 'check', '--config', 'config/leadline.yaml');
+    expect(good).toMatchObject({ code: 0 });
+    expect(good.out).toMatch(/^config\/leadline\.yaml: valid \(3 managers/m);
+    expect(good.out).toMatch(/^dialplans: 1 dial plans valid \(main-line\)$/m);
+    const bad = await new Promise<{ code: number; err: string }>((resolve) =>
+      execFile('npx', ['tsx', 'src/cli/operator-cli.ts', 'config', 'check'], { env: { ...process.env, LEADLINE_HTTP__PORT: 'eighty' } }, (error, _out, err) =>
+        resolve({ code: error ? Number(error.code) : 0, err }),
+      ),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('LEADLINE_HTTP__PORT (environment): http.port');
   });
 });

@@ -85,6 +85,10 @@ loadmodule "rtjson.so"
 loadmodule "cfgutils.so"
 # rtjson rewrites From (the company caller ID on outbound calls) through uac.
 loadmodule "uac.so"
+# Registering trunks: uac_reg reads its accounts from a db_text table the service
+# writes into the run directory; rtimer reports their state to the service.
+loadmodule "db_text.so"
+loadmodule "rtimer.so"
 # Per-module log levels: evapi logs every message it receives at NOTICE.
 loadmodule "debugger.so"
 loadmodule "statistics.so"
@@ -102,6 +106,17 @@ modparam("rr", "append_fromtag", 1)
 modparam("uac", "restore_mode", "auto")
 modparam("uac", "rr_from_store_param", "lf")
 modparam("uac", "rr_to_store_param", "lt")
+modparam("uac", "reg_db_url", "text://{{TRUNK_REG_DB}}")
+modparam("uac", "reg_contact_addr", "{{SIP_LISTEN}}:{{SIP_PORT}}")
+modparam("uac", "reg_timer_interval", 5)
+modparam("uac", "reg_retry_interval", 10)
+modparam("uac", "reg_keep_callid", 1)
+# uac_reg_request_to() fills these from a trunk's account for uac_auth().
+modparam("uac", "auth_username_avp", "$avp(trunk_auth_user)")
+modparam("uac", "auth_password_avp", "$avp(trunk_auth_pass)")
+modparam("uac", "auth_realm_avp", "$avp(trunk_auth_realm)")
+modparam("rtimer", "timer", "name=trunk_status;interval=5;mode=1;")
+modparam("rtimer", "exec", "timer=trunk_status;route=TRUNK_STATUS")
 modparam("registrar", "max_expires", 3600)
 modparam("registrar", "min_expires", 30)
 modparam("usrloc", "timer_interval", 10)
@@ -112,7 +127,11 @@ modparam("auth", "one_time_nonce", 1)
 # HA1 hashes pushed by the service when it connects; never plaintext passwords.
 modparam("htable", "htable", "credentials=>size=8;autoexpire=0;")
 modparam("htable", "htable", "trunks=>size=4;autoexpire=0;")
-# Per trunk address: its calls-per-second and concurrent-call limits.
+# Registering trunks, by the Contact user registered for them: name, number, provider
+# address; and by provider domain, the Contact user (to answer its digest challenges).
+modparam("htable", "htable", "reg_trunks=>size=4;autoexpire=0;")
+modparam("htable", "htable", "reg_trunk_domains=>size=4;autoexpire=0;")
+# Per trunk name: its calls-per-second and concurrent-call limits.
 modparam("htable", "htable", "trunk_limits=>size=4;autoexpire=0;")
 # Failed digest attempts per "ip:ADDR" and "user:NAME"; an entry lapses after the
 # window passes without a new failure.
@@ -129,7 +148,7 @@ modparam("pipelimit", "reply_code", 503)
 modparam("pipelimit", "reply_reason", "Overloaded")
 modparam("dialog", "enable_stats", 1)
 modparam("dialog", "default_timeout", 14400)
-# Concurrent calls per trunk (the value is its address).
+# Concurrent calls per trunk (the value is its name).
 modparam("dialog", "profiles_with_value", "trunk_calls")
 # Click-to-call: the manager's phone sees this caller, then is REFERred to the client.
 modparam("dialog", "bridge_controller", "sip:click-to-call@{{SIP_DOMAIN}}")
@@ -168,9 +187,32 @@ request_route {
 	route(ASK_SERVICE);
 }
 
+# A call on a trunk's registration: sent to the Contact user registered for it, and
+# from the provider's address when one is configured. The dialled number is the To
+# user when it is one, else the trunk's own number.
+route[REGISTERED_TRUNK_CALL] {
+	$var(reg) = $rU;
+	if ($sht(reg_trunks=>$var(reg)::address) != $null && $sht(reg_trunks=>$var(reg)::address) != $si) {
+		xlog("L_WARN", "INVITE for trunk registration $sht(reg_trunks=>$var(reg)::name) from $si, not the provider's address: not trusted\n");
+		return -1;
+	}
+	$var(trunk) = $sht(reg_trunks=>$var(reg)::name);
+	if ($tU =~ "^\+?[0-9]{2,20}$") {
+		$rU = $tU;
+	} else {
+		$rU = $sht(reg_trunks=>$var(reg)::number);
+	}
+	return 1;
+}
+
 # Drops malformed and flooding requests before any work is spent on them.
 route[REQINIT] {
+	# $var() outlives one message in this process: never act on a stale trunk.
+	$var(trunk) = "";
 	if ($sht(trunks=>$si) != $null) {
+		setflag(FLT_TRUNK);
+		$var(trunk) = $sht(trunks=>$si);
+	} else if (is_method("INVITE") && $rU != $null && $sht(reg_trunks=>$rU::name) != $null && route(REGISTERED_TRUNK_CALL)) {
 		setflag(FLT_TRUNK);
 	} else if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}}) {
 		setflag(FLT_CONTROLLER);
@@ -356,20 +398,20 @@ route[REGISTRAR] {
 }
 
 # Calls from a trunk stay within its own rate and concurrent-call limits (keyed
-# by its address, which the schema checked; the name is for the log).
+# by its name, which the schema checked).
 route[TRUNK_LIMITS] {
 	if (!is_method("INVITE") || !isflagset(FLT_TRUNK)) return;
-	$var(cps) = $sht(trunk_limits=>$si::cps);
-	$var(max_calls) = $sht(trunk_limits=>$si::calls);
-	if (!pl_check("trunk-$si", "TAILDROP", "$var(cps)")) {
-		xlog("L_WARN", "trunk $sht(trunks=>$si): more than $var(cps) calls/s, refused\n");
+	$var(cps) = $sht(trunk_limits=>$var(trunk)::cps);
+	$var(max_calls) = $sht(trunk_limits=>$var(trunk)::calls);
+	if (!pl_check("trunk-$var(trunk)", "TAILDROP", "$var(cps)")) {
+		xlog("L_WARN", "trunk $var(trunk): more than $var(cps) calls/s, refused\n");
 		append_to_reply("Retry-After: 1\r\n");
 		sl_send_reply("503", "Trunk Rate Limit");
 		exit;
 	}
-	get_profile_size("trunk_calls", "$si", "$var(calls)");
+	get_profile_size("trunk_calls", "$var(trunk)", "$var(calls)");
 	if ($var(calls) >= $var(max_calls)) {
-		xlog("L_WARN", "trunk $sht(trunks=>$si): $var(calls) calls in progress, its limit: refused\n");
+		xlog("L_WARN", "trunk $var(trunk): $var(calls) calls in progress, its limit: refused\n");
 		sl_send_reply("486", "Trunk Busy");
 		exit;
 	}
@@ -401,7 +443,7 @@ route[ASK_SERVICE] {
 	# The parties of the dialog: only they may send requests inside it.
 	$dlg_var(caller_ip) = $si;
 	if (isflagset(FLT_TRUNK)) {
-		set_dlg_profile("trunk_calls", "$si");
+		set_dlg_profile("trunk_calls", "$var(trunk)");
 		$var(source) = "trunk";
 	} else if (isflagset(FLT_CONTROLLER)) {
 		$var(source) = "controller";
@@ -497,6 +539,7 @@ route[RELAY] {
 # Per branch: the route's own ring timer, headers, and media anchoring.
 branch_route[BRANCH] {
 	rtjson_update_branch();
+	route(TRUNK_BRANCH);
 	if (has_body("application/sdp")) route(MEDIA);
 }
 
@@ -524,6 +567,11 @@ route[MEDIA_RECORDED] {
 # ask the service what comes next: another manager, the line, or a final
 # answer. A caller's cancel needs no answer, only the report.
 failure_route[FAILOVER] {
+	# A registering trunk's provider asked for digest: answer once with its account.
+	if (route(TRUNK_CHALLENGED)) {
+		if (uac_auth()) route(RELAY);
+		xlog("L_WARN", "digest challenge of trunk account $avp(trunk_reg) could not be answered\n");
+	}
 	$var(ev) = "{}";
 	$var(jk) = "event"; $var(jv) = "branch_failed"; route(JSON_STR);
 	$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
@@ -555,6 +603,47 @@ route[CLICK_TO_CALL] {
 	if (!dlg_bridge("$var(from)", "$var(to)", SELF_URI)) {
 		xlog("L_ERR", "click-to-call from $var(from) to $var(to) could not start\n");
 	}
+}
+
+####### Registering trunks #########
+
+# A branch toward a registering trunk's domain: remember it, so that the provider's
+# digest challenge can be answered with the trunk's account (route TRUNK_AUTH).
+route[TRUNK_BRANCH] {
+	if ($sht(reg_trunk_domains=>$rd) == $null) return;
+	$avp(trunk_reg) = $sht(reg_trunk_domains=>$rd);
+	$avp(trunk_ruri) = $ru;
+}
+
+# Whether the provider asked for digest on an outbound INVITE through a registering
+# trunk, not yet answered: then uac_reg_request_to sets the trunk's credentials and
+# proxy for uac_auth (which only a failure route may call: see FAILOVER).
+route[TRUNK_CHALLENGED] {
+	if (!t_check_status("401|407") || $avp(trunk_reg) == $null || $avp(trunk_auth_sent) != $null) return -1;
+	$avp(trunk_auth_sent) = 1;
+	if (!uac_reg_request_to("$avp(trunk_reg)", "0")) {
+		xlog("L_ERR", "trunk account $avp(trunk_reg) not found for a digest challenge\n");
+		return -1;
+	}
+	# uac_reg_request_to points the R-URI at the account itself: the callee is the branch's.
+	$ru = $avp(trunk_ruri);
+	return 1;
+}
+
+# Every few seconds, each registering trunk's state goes to the service (it logs
+# changes and shows them in /healthz and /api/trunks).
+route[TRUNK_STATUS] {
+{{TRUNK_STATUS_CHECKS}}
+}
+
+route[TRUNK_STATUS_ONE] {
+	uac_reg_status("$var(reg)");
+	$var(rc) = $rc;
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "trunk_status"; route(JSON_STR);
+	$var(jk) = "trunk"; $var(jv) = $sht(reg_trunks=>$var(reg)::name); route(JSON_STR);
+	jansson_set("integer", "status", "$var(rc)", "$var(ev)");
+	route(SEND_EVENT);
 }
 
 ####### Events to the service #########

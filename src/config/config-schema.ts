@@ -30,14 +30,45 @@ export const managerSchema = z.object({
   crmUserId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
 });
 
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name or IPv4 address, optionally with :port (e.g. sip.provider.example:5060)');
+
+/**
+ * A provider that hands out a SIP login: Kamailio registers to it (uac_reg) and answers
+ * its digest challenges on outbound INVITEs (uac_auth). See docs in the README.
+ */
+export const trunkRegistrationSchema = z.object({
+  username: z.string({ error: 'a registering trunk needs the username the provider gave' }).min(1).regex(/^[^\s:@|]+$/, 'a SIP user name has no spaces, ":", "@" or "|"'),
+  password: z.string({ error: 'a registering trunk needs the password the provider gave' }).min(1).regex(/^[^\n|]+$/, 'a password on one line, without "|"'),
+  /** The provider's SIP domain: the From/To of the REGISTER and the host of outbound requests. */
+  domain: hostPort,
+  /** Where REGISTER and outbound INVITEs are sent when not to the domain itself. */
+  outboundProxy: hostPort.optional(),
+  /** The digest realm, when the provider's differs from its domain (empty: take the challenge's). */
+  realm: z.string().regex(/^[^\s|"]*$/, 'a realm has no spaces, quotes or "|"').default(''),
+  expires: z.number().int().min(60).max(86_400).default(600),
+});
+
 export const trunkSchema = z.object({
-  name: z.string().min(1),
-  /** Only INVITEs from this address are accepted without digest auth. */
-  address: ipv4,
+  name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'a trunk name is letters, digits, "_", "." or "-"'),
+  /**
+   * Address-trusted trunk: INVITEs from this address are accepted without digest auth.
+   * Registering trunk: optional; when given, calls on the registration are accepted only from it.
+   */
+  address: ipv4.optional(),
   port: port.default(5060),
   /** Caller ID presented on outbound calls through this trunk. */
   callerId: digits,
+  /** Present for a provider that expects the PBX to register with a login. */
+  register: trunkRegistrationSchema.optional(),
   ...trunkLimitsSchema,
+}).superRefine((trunk, ctx) => {
+  if (!trunk.register && !trunk.address) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['address'],
+      message: 'a trunk needs either `address` (the provider\'s IPv4, trusted by source) or `register:` (username, password, domain) for a provider that expects a registration',
+    });
+  }
 });
 
 export { apiRoles, type ApiRole };

@@ -10,6 +10,8 @@ import { startHttpServer } from '../adapters/http/server.js';
 import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
 import { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
 import { kamailioSecrets, renderKamailioConfig } from '../adapters/kamailio/render-config.js';
+import { TrunkStatus } from '../services/trunk-status.js';
+import { registrationsDbDir, registrationsDbFiles } from '../adapters/kamailio/trunk-registrations.js';
 import { makePrivateDir, writePrivateFile } from './private-files.js';
 import { BatchedCallWriter } from '../adapters/postgres/call-record-writer.js';
 import { PostgresCallStore } from '../adapters/postgres/call-store.js';
@@ -91,6 +93,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     makePrivateDir(resolve(config.paths.spoolDir));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
     const kamailioCfgText = renderKamailioConfig(config);
+    // Read by Kamailio's uac_reg at its start, embedded or external.
+    writeTrunkRegistrations(config);
 
     let kamailio: Daemon | null = null;
     if (binaries) {
@@ -122,7 +126,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const metrics = startMetrics({ config, db, events: services.events, routing: services.console, log: log.child({ component: 'metrics' }) }, cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
     const router = timedRouter(services.router, metrics);
-    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations });
+    const trunks = new TrunkStatus(config, log.child({ component: 'trunks' }));
+    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations, trunks });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
     const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, log: log.child({ component: 'reconciliation' }) });
@@ -155,6 +160,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         : undefined,
       kpi,
       metrics: metrics.registry,
+      trunks,
       callBrowser: new CallBrowser({
         callStore,
         recordings: recordings?.index,
@@ -170,6 +176,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         { name: 'postgres', check: () => checkPostgres(db) },
         { name: 'kamailio', check: async () => kamailioHealth(kamailio, evapi) },
         { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
+        { name: 'trunks', check: async () => trunks.health() },
         ...(webhooks ? [webhooks.health] : []),
         ...(recordings ? [recordings.health] : []),
         { name: 'workers', check: async () => (workers === null || workers.healthy ? { ok: true } : { ok: false, detail: 'a worker process is being restarted' }) },
@@ -235,6 +242,13 @@ async function superviseWorkers(config: Config, role: 'launcher' | 'router' | 'a
   });
   await supervisor.start();
   return supervisor;
+}
+
+/** uac_reg's accounts (passwords included): a private folder in the run directory. */
+function writeTrunkRegistrations(config: Config): void {
+  const dir = registrationsDbDir(config);
+  makePrivateDir(dir);
+  for (const [name, text] of Object.entries(registrationsDbFiles(config))) writePrivateFile(resolve(dir, name), text);
 }
 
 /** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */

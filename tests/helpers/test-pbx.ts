@@ -55,6 +55,8 @@ export interface TestPbxOptions {
   trunk?: Record<string, unknown>;
   /** The `processes` section (where the recording and webhook workers run); default: forked, as in production. */
   processes?: Record<string, unknown>;
+  /** The whole `trunks` section instead of the one address-trusted test trunk. */
+  trunks?: Record<string, unknown>[];
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   /** A Redis of the test's own (one it restarts); the host's by default. */
@@ -120,7 +122,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     },
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
     managers,
-    trunks: [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER, ...opts.trunk }],
+    trunks: opts.trunks ?? [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER, ...opts.trunk }],
     ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
     ...(opts.crm ? { crm: opts.crm } : {}),
     ...(opts.console ? { console: opts.console } : {}),

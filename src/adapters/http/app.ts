@@ -29,6 +29,7 @@ import { routingRoutes } from './routes/routing.js';
 import { sessionRoutes } from './routes/session.js';
 import { webhooksRoutes } from './routes/webhooks.js';
 import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js';
+import { trunksRoutes, type TrunksRoutesOptions } from './routes/trunks.js';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +53,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** Call recordings (list, audio with Range, audit); without it those routes do not exist. */
   recordings?: RecordingLibrary;
+  /** The trunks and their registration state (GET /api/trunks); without it the route does not exist. */
+  trunks?: TrunksRoutesOptions['trunks'];
   /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
   sessionCheckMs?: number;
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
@@ -105,6 +108,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.leads) app.register(leadsRoutes, { leads: deps.leads, signing: deps.config.leads });
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
+  if (deps.trunks) app.register(trunksRoutes, { trunks: deps.trunks });
   return app;
 }
 

@@ -62,6 +62,8 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
       error: z.object({ code: z.number(), message: z.string() }).optional(),
     }),
   }),
+  // Every few seconds per registering trunk: uac_reg_status's code (1: registered).
+  z.object({ event: z.literal('trunk_status'), trunk: z.string(), status: z.number().int(), ts }),
 ]);
 
 export type KamailioEvent = z.infer<typeof kamailioEventSchema>;

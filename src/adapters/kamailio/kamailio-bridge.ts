@@ -7,6 +7,7 @@ import { reject, type NewCallRequest, type RoutingDecision } from '../../core/ca
 import type { CallEvents } from '../../services/call-events.js';
 import type { CallRouter } from '../../services/call-router.js';
 import type { Registrations } from '../../services/registrations.js';
+import type { TrunkStatus } from '../../services/trunk-status.js';
 import type { EvapiClient } from './evapi-client.js';
 import type { KamailioEvent, RouteRequest, RoutingDecisionMessage } from './evapi-protocol.js';
 
@@ -17,6 +18,7 @@ export interface KamailioBridgeDeps {
   router: Pick<CallRouter, 'decide'>;
   events: CallEvents;
   registrations: Registrations;
+  trunks: TrunkStatus;
   log: Logger;
 }
 
@@ -95,6 +97,8 @@ export class KamailioBridge {
           return await this.deps.registrations.registered(event.user, { contact: event.contact, source: event.source, callId: event.regcallid }, registrationSeconds(event.expires, event.ts), at);
         case 'unregistered':
           return await this.deps.registrations.unregistered(event.user);
+        case 'trunk_status':
+          return this.deps.trunks.reported(event.trunk, event.status, at);
       }
     } catch (err) {
       const callId = 'callid' in event ? event.callid : undefined;

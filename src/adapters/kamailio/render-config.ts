@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../config/config-schema.js';
+import type { Config, TrunkConfig } from '../../config/config-schema.js';
+import { registeringTrunks, registrationContactUser, registrationsDbDir } from './trunk-registrations.js';
 
 const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.url);
 
@@ -20,12 +21,9 @@ export function kamailioSecrets(config: Config): { nonce: string; evapi: string 
  * already checked by the schema (IPs, ports, digits), so plain substitution is safe.
  */
 export function renderKamailioConfig(config: Config, template = readFileSync(TEMPLATE_PATH, 'utf8')): string {
-  const trunkEntries = config.trunks
-    .map((t) => [
-      `\t$sht(trunks=>${t.address}) = "${t.name.replace(/["\\$]/g, '')}";`,
-      `\t$sht(trunk_limits=>${t.address}::cps) = ${t.maxCallsPerSecond};`,
-      `\t$sht(trunk_limits=>${t.address}::calls) = ${t.maxConcurrentCalls};`,
-    ].join('\n'))
+  const trunkEntries = config.trunks.map((t) => trunkEntry(config, t)).join('\n');
+  const statusChecks = registeringTrunks(config)
+    .map((t) => `\t$var(reg) = "${registrationContactUser(config, t)}"; route(TRUNK_STATUS_ONE);`)
     .join('\n');
   const secrets = kamailioSecrets(config);
   const values: Record<string, string> = {
@@ -46,10 +44,40 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     MAX_CALLS_PER_SECOND: String(config.kamailio.maxCallsPerSecond),
     AUTH_SECRET: secrets.nonce,
     TRUNK_ENTRIES: trunkEntries,
+    TRUNK_REG_DB: registrationsDbDir(config),
+    // An empty route body is a syntax error in Kamailio's config.
+    TRUNK_STATUS_CHECKS: statusChecks || '\treturn;',
   };
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`kamailio.cfg.tpl uses {{${name}}}, which the renderer does not know`);
     return value;
   });
+}
+
+/**
+ * One trunk's htable entries. Names, addresses, numbers and domains are checked by the
+ * schema (no quotes or `$`); passwords never go here, only into the registrations table.
+ */
+function trunkEntry(config: Config, t: TrunkConfig): string {
+  const lines = [
+    `\t$sht(trunk_limits=>${t.name}::cps) = ${t.maxCallsPerSecond};`,
+    `\t$sht(trunk_limits=>${t.name}::calls) = ${t.maxConcurrentCalls};`,
+  ];
+  if (!t.register) {
+    lines.push(`\t$sht(trunks=>${t.address}) = "${t.name}";`);
+    return lines.join('\n');
+  }
+  const user = registrationContactUser(config, t);
+  lines.push(
+    `\t$sht(reg_trunks=>${user}::name) = "${t.name}";`,
+    `\t$sht(reg_trunks=>${user}::number) = "${t.callerId}";`,
+    `\t$sht(reg_trunk_domains=>${hostOf(t.register.domain)}) = "${user}";`,
+  );
+  if (t.address) lines.push(`\t$sht(reg_trunks=>${user}::address) = "${t.address}";`);
+  return lines.join('\n');
+}
+
+function hostOf(hostPort: string): string {
+  return hostPort.replace(/:\d+$/, '');
 }

@@ -72,7 +72,7 @@ describe('KamailioBridge', () => {
     cleanup.push(() => client.stop(), () => kamailio.server.close());
     const config = { sip: { domain: 'leadline.test' }, managers: [] } as unknown as Config;
     const unused = {} as never;
-    new KamailioBridge({ config, evapi: client, router: unused, events: unused, registrations: unused, log: pino({ level: 'silent' }) }).start();
+    new KamailioBridge({ config, evapi: client, router: unused, events: unused, registrations: unused, trunks: unused, log: pino({ level: 'silent' }) }).start();
     const socket = await kamailio.connection;
     socket.write(encodeNetstring(JSON.stringify({ event: 'route', tindex: 7, tlabel: 8, callid: 42, ts: 1 })));
     await until(() => kamailio.received.some((m) => (m as { type: string }).type === 'decision'));

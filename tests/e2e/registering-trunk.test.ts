@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registrationContactUser } from '../../src/adapters/kamailio/trunk-registrations.js';
+import { Phones, callIdOf } from '../helpers/phones.js';
+import { startSipp, waitForPortFree } from '../helpers/sipp.js';
+import { COMPANY_NUMBER, TRUNK_IP, portPlan, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * A provider that hands out a SIP login (sipp on 127.0.0.2): Kamailio registers with
+ * digest auth, the provider's call to the registered Contact reaches a manager, and a
+ * manager's outbound call answers the provider's challenge with the trunk's account.
+ */
+const BASE = 33000;
+const ACCOUNT = { user: 'leadline-acct', password: 's3cret-trunk-pw' };
+const ports = portPlan(BASE);
+let pbx: TestPbx;
+let phones: Phones;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+beforeAll(async () => {
+  // The registrar waits before the PBX starts: the first REGISTER must meet it.
+  await waitForPortFree(ports.trunk, TRUNK_IP);
+  const registrar = startSipp({
+    scenario: 'provider-registrar.xml',
+    localIp: TRUNK_IP,
+    localPort: ports.trunk,
+    vars: ACCOUNT,
+    calls: 1,
+    traceErr: true,
+    timeoutMs: 40_000,
+  });
+  pbx = await startTestPbx({
+    name: 'registering-trunk',
+    basePort: BASE,
+    managers: 2,
+    trunks: [{
+      name: 'provider',
+      callerId: COMPANY_NUMBER,
+      address: TRUNK_IP,
+      register: { username: ACCOUNT.user, password: ACCOUNT.password, domain: `${TRUNK_IP}:${ports.trunk}`, expires: 3600 },
+    }],
+  });
+  phones = new Phones(pbx);
+  const registered = await registrar.done;
+  expect(registered.exitCode, registered.errors || registered.stdout.slice(-2000)).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await pbx?.destroy();
+});
+
+describe('a registering trunk', () => {
+  it('registers with the provider\'s digest challenge and shows the trunk up', async () => {
+    const trunks = await waitFor('the trunk reported registered', async () => {
+      const body = (await (await pbx.api('/api/trunks')).json()) as { trunks: { name: string; kind: string; state: string }[] };
+      return body.trunks.find((t) => t.name === 'provider' && t.state === 'registered') ? body : undefined;
+    });
+    expect(trunks.trunks).toEqual([expect.objectContaining({ name: 'provider', kind: 'registering', state: 'registered' })]);
+    const health = (await (await fetch(`${pbx.httpUrl}/healthz`)).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    expect(health.checks.trunks).toMatchObject({ ok: true });
+  });
+
+  it('routes the provider\'s call to the registered Contact to a manager', async () => {
+    expect((await phones.register('101')).exitCode).toBe(0);
+    const echo = await phones.answer('101', 'echo');
+    // The provider calls the Contact it was given; its To names no number, so the call is for the trunk's own number.
+    const caller = phones.callFromTrunk({ dialled: registrationContactUser(pbx.config, pbx.config.trunks[0]!), talkMs: 500 });
+    const result = await caller.done;
+    await echo.stop();
+    expect(result.exitCode, result.errors).toBe(0);
+    const record = await pbx.waitForRecord(callIdOf(caller, TRUNK_IP));
+    expect(record).toMatchObject({ direction: 'inbound', disposition: 'answered', manager: '101', companyNumber: COMPANY_NUMBER });
+    await phones.register('101', { expires: 0 });
+  });
+
+  it('refuses a call to the registered Contact from another address than the provider\'s', async () => {
+    const mark = pbx.logMark();
+    const caller = startSipp({
+      scenario: 'uac-call-expect-failure.xml',
+      remote: `127.0.0.1:${ports.sip}`,
+      localIp: '127.0.0.1',
+      localPort: ports.phone(7),
+      service: registrationContactUser(pbx.config, pbx.config.trunks[0]!),
+      calls: 1,
+      traceErr: true,
+      timeoutMs: 20_000,
+    });
+    const result = await caller.done;
+    // Not trusted as the trunk, it is treated as a phone: challenged, and sipp has no password.
+    expect(result.logLines.join('\n')).toMatch(/final=407/);
+    expect(pbx.logSince(mark)).not.toMatch(/"source":"trunk"/);
+  });
+
+  it('answers the provider\'s digest challenge on an outbound call with the trunk\'s account', async () => {
+    await waitForPortFree(ports.trunk, TRUNK_IP);
+    const provider = startSipp({
+      scenario: 'provider-challenge-invite.xml',
+      localIp: TRUNK_IP,
+      localPort: ports.trunk,
+      mediaPort: ports.media(0),
+      vars: ACCOUNT,
+      calls: 1,
+      traceErr: true,
+      traceMsg: true,
+      timeoutMs: 40_000,
+    });
+    expect((await phones.register('102')).exitCode).toBe(0);
+    const call = phones.callFromPhone('102', '79161234567', { talkMs: 500 });
+    const [callResult, providerResult] = await Promise.all([call.done, provider.done]);
+    expect(callResult.exitCode, callResult.errors).toBe(0);
+    expect(providerResult.exitCode, providerResult.errors).toBe(0);
+    const record = await pbx.waitForRecord(callIdOf(call, '127.0.0.1'));
+    expect(record).toMatchObject({ direction: 'outbound', disposition: 'answered', manager: '102' });
+  });
+});

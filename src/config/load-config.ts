@@ -45,12 +45,23 @@ export function parseConfig(text: string, file = '<config>', env: NodeJS.Process
   const problems = issues.map((issue) => {
     const path = issue.path as (string | number)[];
     const variable = fromEnv.find((o) => o.path.length <= path.length && o.path.every((p, i) => p === path[i]));
-    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-    const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    const line = lineOf(doc, lineCounter, path);
     const where = variable ? `${variable.name} (environment)` : line ? `${file}:${line}` : file;
     return `${where}: ${path.join('.') || '(top)'}: ${issue.message}`;
   });
   throw new ConfigError(`The configuration is invalid:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * The line of the value at path; for a missing setting, the line of the nearest entry
+ * that holds it (a trunk without its password: the trunk's line).
+ */
+function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number] } | undefined;
+    if (node?.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
 }
 
 /** A variable whose path the schema dropped names no setting (a typo): refused, not ignored. */

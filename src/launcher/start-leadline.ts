@@ -126,7 +126,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const metrics = startMetrics({ config, db, events: services.events, routing: services.console, log: log.child({ component: 'metrics' }) }, cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
     const router = timedRouter(services.router, metrics);
-    const trunks = new TrunkStatus(config, log.child({ component: 'trunks' }));
+    const trunks = new TrunkStatus(config, { log: log.child({ component: 'trunks' }), events: services.events });
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations, trunks });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());

@@ -38,6 +38,12 @@ export interface DomainEventMap {
   /** A lead nobody dialled within its SLA; reassignedTo is the new owner when leads.reassignOnBreach moved it. */
   /** A call's recording is stored and verified; url is where the API streams it (GET, bearer token). */
   'recording.ready': { callId: string; url: string; filename: string; format: 'mp3' | 'opus' | 'wav'; durationSeconds: number; at: string };
+  /**
+   * A registering trunk lost its registration (or never got one within a grace period
+   * after start-up): the provider's calls cannot reach the PBX. trunk.up when it is back.
+   */
+  'trunk.down': { trunk: string; status: number; at: string };
+  'trunk.up': { trunk: string; at: string };
   'lead.sla_breached': { leadId: string; phone: string; ownerManager: string | null; minutes: number; at: string; reassignedTo: string | null };
 }
 

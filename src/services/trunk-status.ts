@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
+import type { DomainEvents } from './domain-events.js';
 
 export type TrunkState = 'trusted' | 'pending' | 'registered' | 'unregistered';
 
@@ -11,19 +12,32 @@ export interface TrunkView {
   since: number | null;
 }
 
+interface Tracked extends TrunkView {
+  /** trunk.down was raised and trunk.up not yet. */
+  alerted: boolean;
+  everRegistered: boolean;
+}
+
+/** uac_reg_status: 1 registered, -2 a registration attempt is under way. */
+const REGISTERED = 1;
+const ATTEMPT_UNDER_WAY = -2;
+
 /**
- * The registering trunks' state as Kamailio reports it every few seconds (uac_reg_status:
- * 1 registered, anything else not). Kept per service instance: each one hears Kamailio's
- * reports; a change is logged once per instance.
+ * The registering trunks' state as Kamailio reports it every few seconds. Raises
+ * trunk.down when a registration is lost (or none came within startGraceMs of the
+ * first report), and trunk.up when it is back. Kept per service instance.
  */
 export class TrunkStatus {
-  private readonly trunks = new Map<string, TrunkView>();
+  private readonly trunks = new Map<string, Tracked>();
+  private firstReportAt: number | null = null;
 
-  constructor(config: Config, private readonly log: Logger) {
+  constructor(
+    config: Config,
+    private readonly deps: { log: Logger; events: DomainEvents; startGraceMs?: number },
+  ) {
     for (const t of config.trunks) {
-      this.trunks.set(t.name, t.register
-        ? { name: t.name, kind: 'registering', state: 'pending', since: null }
-        : { name: t.name, kind: 'address', state: 'trusted', since: null });
+      const kind = t.register ? 'registering' : 'address';
+      this.trunks.set(t.name, { name: t.name, kind, state: t.register ? 'pending' : 'trusted', since: null, alerted: false, everRegistered: false });
     }
   }
 
@@ -31,17 +45,38 @@ export class TrunkStatus {
   reported(name: string, status: number, at: number): void {
     const trunk = this.trunks.get(name);
     if (!trunk || trunk.kind !== 'registering') return;
-    const state: TrunkState = status === 1 ? 'registered' : 'unregistered';
-    if (state === trunk.state) return;
+    this.firstReportAt ??= at;
+    // The first attempt after start-up is not a loss.
+    const state: TrunkState = status === REGISTERED ? 'registered' : trunk.state === 'pending' && status === ATTEMPT_UNDER_WAY ? 'pending' : 'unregistered';
+    if (state !== trunk.state) this.change(trunk, state, status, at);
+    if (state === 'registered') {
+      trunk.everRegistered = true;
+      return;
+    }
+    const graceOver = at - this.firstReportAt >= (this.deps.startGraceMs ?? 30_000);
+    if (!trunk.alerted && (trunk.everRegistered || graceOver)) {
+      trunk.alerted = true;
+      this.deps.events.emit('trunk.down', { trunk: name, status, at: new Date(at).toISOString() });
+    }
+  }
+
+  private change(trunk: Tracked, state: TrunkState, status: number, at: number): void {
     const was = trunk.state;
     trunk.state = state;
     trunk.since = at;
-    if (state === 'registered') this.log.info({ trunk: name, was }, 'trunk registered with its provider');
-    else this.log.warn({ trunk: name, was, status }, 'trunk not registered with its provider: its inbound calls cannot reach us');
+    if (state === 'registered') {
+      this.deps.log.info({ trunk: trunk.name, was }, 'trunk registered with its provider');
+      if (trunk.alerted) {
+        trunk.alerted = false;
+        this.deps.events.emit('trunk.up', { trunk: trunk.name, at: new Date(at).toISOString() });
+      }
+    } else {
+      this.deps.log.warn({ trunk: trunk.name, was, status }, 'trunk not registered with its provider: its inbound calls cannot reach us');
+    }
   }
 
   list(): TrunkView[] {
-    return [...this.trunks.values()].map((t) => ({ ...t }));
+    return [...this.trunks.values()].map(({ name, kind, state, since }) => ({ name, kind, state, since }));
   }
 
   /** For /healthz: every registering trunk registered. */

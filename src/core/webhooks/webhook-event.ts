@@ -17,6 +17,8 @@ export const WEBHOOK_EVENT_NAMES = [
   'recording.ready',
   'lead.first_dial',
   'lead.sla_breached',
+  'trunk.down',
+  'trunk.up',
 ] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 

@@ -18,7 +18,7 @@ interface Tracked extends TrunkView {
   everRegistered: boolean;
 }
 
-/** uac_reg_status: 1 registered, -2 a registration attempt is under way. */
+/** uac_reg_status: 1 registered, -2 a registration attempt (or refresh) under way; others: not registered. */
 const REGISTERED = 1;
 const ATTEMPT_UNDER_WAY = -2;
 
@@ -46,8 +46,10 @@ export class TrunkStatus {
     const trunk = this.trunks.get(name);
     if (!trunk || trunk.kind !== 'registering') return;
     this.firstReportAt ??= at;
-    // The first attempt after start-up is not a loss.
-    const state: TrunkState = status === REGISTERED ? 'registered' : trunk.state === 'pending' && status === ATTEMPT_UNDER_WAY ? 'pending' : 'unregistered';
+    // An attempt under way changes nothing: every refresh of a live registration is one,
+    // and the first attempt after start-up is not a loss. Its outcome comes next.
+    if (status === ATTEMPT_UNDER_WAY) return;
+    const state: TrunkState = status === REGISTERED ? 'registered' : 'unregistered';
     if (state !== trunk.state) this.change(trunk, state, status, at);
     if (state === 'registered') {
       trunk.everRegistered = true;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrationContactUser } from '../../src/adapters/kamailio/trunk-registrations.js';
+import { CrmStandIn } from '../helpers/crm-stand-in.js';
 import { Phones, callIdOf } from '../helpers/phones.js';
 import { startSipp, waitForPortFree } from '../helpers/sipp.js';
 import { COMPANY_NUMBER, TRUNK_IP, portPlan, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
@@ -12,8 +13,22 @@ import { COMPANY_NUMBER, TRUNK_IP, portPlan, startTestPbx, type TestPbx } from '
 const BASE = 33000;
 const ACCOUNT = { user: 'leadline-acct', password: 's3cret-trunk-pw' };
 const ports = portPlan(BASE);
+/** The second trunk's provider, on its own port: it goes away and comes back. */
+const SECOND_PORT = ports.trunk + 10;
+const crm = new CrmStandIn(['trunk.*']);
 let pbx: TestPbx;
 let phones: Phones;
+
+/** The provider's registrar answering one REGISTER (and its digest retry), granting `granted` seconds. */
+async function registrar(port: number, granted: number) {
+  await waitForPortFree(port, TRUNK_IP);
+  return startSipp({ scenario: 'provider-registrar.xml', localIp: TRUNK_IP, localPort: port, vars: { ...ACCOUNT, granted }, calls: 1, traceErr: true, timeoutMs: 40_000 });
+}
+
+async function trunkState(name: string): Promise<string | undefined> {
+  const body = (await (await pbx.api('/api/trunks')).json()) as { trunks: { name: string; state: string }[] };
+  return body.trunks.find((t) => t.name === name)?.state;
+}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,17 +41,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 beforeAll(async () => {
+  await crm.start();
   // The registrar waits before the PBX starts: the first REGISTER must meet it.
-  await waitForPortFree(ports.trunk, TRUNK_IP);
-  const registrar = startSipp({
-    scenario: 'provider-registrar.xml',
-    localIp: TRUNK_IP,
-    localPort: ports.trunk,
-    vars: ACCOUNT,
-    calls: 1,
-    traceErr: true,
-    timeoutMs: 40_000,
-  });
+  const first = await registrar(ports.trunk, 3600);
   pbx = await startTestPbx({
     name: 'registering-trunk',
     basePort: BASE,
@@ -46,15 +53,21 @@ beforeAll(async () => {
       callerId: COMPANY_NUMBER,
       address: TRUNK_IP,
       register: { username: ACCOUNT.user, password: ACCOUNT.password, domain: `${TRUNK_IP}:${ports.trunk}`, expires: 3600 },
+    }, {
+      name: 'second',
+      callerId: '+74957654321',
+      register: { username: ACCOUNT.user, password: ACCOUNT.password, domain: `${TRUNK_IP}:${SECOND_PORT}`, expires: 3600 },
     }],
+    crm: crm.config(),
   });
   phones = new Phones(pbx);
-  const registered = await registrar.done;
+  const registered = await first.done;
   expect(registered.exitCode, registered.errors || registered.stdout.slice(-2000)).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
   await pbx?.destroy();
+  await crm.stop();
 });
 
 describe('a registering trunk', () => {
@@ -63,9 +76,13 @@ describe('a registering trunk', () => {
       const body = (await (await pbx.api('/api/trunks')).json()) as { trunks: { name: string; kind: string; state: string }[] };
       return body.trunks.find((t) => t.name === 'provider' && t.state === 'registered') ? body : undefined;
     });
-    expect(trunks.trunks).toEqual([expect.objectContaining({ name: 'provider', kind: 'registering', state: 'registered' })]);
-    const health = (await (await fetch(`${pbx.httpUrl}/healthz`)).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
-    expect(health.checks.trunks).toMatchObject({ ok: true });
+    expect(trunks.trunks[0]).toEqual(expect.objectContaining({ name: 'provider', kind: 'registering', state: 'registered' }));
+    // The second trunk's provider is not there yet: /healthz says so, and only of it.
+    const health = await fetch(`${pbx.httpUrl}/healthz`);
+    expect(health.status).toBe(503);
+    const { checks } = (await health.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    expect(checks.trunks).toMatchObject({ ok: false });
+    expect(checks.trunks!.detail).toMatch(/^second: (pending|unregistered)$/);
   });
 
   it('routes the provider\'s call to the registered Contact to a manager', async () => {
@@ -120,4 +137,22 @@ describe('a registering trunk', () => {
     const record = await pbx.waitForRecord(callIdOf(call, '127.0.0.1'));
     expect(record).toMatchObject({ direction: 'outbound', disposition: 'answered', manager: '102' });
   });
+
+  it('shows a lost registration, raises trunk.down, and trunk.up once the provider is back', async () => {
+    // The provider grants 30 s and goes away: the refresh (some 8 s before expiry) meets
+    // nobody. Much less, and the registration would not last until Kamailio's next report.
+    const brief = await registrar(SECOND_PORT, 30);
+    expect((await brief.done).exitCode).toBe(0);
+    await waitFor('the second trunk registered', async () => ((await trunkState('second')) === 'registered' ? true : undefined), 30_000);
+    const down = await waitFor('trunk.down', async () => crm.verified().find((e) => e.type === 'trunk.down' && e.data.trunk === 'second'), 50_000);
+    expect(await trunkState('second')).toBe('unregistered');
+    expect(down.data).toMatchObject({ trunk: 'second' });
+
+    const back = await registrar(SECOND_PORT, 3600);
+    expect((await back.done).exitCode).toBe(0);
+    await waitFor('trunk.up', async () => crm.verified().find((e) => e.type === 'trunk.up' && e.data.trunk === 'second'), 40_000);
+    expect(await trunkState('second')).toBe('registered');
+    // The first trunk was never lost.
+    expect(crm.verified().filter((e) => e.data.trunk === 'provider')).toEqual([]);
+  }, 120_000);
 });

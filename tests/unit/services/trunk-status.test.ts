@@ -33,24 +33,29 @@ describe('TrunkStatus', () => {
     const { status, raised } = tracker();
     status.reported('provider', 1, 1_000);
     expect(status.health()).toEqual({ ok: true });
-    status.reported('provider', -2, 6_000);
-    status.reported('provider', -2, 11_000);
+    // A refresh under way is no loss.
+    status.reported('provider', -2, 4_000);
+    expect(status.list()[1]!.state).toBe('registered');
+    status.reported('provider', -99, 6_000);
+    status.reported('provider', -99, 11_000);
     expect(status.list()[1]).toEqual({ name: 'provider', kind: 'registering', state: 'unregistered', since: 6_000 });
     status.reported('provider', 1, 16_000);
     status.reported('provider', 1, 21_000);
-    expect(raised).toEqual(['down provider -2', 'up provider']);
+    expect(raised).toEqual(['down provider -99', 'up provider']);
   });
 
-  it('does not call the first attempt after start-up a loss, but raises trunk.down when none succeeds within the grace period', () => {
+  it('does not call a failing first attempt a loss until the grace period after start-up is over', () => {
     const { status, raised } = tracker();
     status.reported('provider', -2, 0);
-    status.reported('provider', -2, 25_000);
-    expect(raised).toEqual([]);
     expect(status.list()[1]!.state).toBe('pending');
-    status.reported('provider', -2, 30_000);
-    expect(raised).toEqual(['down provider -2']);
+    status.reported('provider', -99, 10_000);
+    status.reported('provider', -99, 25_000);
+    expect(raised).toEqual([]);
+    expect(status.list()[1]!.state).toBe('unregistered');
+    status.reported('provider', -99, 30_000);
+    expect(raised).toEqual(['down provider -99']);
     status.reported('provider', 1, 35_000);
-    expect(raised).toEqual(['down provider -2', 'up provider']);
+    expect(raised).toEqual(['down provider -99', 'up provider']);
   });
 
   it('ignores reports about trunks it does not know or that do not register', () => {

@@ -608,7 +608,7 @@ route[CLICK_TO_CALL] {
 ####### Registering trunks #########
 
 # A branch toward a registering trunk's domain: remember it, so that the provider's
-# digest challenge can be answered with the trunk's account (route TRUNK_AUTH).
+# digest challenge can be answered with the trunk's account (failure_route FAILOVER).
 route[TRUNK_BRANCH] {
 	if ($sht(reg_trunk_domains=>$rd) == $null) return;
 	$avp(trunk_reg) = $sht(reg_trunk_domains=>$rd);

@@ -105,7 +105,10 @@ export function benchConfig(o: {
     routing: { ringTimeoutSeconds: 15, dialplansDir: join(o.work, 'dialplans') },
     paths: { runDir: join(o.work, 'run'), spoolDir: join(o.work, 'spool') },
     managers: Array.from({ length: o.managers }, (_, i) => ({ extension: String(1000 + i), name: `M${i}`, password: `bench-pass-${i}` })),
-    trunks: [{ name: 'bench-caller', address: o.caller.localIp, port: o.caller.localPort, callerId: '+74951234567' }],
+    // The per-trunk limits (issue 11) would cap every target at the default 100 calls/s; the
+    // bench measures what the machine carries, so only kamailio.maxCallsPerSecond (the rated
+    // rate) limits it, as before.
+    trunks: [{ name: 'bench-caller', address: o.caller.localIp, port: o.caller.localPort, callerId: '+74951234567', maxCallsPerSecond: 10_000, maxConcurrentCalls: 100_000 }],
     ...o.extra,
   });
 }

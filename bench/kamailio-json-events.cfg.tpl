@@ -19,7 +19,6 @@ disable_tcp=yes
 dns=no
 rev_dns=no
 
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 loadmodule "kex.so"
 loadmodule "corex.so"
 loadmodule "sl.so"

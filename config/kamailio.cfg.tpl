@@ -58,7 +58,8 @@ rev_dns=no
 use_dns_cache=no
 
 ####### Modules #########
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+# No mpath: Kamailio looks in the module directory it was built with (Debian: the
+# multiarch path of the machine, x86_64 or aarch64).
 loadmodule "kex.so"
 loadmodule "corex.so"
 loadmodule "tm.so"

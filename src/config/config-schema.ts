@@ -212,7 +212,23 @@ export const configSchema = z.object({
   postgres: z.object({
     url: z.string().default('postgres://leadline:leadline@127.0.0.1:5432/leadline'),
     schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
-  }).prefault({}),
+    /**
+     * Replaces the password in url, so the URL can sit in the file and the password come
+     * from a secret (LEADLINE_POSTGRES__PASSWORD_FILE) without URL-encoding it by hand.
+     */
+    password: z.string().min(1).optional(),
+  }).prefault({}).transform((pg, ctx) => {
+    if (pg.password === undefined) return pg;
+    let url: URL;
+    try {
+      url = new URL(pg.url);
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not a URL (postgres://user@host:port/database)' });
+      return z.NEVER;
+    }
+    url.password = encodeURIComponent(pg.password);
+    return { ...pg, url: url.toString() };
+  }),
   rtpengine: z.object({
     ngPort: port.default(2223),
     portMin: port.default(30000),

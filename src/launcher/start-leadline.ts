@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -235,7 +235,8 @@ async function superviseWorkers(config: Config, role: 'launcher' | 'router' | 'a
   const supervisor = new WorkerSupervisor({
     config,
     workers: wanted,
-    entry: fileURLToPath(new URL('../main.ts', import.meta.url)),
+    // main.ts under tsx, main.js when compiled (npm run build, the container image).
+    entry: fileURLToPath(new URL(`../main${extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
     lowPriority: config.processes.lowPriority,
     restartDelayMs: config.processes.restartDelayMs,
     log,

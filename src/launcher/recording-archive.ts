@@ -15,6 +15,7 @@ import { S3Storage } from '../adapters/storage/s3-storage.js';
 import { TickBatcher } from '../adapters/tick-batcher.js';
 import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
 import { RecordingQueue, type RecordingQueueConnection } from '../adapters/recordings/recording-queue.js';
+import { RecordingReconvert } from '../services/recordings/recording-reconvert.js';
 import { RecordingWorker, type RecordingWorkerOptions } from '../adapters/recordings/recording-worker.js';
 
 export interface RecordingArchiveOptions {
@@ -48,6 +49,8 @@ export interface RecordingArchive {
   health: HealthCheck;
   /** Writes the pending row, then queues its job: the row first, so a crash in between loses nothing (batched with other calls). */
   submit(recording: NewRecording): Promise<void>;
+  /** An operator's re-conversion of a failed or stuck recording (RecordingReconvert). */
+  reconvert: RecordingReconvert['reconvert'];
   /** One spool sweep now (the timer runs them too); how many pcaps became recordings. */
   sweepSpool(): Promise<number>;
   /** One retention round now (the timer runs them too); null when another instance was running one. */
@@ -137,6 +140,7 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
     tasks.push(new PeriodicTask(RETENTION, recordings.retentionCheckMinutes * 60_000, retention, logger));
   }
 
+  const reconverter = new RecordingReconvert({ index, queue });
   return {
     index,
     storage,
@@ -151,6 +155,7 @@ export function createRecordingArchive(opts: RecordingArchiveOptions): Recording
     async submit(recording) {
       await submits.call(recording);
     },
+    reconvert: (callId) => reconverter.reconvert(callId),
     sweepSpool: () => sweep.sweep(),
     retention,
     async start() {

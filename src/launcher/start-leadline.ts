@@ -156,6 +156,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
             storage: recordings.storage,
             presignSeconds: config.recordings.presignSeconds,
             redirectByDefault: config.recordings.storage.driver === 's3' && config.recordings.storage.redirect,
+            reconvert: recordings.reconvert,
           }
         : undefined,
       kpi,

@@ -59,6 +59,13 @@ export class MemoryRecordingIndex implements RecordingIndexPort {
     this.update(callId, (r) => (r.status === 'pending' ? { status: 'failed', lastError: error } : {}));
   }
 
+  async resetForRetry(callId: string): Promise<boolean> {
+    const row = this.rows.get(callId);
+    if (!row || (row.status !== 'failed' && row.status !== 'pending')) return false;
+    this.update(callId, () => ({ status: 'pending', attempts: 0, lastError: null }));
+    return true;
+  }
+
   async pendingCallIds(before: Date, limit = 1000): Promise<string[]> {
     return [...this.rows.values()].filter((r) => r.status === 'pending' && r.createdAt < before).slice(0, limit).map((r) => r.callId);
   }

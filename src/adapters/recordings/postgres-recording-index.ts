@@ -112,6 +112,16 @@ export class PostgresRecordingIndex implements RecordingIndexPort {
     await this.db.updateTable('recordings').set({ status: 'failed', last_error: error }).where('call_id', '=', callId).where('status', '=', 'pending').execute();
   }
 
+  async resetForRetry(callId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('recordings')
+      .set({ status: 'pending', attempts: 0, last_error: null })
+      .where('call_id', '=', callId)
+      .where('status', 'in', ['failed', 'pending'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Pending rows written before `before`: the ones whose job the queue may have lost. */
   async pendingCallIds(before: Date, limit = 1000): Promise<string[]> {
     const rows = await this.db

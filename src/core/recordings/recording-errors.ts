@@ -20,3 +20,14 @@ export class ConversionError extends AppError {
     super('RECORDINGS.CONVERSION_FAILED', message, 500, options);
   }
 }
+
+/** A re-conversion asked of a recording whose source pcap is gone (stored, empty or deleted). */
+export class NotReconvertibleError extends AppError {
+  constructor(callId: string, status: string) {
+    super(
+      'RECORDINGS.NOT_RECONVERTIBLE',
+      `The recording of call ${callId} is ${status}: its pcap left the spool when it was ${status === 'stored' ? 'uploaded' : status}, so there is nothing to convert again. Only failed or pending recordings can be re-converted.`,
+      409,
+    );
+  }
+}

@@ -32,6 +32,8 @@ export interface RecordingIndexPort {
   /** The call had no audio: nothing to store, the pcap may go. */
   markEmpty(callId: string, reason: string): Promise<void>;
   markFailed(callId: string, error: string): Promise<void>;
+  /** A failed or pending row back to pending with no attempts (an operator's re-conversion); false for any other status. */
+  resetForRetry(callId: string): Promise<boolean>;
   /** Pending rows written before `before`: the ones whose job the queue may have lost. */
   pendingCallIds(before: Date, limit?: number): Promise<string[]>;
   /** Recordings of calls started before `before` that retention is to delete. */

@@ -24,6 +24,8 @@ export interface RecordingLibrary {
   presignSeconds: number;
   /** Answer audio requests with a redirect to a presigned URL even without ?redirect=1. */
   redirectByDefault: boolean;
+  /** A failed or stuck recording converted again (RecordingReconvert); without it the route does not exist. */
+  reconvert?: (callId: string) => Promise<{ callId: string; previousStatus: string; previousError: string | null }>;
 }
 
 interface ListQuery {
@@ -114,6 +116,35 @@ export const recordingsRoutes: FastifyPluginAsync<{ library: RecordingLibrary }>
       return { items: page.items, total: page.total, limit: q.limit, offset: q.offset };
     },
   );
+
+  const reconvert = library.reconvert;
+  if (reconvert) {
+    app.post<{ Params: { callId: string } }>(
+      '/api/recordings/:callId/reconvert',
+      {
+        preHandler: requireRole('admin'),
+        schema: {
+          summary: "Convert a failed (or stuck pending) recording again from its pcap in the spool",
+          description: 'A stored, empty or deleted recording has no pcap left: 409 RECORDINGS.NOT_RECONVERTIBLE.',
+          tags: ['recordings'],
+          security: bearerSecurity,
+          params: { type: 'object', required: ['callId'], properties: { callId: { type: 'string', minLength: 1, maxLength: 256 } } },
+          response: {
+            202: {
+              type: 'object',
+              required: ['callId', 'previousStatus'],
+              properties: { callId: { type: 'string' }, previousStatus: { type: 'string' }, previousError: { type: ['string', 'null'] } },
+            },
+            403: errorRef,
+            404: errorRef,
+            409: errorRef,
+            ...authErrors,
+          },
+        },
+      },
+      async (request, reply) => reply.code(202).send(await reconvert(request.params.callId)),
+    );
+  }
 
   app.get<{ Querystring: { callId?: string; limit: number } }>(
     '/api/recordings/audit',

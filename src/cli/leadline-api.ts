@@ -1,5 +1,6 @@
 import type { ManagerView } from '../services/routing-console.js';
 import type { DeliveryStatus, DeliveryView } from '../core/webhooks/webhook-admin.port.js';
+import type { TrunkView } from '../services/trunk-status.js';
 
 /** The HTTP API of a running Leadline, as the operator CLI uses it. */
 export class LeadlineApi {
@@ -17,6 +18,14 @@ export class LeadlineApi {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.size > 0 ? `?${params}` : '';
     return (await this.request<{ items: DeliveryView[] }>('GET', `/api/webhooks/deliveries${qs}`)).items;
+  }
+
+  async trunks(): Promise<TrunkView[]> {
+    return (await this.request<{ trunks: TrunkView[] }>('GET', '/api/trunks')).trunks;
+  }
+
+  async reconvert(callId: string): Promise<{ callId: string; previousStatus: string; previousError: string | null }> {
+    return this.request('POST', `/api/recordings/${encodeURIComponent(callId)}/reconvert`);
   }
 
   async replay(id: string): Promise<DeliveryView> {

@@ -6,6 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load-config.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/webhooks/webhook-admin.port.js';
 import { CliError, LeadlineApi } from './leadline-api.js';
+import { applyManagerChange, newSipPassword, type ManagerChange } from './manager-admin.js';
 
 /**
  * `npm run cli -- <command>`: what an operator asks a running Leadline, through its
@@ -16,6 +17,18 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   managers                     every manager: status, since when, current call, calls today
+  managers add <ext> --name NAME [--password P]
+                               add a manager to the configuration file (a password is generated
+                               and shown once unless given)
+  managers passwd <ext> [--password P]
+                               a new SIP password (generated unless given)
+  managers disable <ext>       withdraw his credential and stop routing calls to him
+  managers enable <ext>        undo disable
+                               (these four edit --config, checked as the service checks it, then
+                               need a restart of the service, not of Kamailio)
+  trunks                       each trunk and its state (trusted, registered, ...)
+  recordings reconvert <call-id>
+                               convert a failed or stuck recording again from its pcap
   online                       managers whose phone is registered, and the call each is on
   webhooks list [--status S] [--endpoint NAME] [--limit N]
                                webhook deliveries (default: failed and dead), newest first
@@ -37,6 +50,8 @@ const { values, positionals } = parseArgs({
     status: { type: 'string' },
     endpoint: { type: 'string' },
     limit: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -83,6 +98,48 @@ async function managers(onlineOnly: boolean): Promise<string> {
       `${Math.round(m.talkSecondsToday / 60)}m`,
     ]),
   );
+}
+
+const RESTART =
+  'The service reads managers at start: restart it (systemctl restart leadline, or podman-compose restart leadline); ' +
+  'Kamailio keeps running and calls in progress continue, and the restarted service pushes the credentials to Kamailio.';
+
+/** managers add|passwd|disable|enable: the file edited and checked (manager-admin.ts). */
+function manageManagers(action: string, extension: string | undefined): string {
+  if (!extension) throw new CliError(`managers ${action} needs the extension, e.g. "managers ${action} 104".`);
+  const password = values.password ?? newSipPassword();
+  let change: ManagerChange;
+  if (action === 'add') {
+    if (!values.name) throw new CliError('managers add needs --name "First Last".');
+    change = { kind: 'add', extension, name: values.name, password };
+  } else if (action === 'passwd') {
+    change = { kind: 'passwd', extension, password };
+  } else if (action === 'disable' || action === 'enable') {
+    change = { kind: action, extension };
+  } else {
+    throw new CliError(`managers ${action}: use "managers", "managers add", "managers passwd", "managers disable" or "managers enable".`);
+  }
+  const file = configPath();
+  applyManagerChange(file, change, process.env);
+  const shown = values.password === undefined && (change.kind === 'add' || change.kind === 'passwd') ? `\nSIP password (shown once, set it in the phone): ${password}` : '';
+  const done = { add: 'added', passwd: 'has a new password', disable: 'is disabled', enable: 'is enabled again' }[change.kind];
+  return `Manager ${extension} ${done} in ${file}.${shown}\n${RESTART}`;
+}
+
+async function trunks(): Promise<string> {
+  const list = await api().trunks();
+  if (list.length === 0) return 'No trunks are configured.';
+  return table(
+    ['NAME', 'KIND', 'STATE', 'SINCE'],
+    list.map((t) => [t.name, t.kind, t.state, t.since === null ? '-' : `${ago(new Date(t.since).toISOString())} ago`]),
+  );
+}
+
+async function recordings(action: string | undefined, callId: string | undefined): Promise<string> {
+  if (action !== 'reconvert') throw new CliError('recordings: the command is "recordings reconvert <call-id>".');
+  if (!callId) throw new CliError('recordings reconvert needs the Call-ID (the console shows it on the call; so does GET /api/calls).');
+  const r = await api().reconvert(callId);
+  return `The recording of ${r.callId} (was ${r.previousStatus}${r.previousError ? `: ${r.previousError}` : ''}) is queued for conversion again.`;
 }
 
 async function webhooks(action: string | undefined, id: string | undefined): Promise<string> {
@@ -136,7 +193,13 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case 'managers':
-      process.stdout.write(`${await managers(false)}\n`);
+      process.stdout.write(`${sub ? manageManagers(sub, arg) : await managers(false)}\n`);
+      return 0;
+    case 'trunks':
+      process.stdout.write(`${await trunks()}\n`);
+      return 0;
+    case 'recordings':
+      process.stdout.write(`${await recordings(sub, arg)}\n`);
       return 0;
     case 'online':
       process.stdout.write(`${await managers(true)}\n`);

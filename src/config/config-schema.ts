@@ -28,6 +28,11 @@ export const managerSchema = z.object({
   password: z.string().min(6, 'a SIP password needs at least 6 characters (12 outside the demo): generate one with `openssl rand -base64 12`'),
   /** His user id in the CRM (Bitrix24 USER_ID, Kommo responsible_user_id); sent with his calls' events. */
   crmUserId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+  /**
+   * A manager who left or is on leave: his credential is withdrawn from Kamailio (his phone
+   * can no longer register or dial) and no call is routed to him; his history stays.
+   */
+  disabled: z.boolean().optional(),
 });
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name or IPv4 address, optionally with :port (e.g. sip.provider.example:5060)');
@@ -347,6 +352,11 @@ function checkApiTokens(
 
 export type Config = z.infer<typeof configSchema>;
 export type ManagerConfig = z.infer<typeof managerSchema>;
+
+/** The managers who may register, be rung and dial: every one not disabled. */
+export function activeManagers(config: { managers: ManagerConfig[] }): ManagerConfig[] {
+  return config.managers.filter((m) => !m.disabled);
+}
 export type TrunkConfig = z.infer<typeof trunkSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type RecordingsConfig = z.infer<typeof recordingsSchema>;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/config-schema.js';
+import { activeManagers, type Config } from '../config/config-schema.js';
 import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
 import type { LiveCall } from '../core/calls/live-call.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
@@ -104,7 +104,8 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     timezone: config.routing.timezone,
     log,
   });
-  const extensions = new Set(config.managers.map((m) => m.extension));
+  // A disabled manager's registration is not heard, so he is never offered a call.
+  const extensions = new Set(activeManagers(config).map((m) => m.extension));
   const registrations = new Registrations(stores.registrations, stores.agents, extensions, log, () => distributor.dispatchSoon());
   const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
   const leads = stores.leads

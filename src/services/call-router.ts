@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { NEVER_AUTO_PAUSE } from '../core/agents/agent-state.js';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config-schema.js';
+import { activeManagers, type Config } from '../config/config-schema.js';
 import type { AgentStateStore, Registration, RegistrationStore } from '../core/agents/agent-ports.js';
 import { classifyCall, type CallIntent } from '../core/calls/dial-plan.js';
 import { addAttempts, callParties, rejectedLiveCall, startLiveCall, type LiveCall, type NewLiveCall } from '../core/calls/live-call.js';
@@ -38,7 +38,7 @@ export class CallRouter {
   private readonly extensions: Set<string>;
 
   constructor(private readonly deps: CallRouterDeps) {
-    this.extensions = new Set(deps.config.managers.map((m) => m.extension));
+    this.extensions = new Set(activeManagers(deps.config).map((m) => m.extension));
   }
 
   /**

@@ -70,9 +70,11 @@ export class KamailioBridge {
   private pushCredentials(): void {
     const realm = this.deps.config.sip.domain;
     for (const m of this.deps.config.managers) {
-      this.deps.evapi.send({ type: 'credential', user: m.extension, ha1: digestHa1(m.extension, realm, m.password) });
+      // An empty HA1 removes a disabled manager's credential that a running Kamailio still holds.
+      this.deps.evapi.send({ type: 'credential', user: m.extension, ha1: m.disabled ? '' : digestHa1(m.extension, realm, m.password) });
     }
-    this.deps.log.info({ managers: this.deps.config.managers.length }, 'digest credentials pushed to kamailio');
+    const disabled = this.deps.config.managers.filter((m) => m.disabled).length;
+    this.deps.log.info({ managers: this.deps.config.managers.length - disabled, disabled }, 'digest credentials pushed to kamailio');
   }
 
   private async handle(event: KamailioEvent, attempt = 0): Promise<void> {

@@ -36,7 +36,8 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/docker/podman/containers.conf}
 work=$(mktemp -d /tmp/leadline-smoke.XXXXXX)
 chmod 0755 "$work"
 project=leadline-smoke
-compose() { podman-compose -p "$project" -f "$root/docker-compose.yml" "$@"; }
+# podman-hostnet: Debian's podman-compose 1.0.3 cannot start host-network containers without it.
+compose() { podman-compose -p "$project" -f "$root/docker-compose.yml" --podman-path "$root/docker/podman/podman-hostnet" "$@"; }
 t0=$(date +%s)
 elapsed() { echo $(( $(date +%s) - t0 )); }
 log() { echo "[smoke $(elapsed)s] $*"; }
@@ -45,6 +46,7 @@ teardown() {
   log "tearing down"
   compose down -v >"$work/down.log" 2>&1 || true
   podman volume rm -f $(podman volume ls -q --filter "name=${project}_") >/dev/null 2>&1 || true
+  podman network rm -f "${project}_default" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap teardown EXIT
@@ -91,6 +93,10 @@ fi
 log "starting the stack"
 s0=$(date +%s)
 compose up -d >"$work/up.log" 2>&1 || { tail -30 "$work/up.log"; exit 1; }
+# podman-compose 1.0.3 exits 0 even when a container could not be created: check each.
+for svc in rtpengine kamailio redis postgres s3 leadline; do
+  podman container exists "${project}_${svc}_1" || { log "$svc was not created:"; grep -A2 "_${svc}_1" "$work/up.log" | grep -i error | head -3; exit 1; }
+done
 # podman-compose 1.0.3 does not wait for health: ask each container's check, bounded.
 for svc in rtpengine redis postgres s3 leadline; do
   name="${project}_${svc}_1"

@@ -8,6 +8,7 @@ import { StartupError } from '../core/errors/app-error.js';
 import { buildApp } from '../adapters/http/app.js';
 import { startHttpServer } from '../adapters/http/server.js';
 import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
+import { KamailioRpc } from '../adapters/kamailio/kamailio-rpc.js';
 import { KamailioBridge } from '../adapters/kamailio/kamailio-bridge.js';
 import { kamailioSecrets, renderKamailioConfig } from '../adapters/kamailio/render-config.js';
 import { TrunkStatus } from '../services/trunk-status.js';
@@ -123,8 +124,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const here = workPlacement(config, role);
     const webhooks = await startWebhooks({ config, db, events: services.events, log: log.child({ component: 'webhooks' }), runWorker: here.webhookWorker, cleanup });
     const recordings = await startRecordings({ config, db, events: services.events, log: log.child({ component: 'recordings' }), runWorker: here.recordingWorker, routesCalls: true, cleanup });
-    const metrics = startMetrics({ config, db, events: services.events, routing: services.console, log: log.child({ component: 'metrics' }) }, cleanup);
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
+    const metrics = startMetrics({ config, db, events: services.events, routing: services.console, kamailio: new KamailioRpc(evapi), log: log.child({ component: 'metrics' }) }, cleanup);
     const router = timedRouter(services.router, metrics);
     const trunks = new TrunkStatus(config, { log: log.child({ component: 'trunks' }), events: services.events });
     const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations, trunks });

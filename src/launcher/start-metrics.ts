@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
 import type { Database } from '../adapters/postgres/database.js';
 import { backlogSources } from '../adapters/metrics/backlog-sources.js';
+import { kamailioStatistics, rtpengineStatistics, type RpcCaller } from '../adapters/metrics/daemon-statistics.js';
 import { countDomainEvents } from '../adapters/metrics/domain-event-metrics.js';
 import { createLeadlineMetrics, type LeadlineMetrics } from '../adapters/metrics/leadline-metrics.js';
 import type { DomainEvents } from '../services/domain-events.js';
@@ -13,7 +14,7 @@ import type { RoutingConsole } from '../services/routing-console.js';
  * before the Kamailio channel opens, so every call is counted.
  */
 export function startMetrics(
-  deps: { config: Config; db: Database; events: DomainEvents; routing: RoutingConsole; log: Logger },
+  deps: { config: Config; db: Database; events: DomainEvents; routing: RoutingConsole; kamailio: RpcCaller; log: Logger },
   cleanup: (() => Promise<void>)[],
 ): LeadlineMetrics {
   const backlog = backlogSources(deps.config, deps.db);
@@ -25,6 +26,8 @@ export function startMetrics(
       webhookDeliveries: backlog.webhookDeliveries,
       recordings: backlog.recordings,
       queueDepths: backlog.queueDepths,
+      kamailioStatistics: () => kamailioStatistics(deps.kamailio),
+      rtpengineStatistics: () => rtpengineStatistics(deps.config.rtpengine.ngPort),
     },
     deps.log,
   );

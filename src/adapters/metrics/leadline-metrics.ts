@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
+import type { DaemonStatistic } from './daemon-statistics.js';
 
 /**
  * Every Prometheus metric of the service, in one registry of its own (not prom-client's
@@ -20,6 +21,10 @@ export interface GaugeSources {
   recordings?: () => Promise<{ status: string; count: number }[]>;
   /** Jobs not yet finished in the BullMQ queues (webhooks, recordings). */
   queueDepths?: () => Promise<{ queue: string; jobs: number }[]>;
+  /** Kamailio's own statistics (stats.get_statistics over jsonrpcs). */
+  kamailioStatistics?: () => Promise<DaemonStatistic[]>;
+  /** rtpengine's ng `statistics`. */
+  rtpengineStatistics?: () => Promise<DaemonStatistic[]>;
 }
 
 export interface LeadlineMetrics {
@@ -94,5 +99,58 @@ export function createLeadlineMetrics(sources: GaugeSources, log: Logger): Leadl
     for (const q of await queueDepths()) g.set({ queue: q.queue }, q.jobs);
   }));
 
+  daemonGauges(registry, { kamailio: sources.kamailioStatistics, rtpengine: sources.rtpengineStatistics }, log);
+
   return { registry, calls, ringAttempts, ringMisses, autoPauses, recordingsReady, routingDecisionSeconds };
+}
+
+/**
+ * The daemons' own statistics, asked at scrape time: leadline_kamailio_statistic{group,name},
+ * leadline_rtpengine_statistic{section,name}, and leadline_daemon_statistics_up{daemon} (1
+ * when the daemon answered this scrape, 0 when not: alert on it). The answer is shared by
+ * both gauges of one scrape (one question per daemon per second at most).
+ */
+function daemonGauges(registry: Registry, sources: Record<'kamailio' | 'rtpengine', (() => Promise<DaemonStatistic[]>) | undefined>, log: Logger): void {
+  const asked = Object.entries(sources).filter((e): e is [string, () => Promise<DaemonStatistic[]>] => e[1] !== undefined);
+  if (asked.length === 0) return;
+  const recent = new Map<string, { at: number; answer: Promise<DaemonStatistic[] | Error> }>();
+  const answerOf = (daemon: string, read: () => Promise<DaemonStatistic[]>) => {
+    const now = Date.now();
+    const cached = recent.get(daemon);
+    if (cached && now - cached.at < 1000) return cached.answer;
+    const answer = read().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    recent.set(daemon, { at: now, answer });
+    return answer;
+  };
+  new Gauge({
+    name: 'leadline_daemon_statistics_up',
+    help: 'Whether the daemon (kamailio, rtpengine) answered the statistics question of this scrape',
+    labelNames: ['daemon'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [daemon, read] of asked) {
+        const answer = await answerOf(daemon, read);
+        if (answer instanceof Error) log.warn({ err: answer, daemon }, 'daemon statistics unavailable for this scrape');
+        this.set({ daemon }, answer instanceof Error ? 0 : 1);
+      }
+    },
+  });
+  for (const [daemon, read] of asked) {
+    const label = daemon === 'kamailio' ? 'group' : 'section';
+    new Gauge({
+      name: `leadline_${daemon}_statistic`,
+      help: daemon === 'kamailio'
+        ? "Kamailio's statistics (kamcmd stats.get_statistics all), by group and name; counters since Kamailio started"
+        : "rtpengine's statistics (ng statistics), by section (currentstatistics, totalstatistics) and name",
+      labelNames: [label, 'name'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const answer = await answerOf(daemon, read);
+        if (answer instanceof Error) return;
+        for (const s of answer) this.set({ [label]: s.group, name: s.name } as Record<string, string>, s.value);
+      },
+    });
+  }
 }

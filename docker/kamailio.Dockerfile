@@ -10,7 +10,9 @@ RUN apt-get update \
       kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules \
  && rm -rf /var/lib/apt/lists/*
 COPY docker/kamailio-entrypoint.sh /usr/local/bin/kamailio-entrypoint.sh
-RUN chmod 0755 /usr/local/bin/kamailio-entrypoint.sh && mkdir -p /var/run/kamailio
+# /var/run/leadline belongs to the service's uid: a volume first mounted here takes it.
+RUN chmod 0755 /usr/local/bin/kamailio-entrypoint.sh && mkdir -p /var/run/kamailio /var/run/leadline \
+ && chown 10001:10001 /var/run/leadline
 ENV KAMAILIO_CFG=/var/run/leadline/kamailio.cfg \
     KAMAILIO_SHM_MB=1024 \
     KAMAILIO_PKG_MB=8

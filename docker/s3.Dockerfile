@@ -29,7 +29,7 @@ RUN groupadd --system --gid 10002 s3 \
 COPY --from=build /opt/node /opt/node
 WORKDIR /s3
 COPY --from=build /s3/node_modules ./node_modules
-COPY docker/s3/s3-server.cjs ./s3-server.cjs
+COPY docker/s3/s3-server.cjs docker/s3/healthcheck.cjs ./
 USER s3:s3
 ENV S3_ADDRESS=127.0.0.1 S3_PORT=9000
 CMD ["/opt/node/bin/node", "s3-server.cjs"]

@@ -52,6 +52,7 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/web/dist ./web/dist
 COPY --from=build /src/config/kamailio.cfg.tpl ./config/kamailio.cfg.tpl
+COPY docker/service-healthcheck.cjs ./healthcheck.cjs
 # Example dial plans; mount your own over /app/dialplans.
 COPY dialplans ./dialplans
 ENV PATH=/opt/node/bin:$PATH \

@@ -15,7 +15,8 @@ const crm = new CrmStandIn(['call.ended']);
 
 beforeAll(async () => {
   await crm.start();
-  pbx = await startTestPbx({ name: 'metrics', basePort: 35000, managers: 2, ringTimeoutSeconds: 3, crm: crm.config() });
+  // Recordings on (local storage), so the CLI's recordings commands have their API.
+  pbx = await startTestPbx({ name: 'metrics', basePort: 35000, managers: 2, ringTimeoutSeconds: 3, crm: crm.config(), recordings: {} });
   phones = new Phones(pbx);
 });
 
@@ -90,6 +91,15 @@ describe('metrics', () => {
     const managers = [...after.matchAll(/^leadline_managers\{status="(\w[\w-]*)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[2]), 0);
     expect(managers).toBe(2);
     expect(after).toMatch(/^leadline_nodejs_eventloop_lag_seconds \d/m);
+
+    // The daemons' own statistics: both answered, Kamailio received the calls' requests,
+    // and rtpengine managed exactly the one call that reached media (the 404 never did).
+    expect(value(after, 'leadline_daemon_statistics_up', { daemon: 'kamailio' })).toBe(1);
+    expect(value(after, 'leadline_daemon_statistics_up', { daemon: 'rtpengine' })).toBe(1);
+    const kamailio = (text: string, group: string, name: string) => value(text, 'leadline_kamailio_statistic', { group, name });
+    expect(kamailio(after, 'core', 'rcv_requests') - kamailio(before, 'core', 'rcv_requests')).toBeGreaterThanOrEqual(2 * 3); // INVITE, ACK, BYE of each call at least
+    expect(kamailio(after, 'shmem', 'total_size')).toBeGreaterThan(0);
+    await expect.poll(() => moved('leadline_rtpengine_statistic', { section: 'totalstatistics', name: 'managedsessions' }), { timeout: 10_000 }).toBe(1);
   });
 });
 
@@ -161,6 +171,22 @@ describe('operator CLI', () => {
       crm.receiver.route('/crm', () => ({ status: 200 }));
       await phones.unregisterAll();
     }
+  });
+
+  it('shows the trunks and refuses to re-convert a recording that does not exist or is stored', async () => {
+    const trunks = await cli('trunks');
+    expect(trunks, trunks.err).toMatchObject({ code: 0 });
+    expect(rows(trunks.out)).toEqual([expect.objectContaining({ NAME: expect.any(String), KIND: 'address', STATE: 'trusted' })]);
+    const unknown = await cli('recordings', 'reconvert', 'no-such-call@nowhere');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/404 NOT_FOUND: A recording of call no-such-call@nowhere was not found/);
+    const supervisor = await new Promise<{ code: number; err: string }>((resolve) =>
+      execFile('npx', ['tsx', 'src/cli/operator-cli.ts', 'recordings', 'reconvert', 'x'], { env: { ...process.env, LEADLINE_URL: pbx.httpUrl, LEADLINE_TOKEN: 'wrong-token' } }, (error, _out, err) =>
+        resolve({ code: error ? Number(error.code) : 0, err }),
+      ),
+    );
+    expect(supervisor.code).toBe(1);
+    expect(supervisor.err).toMatch(/401/);
   });
 
   it('checks a configuration without starting, naming a bad environment variable', async () => {

@@ -173,7 +173,7 @@ describe('operator CLI', () => {
     }
   });
 
-  it('shows the trunks and refuses to re-convert a recording that does not exist or is stored', async () => {
+  it('shows the trunks, and refuses to re-convert a recording that does not exist or with a wrong token', async () => {
     const trunks = await cli('trunks');
     expect(trunks, trunks.err).toMatchObject({ code: 0 });
     expect(rows(trunks.out)).toEqual([expect.objectContaining({ NAME: expect.any(String), KIND: 'address', STATE: 'trusted' })]);

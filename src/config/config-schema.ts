@@ -39,7 +39,7 @@ const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host
 
 /**
  * A provider that hands out a SIP login: Kamailio registers to it (uac_reg) and answers
- * its digest challenges on outbound INVITEs (uac_auth). See docs in the README.
+ * its digest challenges on outbound INVITEs (uac_auth). See docs/trunks.md.
  */
 export const trunkRegistrationSchema = z.object({
   username: z.string({ error: 'a registering trunk needs the username the provider gave' }).min(1).regex(/^[^\s:@|]+$/, 'a SIP user name has no spaces, ":", "@" or "|"'),

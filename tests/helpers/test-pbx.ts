@@ -37,6 +37,8 @@ export function portPlan(base: number) {
 export interface TestPbxOptions {
   basePort: number;
   managers?: number;
+  /** Extensions configured with `disabled: true`. */
+  disabledManagers?: string[];
   ringTimeoutSeconds?: number;
   maxCallsPerSecond?: number;
   autoPauseAfterMisses?: number;
@@ -103,6 +105,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     extension: String(101 + i),
     name: `Manager ${101 + i}`,
     password: `pass-${101 + i}-secret`,
+    ...(opts.disabledManagers?.includes(String(101 + i)) ? { disabled: true } : {}),
   }));
   const run = randomBytes(4).toString('hex');
   return configSchema.parse({

@@ -33,10 +33,14 @@ describe('the service image', () => {
 
   it('copies only the Kamailio template from config/, and the compose file mounts the configuration', () => {
     const copies = dockerfile.split('\n').filter((l) => /^COPY\b/.test(l));
-    expect(copies.filter((l) => /\bconfig\b/.test(l))).toEqual(['COPY config/kamailio.cfg.tpl ./config/kamailio.cfg.tpl']);
-    expect(dockerfile).toMatch(/umask 027 && exec npx tsx src\/main\.ts/);
-    const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }> };
+    // Into the build stage from the context, then from the build stage into the image: the template only.
+    expect(copies.filter((l) => /\bconfig\b/.test(l))).toEqual([
+      'COPY config/kamailio.cfg.tpl ./config/kamailio.cfg.tpl',
+      'COPY --from=build /src/config/kamailio.cfg.tpl ./config/kamailio.cfg.tpl',
+    ]);
+    expect(dockerfile).toMatch(/umask 027 && exec node dist\/main\.js/);
+    const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }> };
     const leadline = compose.services.leadline!;
-    expect(leadline.volumes).toContain(`./config/production.yaml:${leadline.environment!.LEADLINE_CONFIG}:ro`);
+    expect(leadline.volumes).toContain(`\${LEADLINE_CONFIG_FILE:-./config/production.yaml}:${leadline.environment!.LEADLINE_CONFIG}:ro`);
   });
 });

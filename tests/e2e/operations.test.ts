@@ -15,8 +15,7 @@ const crm = new CrmStandIn(['call.ended']);
 
 beforeAll(async () => {
   await crm.start();
-  // Recordings on (local storage), so the CLI's recordings commands have their API.
-  pbx = await startTestPbx({ name: 'metrics', basePort: 35000, managers: 2, ringTimeoutSeconds: 3, crm: crm.config(), recordings: {} });
+  pbx = await startTestPbx({ name: 'metrics', basePort: 35000, managers: 2, ringTimeoutSeconds: 3, crm: crm.config() });
   phones = new Phones(pbx);
 });
 
@@ -171,22 +170,6 @@ describe('operator CLI', () => {
       crm.receiver.route('/crm', () => ({ status: 200 }));
       await phones.unregisterAll();
     }
-  });
-
-  it('shows the trunks, and refuses to re-convert a recording that does not exist or with a wrong token', async () => {
-    const trunks = await cli('trunks');
-    expect(trunks, trunks.err).toMatchObject({ code: 0 });
-    expect(rows(trunks.out)).toEqual([expect.objectContaining({ NAME: expect.any(String), KIND: 'address', STATE: 'trusted' })]);
-    const unknown = await cli('recordings', 'reconvert', 'no-such-call@nowhere');
-    expect(unknown.code).toBe(1);
-    expect(unknown.err).toMatch(/404 NOT_FOUND: A recording of call no-such-call@nowhere was not found/);
-    const supervisor = await new Promise<{ code: number; err: string }>((resolve) =>
-      execFile('npx', ['tsx', 'src/cli/operator-cli.ts', 'recordings', 'reconvert', 'x'], { env: { ...process.env, LEADLINE_URL: pbx.httpUrl, LEADLINE_TOKEN: 'wrong-token' } }, (error, _out, err) =>
-        resolve({ code: error ? Number(error.code) : 0, err }),
-      ),
-    );
-    expect(supervisor.code).toBe(1);
-    expect(supervisor.err).toMatch(/401/);
   });
 
   it('checks a configuration without starting, naming a bad environment variable', async () => {

@@ -271,7 +271,7 @@ export function rotationBaseline(b: Bench): System {
       const [registered, held, sequence] = await Promise.all([
         b.registrations.registered(b.extensions),
         holds(b.extensions),
-        redis.incr(b.keys.rotation(NUMBER)).then((n) => n - 1),
+        redis.incr(b.keys.turn(`simple-rotation:${NUMBER}`)).then((n) => n - 1),
       ]);
       const order = rotate(b.extensions, sequence).filter((e) => registered.has(e) && !held.has(e)).slice(0, maxRingAttempts);
       let decision: RoutingDecision;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { activeManagers, type Config } from '../config/config-schema.js';
-import type { AgentStateStore, AnswerScoreStore, RegistrationStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { AgentStateStore, AnswerScoreStore, CallbackTurns, RegistrationStore } from '../core/agents/agent-ports.js';
 import type { LiveCall } from '../core/calls/live-call.js';
 import type { LiveCallStore } from '../core/calls/live-call-store.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
@@ -38,7 +38,7 @@ export interface ServiceStores {
   registrations: RegistrationStore;
   agents: AgentStateStore;
   scores: AnswerScoreStore;
-  rotation: RotationCounter;
+  callbackTurns: CallbackTurns;
   liveCalls: LiveCallStore;
   clients: ClientHistory;
   callbacks: CallbackTaskStore;
@@ -66,7 +66,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
   let resume: (call: LiveCall, decision: RoutingDecision) => void = () => {
     throw new Error('no Kamailio bridge is connected to resume waiting calls');
   };
-  const missed = new MissedCalls({ agents: stores.agents, rotation: stores.rotation, tasks: stores.callbacks, clients: stores.clients, events, log, random, clock });
+  const missed = new MissedCalls({ agents: stores.agents, turns: stores.callbackTurns, tasks: stores.callbacks, clients: stores.clients, events, log, random, clock });
   const distributor = new InboundDistributor({
     scenarios,
     registrations: stores.registrations,

@@ -12,7 +12,7 @@ import { RedisClientHistory } from '../adapters/redis/redis-client-history.js';
 import { RedisKeys } from '../adapters/redis/redis-keys.js';
 import { RedisLiveCallStore } from '../adapters/redis/redis-live-call-store.js';
 import { RedisRegistrationStore } from '../adapters/redis/redis-registration-store.js';
-import { RedisRotationCounter } from '../adapters/redis/redis-rotation-counter.js';
+import { RedisCallbackTurns } from '../adapters/redis/redis-callback-turns.js';
 import type { CallRecordSink } from '../services/call-record-sink.js';
 import type { ServiceStores } from './compose-services.js';
 
@@ -42,7 +42,7 @@ export async function openSharedStores(opts: {
       registrations,
       agents,
       scores,
-      rotation: new RedisRotationCounter(redis, keys),
+      callbackTurns: new RedisCallbackTurns(redis, keys),
       liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
       callIds: new RedisCallIdClaims(redis, keys),
       clients: new RedisClientHistory(redis, keys),

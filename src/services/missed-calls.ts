@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AgentStateStore, RotationCounter } from '../core/agents/agent-ports.js';
+import type { AgentStateStore, CallbackTurns } from '../core/agents/agent-ports.js';
 import type { LiveCall } from '../core/calls/live-call.js';
 import { lastManagerWithin, type CallbackTaskStore, type ClientHistory } from '../core/calls/missed-call.js';
 import { orderByStrategy } from '../core/routing/strategies.js';
@@ -8,7 +8,7 @@ import type { DomainEvents } from './domain-events.js';
 
 export interface MissedCallsDeps {
   agents: AgentStateStore;
-  rotation: RotationCounter;
+  turns: CallbackTurns;
   tasks: CallbackTaskStore;
   clients: ClientHistory;
   events: DomainEvents;
@@ -81,13 +81,19 @@ export class MissedCalls {
     const members = scenario.groups[callback.group] ?? [];
     const states = await this.deps.agents.read(members, (this.deps.clock ?? Date.now)());
     // Whoever is signed in (registered, not paused) can call back; if nobody is, the whole group.
-    const present = members.filter((m) => states.get(m)?.registered && states.get(m)?.pauseReason === null);
-    const pool = (present.length > 0 ? present : members).map((extension) => {
+    const isPresent = members.map((m) => Boolean(states.get(m)?.registered && states.get(m)?.pauseReason === null));
+    const eligible = isPresent.includes(true) ? isPresent : members.map(() => true);
+    if (callback.strategy === 'round-robin') {
+      // A turn over the full member list, not a counter over those present: that list
+      // changes between missed calls, and an index into it would skip managers.
+      const index = await this.deps.turns.take(`${scenario.name}:callbacks`, eligible);
+      return index === null ? null : members[index]!;
+    }
+    const pool = members.filter((_, i) => eligible[i]).map((extension) => {
       const s = states.get(extension);
       return { extension, freeSince: s?.freeSince ?? null, callsToday: s?.callsToday ?? 0, talkSecondsToday: s?.talkSecondsToday ?? 0, weight: 1 };
     });
-    const sequence = callback.strategy === 'round-robin' ? await this.deps.rotation.next(`${scenario.name}:callbacks`) : 0;
-    return orderByStrategy(callback.strategy, { agents: pool, sequence, random: this.deps.random ?? Math.random }).order[0] ?? null;
+    return orderByStrategy(callback.strategy, { agents: pool, sequence: 0, random: this.deps.random ?? Math.random }).order[0] ?? null;
   }
 
   private async persist(task: Parameters<CallbackTaskStore['add']>[0]): Promise<void> {

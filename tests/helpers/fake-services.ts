@@ -4,7 +4,7 @@ import { onTestFinished, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { MemoryAgentStateStore, MemoryAnswerScoreStore } from '../../src/adapters/memory/memory-agent-state-store.js';
 import { MemoryCallbackTaskStore, MemoryClientHistory } from '../../src/adapters/memory/memory-missed-call-stores.js';
-import { MemoryCallIdClaims, MemoryLiveCallStore, MemoryRegistrationStore, MemoryRotationCounter } from '../../src/adapters/memory/memory-stores.js';
+import { MemoryCallIdClaims, MemoryLiveCallStore, MemoryRegistrationStore, MemoryCallbackTurns } from '../../src/adapters/memory/memory-stores.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import type { AgentState } from '../../src/core/agents/agent-state.js';
 import type { LeadStore } from '../../src/core/leads/lead-store.port.js';
@@ -159,7 +159,7 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     registrations: registrationStore,
     agents: new MemoryAgentStateStore((extension) => registrationStore.entries.has(extension)),
     scores: new MemoryAnswerScoreStore(),
-    rotation: new MemoryRotationCounter(),
+    callbackTurns: new MemoryCallbackTurns(),
     liveCalls: new MemoryLiveCallStore(),
     callIds: new MemoryCallIdClaims(),
     clients: new MemoryClientHistory(),

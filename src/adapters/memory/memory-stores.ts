@@ -1,5 +1,6 @@
 import type { CallIdClaims } from '../../core/calls/call-id-claims.port.js';
-import type { Registration, RegistrationStore, RotationCounter } from '../../core/agents/agent-ports.js';
+import type { CallbackTurns, Registration, RegistrationStore } from '../../core/agents/agent-ports.js';
+import { pickInTurn } from '../../core/routing/rotation.js';
 import type { LiveCall } from '../../core/calls/live-call.js';
 import type { LiveCallStore } from '../../core/calls/live-call-store.js';
 
@@ -20,13 +21,13 @@ export class MemoryRegistrationStore implements RegistrationStore {
   }
 }
 
-export class MemoryRotationCounter implements RotationCounter {
-  private readonly counters = new Map<string, number>();
+export class MemoryCallbackTurns implements CallbackTurns {
+  private readonly turns = new Map<string, number>();
 
-  async next(line: string): Promise<number> {
-    const n = this.counters.get(line) ?? 0;
-    this.counters.set(line, n + 1);
-    return n;
+  async take(line: string, eligible: readonly boolean[]): Promise<number | null> {
+    const { offered, turn } = pickInTurn(eligible.length, this.turns.get(line) ?? 0, (i) => eligible[i]!);
+    this.turns.set(line, turn);
+    return offered;
   }
 }
 

@@ -31,6 +31,8 @@ export interface LeadlineRedis extends Redis {
   agentPlacedCall(agentKey: string, callId: string, now: Arg, dndReason: string): Promise<0 | 1>;
   agentCallEnded(agentKey: string, callId: string, now: Arg, wrapUpMs: Arg, talkSeconds: Arg, day: string): Promise<0 | 1>;
   agentRegisteredAfresh(agentKey: string, now: Arg, dndReason: string): Promise<0 | 1>;
+  /** The turn key, then one '1'/'0' per member. Returns the index taken or -1. */
+  takeTurn(turnKey: string, eligibleMask: string): Promise<number>;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function createRedis(url: string): Promise<LeadlineRedis> {
   for (const [name, { file, numberOfKeys }] of Object.entries(AGENT_COMMANDS)) {
     redis.defineCommand(name, { lua: agentScript(file), numberOfKeys });
   }
+  redis.defineCommand('takeTurn', { lua: lua('take-turn'), numberOfKeys: 1 });
   redis.on('error', () => {}); // reconnects are logged by health checks; avoid unhandled 'error' events
   try {
     await redis.connect();

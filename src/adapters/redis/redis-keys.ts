@@ -51,9 +51,9 @@ export class RedisKeys {
     return `${this.prefix}turn:${line}`;
   }
 
-  /** A counter per line for round-robin callback tasks (one task per missed call). */
-  rotation(line: string): string {
-    return `${this.prefix}rotation:${line}`;
+  /** A line's round-robin turn for callback tasks (take-turn.lua): the position in the callback group where the next task starts. */
+  callbackTurn(line: string): string {
+    return `${this.prefix}callback-turn:${line}`;
   }
 
   /** BullMQ's own prefix: its queues' keys are `<this>:<queue name>:...` (webhook delivery). */

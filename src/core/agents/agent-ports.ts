@@ -66,7 +66,11 @@ export interface AnswerScoreStore {
   write(extension: string, score: AnswerScore): Promise<void>;
 }
 
-/** The next number of a line's round-robin callback tasks, shared by every service instance. */
-export interface RotationCounter {
-  next(line: string): Promise<number>;
+/**
+ * The round-robin turn of a line's callback tasks, shared by every service instance:
+ * takes the first member at or after the turn whose `eligible` flag is set and moves
+ * the turn past him (pickInTurn), or returns null and leaves the turn when nobody is.
+ */
+export interface CallbackTurns {
+  take(line: string, eligible: readonly boolean[]): Promise<number | null>;
 }

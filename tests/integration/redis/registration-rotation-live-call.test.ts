@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisLiveCallStore } from '../../../src/adapters/redis/redis-live-call-store.js';
 import { RedisRegistrationStore } from '../../../src/adapters/redis/redis-registration-store.js';
-import { RedisRotationCounter } from '../../../src/adapters/redis/redis-rotation-counter.js';
+import { RedisCallbackTurns } from '../../../src/adapters/redis/redis-callback-turns.js';
 import { startLiveCall } from '../../../src/core/calls/live-call.js';
 import { useTestRedis } from '../../helpers/test-redis.js';
 
@@ -20,13 +20,24 @@ describe('redis registration store', () => {
   });
 });
 
-describe('redis rotation counter', () => {
-  it('counts rotation per line from zero, shared by every client', async () => {
-    const a = new RedisRotationCounter(db.redis, db.keys);
-    const b = new RedisRotationCounter(await db.connect(), db.keys);
-    const seen = await Promise.all([a.next('l1'), b.next('l1'), a.next('l1'), b.next('l2')]);
+describe('redis callback turns', () => {
+  it('hands the turn round the eligible members, shared by every client, per line', async () => {
+    const a = new RedisCallbackTurns(db.redis, db.keys);
+    const b = new RedisCallbackTurns(await db.connect(), db.keys);
+    const all = [true, true, true];
+    const seen = await Promise.all([a.take('l1', all), b.take('l1', all), a.take('l1', all), b.take('l2', all)]);
     expect(seen.slice(0, 3).sort()).toEqual([0, 1, 2]);
     expect(seen[3]).toBe(0);
+  });
+
+  it('skips who is away without losing the place of the others, and keeps the turn when nobody is eligible', async () => {
+    const turns = new RedisCallbackTurns(db.redis, db.keys);
+    expect(await turns.take('l', [true, true, true])).toBe(0);
+    expect(await turns.take('l', [true, false, true])).toBe(2); // 1 away: 2, then back to 0
+    expect(await turns.take('l', [true, true, true])).toBe(0);
+    expect(await turns.take('l', [false, false, false])).toBeNull();
+    expect(await turns.take('l', [true, true, true])).toBe(1); // the turn did not move on the refusal
+    expect(await turns.take('l', [])).toBeNull();
   });
 });
 

@@ -179,6 +179,32 @@ describe('failover', () => {
     expect(s.records.map((r) => r.disposition)).toEqual(['missed', 'missed', 'missed']);
   });
 
+  it('keeps the callback turn when a manager leaves and comes back between missed calls, so nobody is passed over', async () => {
+    const s = createFakeServices({
+      config: fakeConfig({ routing: { dndAfterRejections: 10 } }),
+      scenarios: {
+        'cb.yaml': scenarioYaml({
+          groups: { sales: ['104'], callers: ['101', '102', '103'] },
+          steps: [{ group: 'sales', strategy: 'sequential' }],
+          missed: { callback: { group: 'callers', strategy: 'round-robin', sticky: false } },
+        }),
+      },
+    });
+    await s.register('104', '101', '102', '103');
+    const miss = async (id: string) => {
+      await s.inbound(id, `+7916000000${id.charCodeAt(0) - 96}`);
+      await s.busy(id);
+    };
+    await miss('a'); // 101
+    await s.unregister('102');
+    await miss('b'); // 102 away: 103
+    await s.register('102');
+    await miss('c'); // round again: 101 (an index into the changing list of those present gave 103 twice)
+    await miss('d'); // 102
+    await s.flush();
+    expect(s.stores.callbacks.tasks.map((t) => [t.callId, t.manager])).toEqual([['a', '101'], ['b', '103'], ['c', '101'], ['d', '102']]);
+  });
+
   it('creates no callback task with callback: false, and raises no event with event: false', async () => {
     const s = createFakeServices({
       scenarios: {

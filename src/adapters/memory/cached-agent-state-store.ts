@@ -19,6 +19,8 @@ export class CachedAgentStateStore implements AgentStateStore {
   /** Bumped on every local change, so a refresh that started earlier does not overwrite it. */
   private readonly changedAt = new Map<string, number>();
   private sequence = 0;
+  /** The re-read after missed reservations that has not been sent yet (see refreshAfterMiss). */
+  private pendingRefresh: { extensions: Set<string>; done: Promise<void> } | null = null;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -43,7 +45,13 @@ export class CachedAgentStateStore implements AgentStateStore {
 
   async read(extensions: readonly string[], now: number): Promise<Map<string, AgentState>> {
     const out = new Map<string, AgentState>();
-    for (const e of extensions) out.set(e, { ...(this.memory.get(e) ?? newAgentState(now)), registered: this.isRegistered(e) });
+    for (const e of extensions) {
+      const state = this.memory.get(e) ?? newAgentState(now);
+      const registered = this.isRegistered(e);
+      // States are never changed in place (every change sets a new object), so the mirror's
+      // own object is handed out when it is right: no copy of every manager per decision.
+      out.set(e, state.registered === registered ? state : { ...state, registered });
+    }
     return out;
   }
 
@@ -51,14 +59,14 @@ export class CachedAgentStateStore implements AgentStateStore {
     const reserved = await this.shared.reserve(callId, candidates, count, rules, now);
     // The script checked each manager itself; mirror what it did, whatever the mirror believed.
     for (const e of reserved) this.set(e, { ...this.stateOf(e, now), ringingFor: callId, since: now });
-    if (reserved.length < count) await this.refresh(candidates, now);
+    if (reserved.length < count) await this.refreshAfterMiss(candidates, now);
     return reserved;
   }
 
   async reserveInTurn(line: string, callId: string, members: readonly string[], offerable: ReadonlySet<string>, rules: OfferRules, now: number): Promise<string | null> {
     const reserved = await this.shared.reserveInTurn(line, callId, members, offerable, rules, now);
     if (reserved) this.set(reserved, { ...this.stateOf(reserved, now), ringingFor: callId, since: now });
-    else await this.refresh(members, now);
+    else await this.refreshAfterMiss(members, now);
     return reserved;
   }
 
@@ -109,6 +117,27 @@ export class CachedAgentStateStore implements AgentStateStore {
   private set(extension: string, state: AgentState): void {
     this.memory.set(extension, state);
     this.changedAt.set(extension, ++this.sequence);
+  }
+
+  /**
+   * A reservation found the mirror wrong (someone it believed free was not): read those
+   * managers again. While every manager is busy each new call misses, and a re-read per
+   * call is two commands per manager (hundreds at 150 managers) for the same answer: the
+   * misses whose replies arrive in the same turn of the event loop share one re-read,
+   * sent after all of them, so each still sees state newer than its own script's result.
+   */
+  private refreshAfterMiss(extensions: readonly string[], now: number): Promise<void> {
+    if (this.pendingRefresh) {
+      for (const e of extensions) this.pendingRefresh.extensions.add(e);
+      return this.pendingRefresh.done;
+    }
+    const batch = { extensions: new Set(extensions), done: Promise.resolve() };
+    batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.pendingRefresh = null;
+      return this.refresh([...batch.extensions], now);
+    });
+    this.pendingRefresh = batch;
+    return batch.done;
   }
 
   private async refresh(extensions: readonly string[], now: number): Promise<void> {

@@ -13,9 +13,31 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
  * An extension after the number ("ext. 12") is dropped: the client is the line.
  */
 export function toE164(raw: string, defaultRegion: string): string | null {
+  const key = `${defaultRegion}\u0000${raw}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const phone = parseE164(raw, defaultRegion);
+  // Bounded: the oldest reading goes first (a Map keeps insertion order).
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, phone);
+  return phone;
+}
+
+/**
+ * Every call is read twice (when it starts and when it ends) and clients call again:
+ * the last readings are kept, since libphonenumber costs tens of microseconds a number,
+ * and far more for text that is no number (it throws, with a stack trace, to say so).
+ */
+const RECENT_MAX = 4096;
+const recent = new Map<string, string | null>();
+
+/** Fewer than two digits is no number in any region (libphonenumber's own minimum); it does not read letters as digits. */
+const TWO_DIGITS = /\p{Nd}[\s\S]*\p{Nd}/u;
+
+function parseE164(raw: string, defaultRegion: string): string | null {
   if (!isRegion(defaultRegion)) return null;
   const text = raw.trim();
-  if (text === '') return null;
+  if (!TWO_DIGITS.test(text)) return null;
   const national = parsePhoneNumberFromString(text, defaultRegion);
   if (national?.isValid()) return national.number;
   if (/^\+/.test(text)) return null;

@@ -38,4 +38,20 @@ describe('toE164', () => {
     expect(isRegion('ru')).toBe(false);
     expect(isRegion('XX')).toBe(false);
   });
+  it('reads digits of other scripts, never letters, and gives the same answer from its memory of recent numbers', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(toE164('٨٤٩٥١٢٣٤٥٦٧', 'RU')).toBe('+74951234567');
+      expect(toE164('8 (495) 123-45-67', 'RU')).toBe('+74951234567');
+      expect(toE164('8 (495) 123-45-67', 'US')).toBe('+84951234567'); // the region is part of what is remembered
+      expect(toE164('1-800-FLOWERS', 'US')).toBeNull();
+      expect(toE164('sipp', 'RU')).toBeNull();
+      expect(toE164('+7', 'RU')).toBeNull();
+    }
+  });
+
+  it('stays right after more distinct numbers than it remembers (hostile callers cycling numbers)', () => {
+    for (let i = 0; i < 5000; i++) toE164(`+7 495 ${String(1_000_000 + i)}`, 'RU');
+    expect(toE164('+7 495 123 45 67', 'RU')).toBe('+74951234567');
+    expect(toE164('+7 495 1000001', 'RU')).toBe('+74951000001');
+  });
 });

@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, sql, type SelectQueryBuilder } from 'kysely';
 import type { CallRecord } from '../../core/calls/call-record.js';
 import {
   normalizePage,
@@ -17,6 +17,8 @@ import { fromRows, toAttemptRows, toCallRow } from './call-record-rows.js';
  * 1,000 calls x 14 columns stays well below, and a batch of 200 is one statement.
  */
 const ROWS_PER_INSERT = 1_000;
+
+const HAS_CALL_SQL = 'select 1 from calls where call_id = $1 limit 1';
 
 export class PostgresCallStore implements CallStore {
   constructor(private readonly db: Database) {}
@@ -67,8 +69,12 @@ export class PostgresCallStore implements CallStore {
     return fromRows(row, attempts.get(callId) ?? []);
   }
 
+  /**
+   * Asked for every new call (CallIdGuard): the statement is written once rather than built
+   * by the query builder per call. The Call-ID goes as a bound parameter, never into the text.
+   */
   async hasCall(callId: string): Promise<boolean> {
-    return (await this.db.selectFrom('calls').select('call_id').where('call_id', '=', callId).executeTakeFirst()) !== undefined;
+    return (await this.db.executeQuery(CompiledQuery.raw(HAS_CALL_SQL, [callId]))).rows.length > 0;
   }
 
   /** Attempts of several calls in one query, grouped by call and in ring order. */

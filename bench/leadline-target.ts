@@ -163,12 +163,20 @@ export async function startService(config: Config, work: string, logFile = 'benc
   const out = openSync(logFile, 'w');
   const profile = process.env.LEADLINE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];
   const child = spawn('node', [...profile, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file }, stdio: ['ignore', out, out] });
-  const deadline = Date.now() + 30_000;
+  // Generous: on a shared machine under load, compiling and starting takes far longer than idle.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited during start-up (code ${child.exitCode}): see ${logFile}`);
     const ok = await fetch(`http://${config.http.host}:${config.http.port}/healthz`).then((r) => r.ok, () => false);
     if (ok) return child;
-    if (Date.now() > deadline) throw new Error(`the service did not become healthy within 30 s: see ${logFile}`);
+    if (Date.now() > deadline) {
+      const said = await fetch(`http://${config.http.host}:${config.http.port}/healthz`).then((r) => r.text(), (err: Error) => err.message);
+      // Stopped, or it would live on with its Kamailio and rtpengine after the bench exits.
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      throw new Error(`the service did not become healthy within 90 s (/healthz: ${said.slice(0, 300)}): see ${logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

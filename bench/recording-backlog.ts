@@ -5,11 +5,17 @@
 // priority), with 150 registered managers and a sipp UAS answering. In one run:
 //   1. 100 calls/s for --seconds s with an empty spool: INVITE->180 of every call
 //      (the baseline);
-//   2. --backlog pcaps of --talk s each (G.711 speech from sipp's g711a.pcap, rtpengine's
-//      file names, its metadata moved to metadata/ as after a finished call) are put in the
-//      spool; the workers' spool sweep turns them into 2,000 queued recordings;
+//   2. a real backlog of --backlog recordings, as the router leaves one behind when the
+//      workers could not keep up (a campaign of short calls, workers down for a while) or
+//      storage was away: answered calls of --talk s each with their call records in
+//      PostgreSQL, their pcaps in the spool (G.711 speech from sipp's g711a.pcap, rtpengine's
+//      file names, its metadata moved to metadata/ as after a finished call), and for each a
+//      pending recording row and a queued job, written by the router's own code path
+//      (RecordingArchive.submit, as when a call ends). The running workers take them at once.
 //   3. the same 100 calls/s while they drain: INVITE->180 again, and stored recordings
 //      counted in PostgreSQL every second.
+// (Before: bare pcaps for the spool sweep, which takes a pcap without a call record only
+// after recordings.orphanPcapMinutes: nothing drained, and nothing was measured.)
 // Prints both p99s and their ratio (goal: at most x1.25), and the drain rate.
 //
 // Run: npx tsx bench/recording-backlog.ts [--backlog 2000] [--talk 20] [--seconds 20] [--rate 100] [--drain 120]
@@ -18,7 +24,14 @@ import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createDatabase } from '../src/adapters/postgres/database.js';
+import pino from 'pino';
+import { createDatabase, type Database } from '../src/adapters/postgres/database.js';
+import { PostgresCallStore } from '../src/adapters/postgres/call-store.js';
+import { convertCallRecording } from '../src/adapters/recordings/pcap-to-recording.js';
+import type { Config } from '../src/config/config-schema.js';
+import type { CallRecord } from '../src/core/calls/call-record.js';
+import { createRecordingArchive } from '../src/launcher/recording-archive.js';
+import { newRecordingOf } from '../src/services/recordings/new-recording.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
 import { pcapBytes, syntheticCall } from '../tests/helpers/pcap-writer.js';
@@ -40,18 +53,53 @@ function speech(): Uint8Array | undefined {
   return Buffer.concat(readPcapUdp(SPEECH_PCAP).map((u) => parseRtpPacket(u.payload)).filter((p) => p.payloadType === 8).map((p) => p.payload));
 }
 
-/** rtpengine's files of a finished call, old enough that the sweep takes them at once. */
-function fillSpool(spoolDir: string, count: number): void {
+/**
+ * What a backlog really is: finished calls with their records, their pcaps in the spool, a
+ * pending row and a queued job each. Written with the router's own code (the call store,
+ * RecordingArchive.submit), so the workers see exactly what they see after a busy hour.
+ */
+async function fillBacklog(config: Config, db: Database, count: number): Promise<void> {
+  const spoolDir = config.paths.spoolDir;
   mkdirSync(join(spoolDir, 'pcaps'), { recursive: true });
   mkdirSync(join(spoolDir, 'metadata'), { recursive: true });
-  const body = pcapBytes(syntheticCall(TALK_S, Date.now() - 3_600_000, speech()));
-  const old = new Date(Date.now() - 600_000);
+  const endedAt = Date.now() - 60_000;
+  const body = pcapBytes(syntheticCall(TALK_S, endedAt - TALK_S * 1000, speech()));
+  const old = new Date(endedAt);
+  const records: CallRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const name = `backlog-${i}%40bench-${(0xa000 + i).toString(16)}`;
+    const callId = `backlog-${i}@bench`;
+    const name = `${encodeURIComponent(callId)}-${(0xa000 + i).toString(16)}`;
     const pcap = join(spoolDir, 'pcaps', `${name}.pcap`);
     writeFileSync(pcap, body);
     utimesSync(pcap, old, old);
-    writeFileSync(join(spoolDir, 'metadata', `rtpengine-meta-${name}.txt`), `CALL-ID\nbacklog-${i}@bench\n`);
+    writeFileSync(join(spoolDir, 'metadata', `rtpengine-meta-${name}.txt`), `CALL-ID\n${callId}\n`);
+    const manager = config.managers[i % config.managers.length]!.extension;
+    records.push({
+      callId,
+      direction: 'inbound',
+      callerNumber: `+7916${String(1_000_000 + i).slice(1)}`,
+      calleeNumber: BENCH_NUMBER,
+      companyNumber: BENCH_NUMBER,
+      manager,
+      startedAt: new Date(endedAt - (TALK_S + 3) * 1000),
+      answeredAt: new Date(endedAt - TALK_S * 1000),
+      endedAt: new Date(endedAt),
+      ringSeconds: 3,
+      talkSeconds: TALK_S,
+      disposition: 'answered',
+      sipCode: null,
+      reason: null,
+      attempts: [],
+    });
+  }
+  await new PostgresCallStore(db).saveCalls(records);
+  // The router's side of the archive: it indexes and queues, converts nothing.
+  const archive = createRecordingArchive({ config, db, logger: pino({ level: 'warn' }), convert: convertCallRecording, onStored: () => {}, runWorker: false, runRetention: false });
+  try {
+    const o = { format: config.recordings.format, clientAddress: config.trunks[0]?.address ?? null, pcapPath: null };
+    await Promise.all(records.map((r) => archive.submit(newRecordingOf(r, o))));
+  } finally {
+    await archive.stop();
   }
 }
 
@@ -66,7 +114,7 @@ async function delays(label: string): Promise<number[]> {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'backlog-bench-'));
-  const config = benchConfig({ caller: CALLER, work, managers: 150, kamailio: { maxCallsPerSecond: 1000 }, extra: { recordings: { spoolSweepSeconds: 1, storage: { driver: 'local', dir: join(work, 'recordings') } } } });
+  const config = benchConfig({ caller: CALLER, work, managers: 150, kamailio: { maxCallsPerSecond: 1000 }, extra: { recordings: { storage: { driver: 'local', dir: join(work, 'recordings') } } } });
   writeDialplan(config, 'bench-line', { max_concurrent: 1 });
   const service = await startService(config, work, 'bench/results/recording-backlog.log');
   const db = createDatabase(config.postgres);
@@ -79,13 +127,10 @@ async function main(): Promise<void> {
     await runLoad({ ...CALLER, proxy: `${SIP.ip}:${SIP.port}`, callee: BENCH_NUMBER, rate: RATE, durationS: 3, measureDelay: false });
     const quiet = await delays('no backlog');
 
-    console.log(`  ${BACKLOG} pcaps of ${TALK_S} s put in the spool`);
-    fillSpool(config.paths.spoolDir, BACKLOG);
-    const queuedBy = Date.now() + 30_000;
-    while ((await sql<{ n: string }>`select count(*) as n from recordings where call_id like 'backlog-%'`.execute(db)).rows[0]!.n !== String(BACKLOG)) {
-      if (Date.now() > queuedBy) throw new Error('the spool sweep did not queue the backlog within 30 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const filled = Date.now();
+    await fillBacklog(config, db, BACKLOG);
+    const queued = Number((await sql<{ n: string }>`select count(*) as n from recordings where call_id like 'backlog-%' and status = 'pending'`.execute(db)).rows[0]?.n ?? 0);
+    console.log(`  backlog: ${BACKLOG} answered calls of ${TALK_S} s (records, pcaps, pending rows, queued jobs) written in ${((Date.now() - filled) / 1000).toFixed(1)} s; ${queued} still pending`);
     const before = await stored();
     const t0 = Date.now();
     const busy = await delays(`with ${BACKLOG - before} recordings draining`);

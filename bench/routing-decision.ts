@@ -37,7 +37,7 @@
 // Redis: LEADLINE_REDIS_URL (default redis://127.0.0.1:6379/0). Logs go through pino as in
 // production (level info, buffered) into /dev/null: their cost is part of a decision.
 import { randomBytes } from 'node:crypto';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -333,6 +333,26 @@ interface OpenRun {
   lagMaxMs: number;
   lateStarts: number;
   leftover: number;
+  /** Garbage-collection pauses during the run (they stop the event loop): count, total and longest, ms. */
+  gc: { pauses: number; totalMs: number; maxMs: number; over1Ms: number };
+}
+
+/** Counts the GC pauses from now until the returned function is called. */
+function watchGc(): () => OpenRun['gc'] {
+  const gc = { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.pauses++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+      if (e.duration > 1) gc.over1Ms++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return gc;
+  };
 }
 
 /** monitorEventLoopDelay's sampling period; its values include it. */
@@ -347,7 +367,7 @@ function request(callId: string): NewCallRequest {
 
 /** Open loop: `rate` new calls per second for `seconds`, whatever the system's answers. */
 export async function openLoop(sys: System, tag: string, rate: number, seconds: number, opts: Options, failShare = opts.failShare): Promise<OpenRun> {
-  const run: OpenRun = { rate, offered: 0, decisions: 0, latencies: [], failoverLatencies: [], routed: 0, waiting: 0, rejected: 0, errors: 0, resumedRouted: 0, resumedRejected: 0, hungUpInLine: 0, lagP99Ms: NaN, lagMaxMs: NaN, lateStarts: 0, leftover: 0 };
+  const run: OpenRun = { rate, offered: 0, decisions: 0, latencies: [], failoverLatencies: [], routed: 0, waiting: 0, rejected: 0, errors: 0, resumedRouted: 0, resumedRejected: 0, hungUpInLine: 0, lagP99Ms: NaN, lagMaxMs: NaN, lateStarts: 0, leftover: 0, gc: { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0 } };
   const live = new Set<string>();
   const inLine = new Set<string>();
   // Ring + talk, on average: the managers stay about `busy` loaded at this rate (20-200 ms rings at low rates).
@@ -388,6 +408,7 @@ export async function openLoop(sys: System, tag: string, rate: number, seconds: 
 
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
+  const gcDone = watchGc();
   const decisions: Promise<void>[] = [];
   const total = Math.round(rate * seconds);
   const started = performance.now();
@@ -424,6 +445,7 @@ export async function openLoop(sys: System, tag: string, rate: number, seconds: 
   });
   await Promise.all(decisions);
   lag.disable();
+  run.gc = gcDone();
   // The histogram holds the timer's whole period: the delay is what exceeds the resolution.
   run.lagP99Ms = Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS);
   run.lagMaxMs = Math.max(0, lag.max / 1e6 - LAG_RESOLUTION_MS);
@@ -520,6 +542,9 @@ interface RateSummary {
   waitingShare: number;
   rejectedShare: number;
   lagP99: number;
+  gcMaxMs: number;
+  /** Share of the run's wall time spent in GC pauses. */
+  gcShare: number;
 }
 
 function summarise(strategy: string, rate: number, runs: OpenRun[]): RateSummary {
@@ -537,6 +562,8 @@ function summarise(strategy: string, rate: number, runs: OpenRun[]): RateSummary
     waitingShare: m((r) => r.waiting / Math.max(1, r.decisions)),
     rejectedShare: m((r) => r.rejected / Math.max(1, r.decisions)),
     lagP99: m((r) => r.lagP99Ms),
+    gcMaxMs: m((r) => r.gc.maxMs),
+    gcShare: m((r) => r.gc.totalMs / (1000 * (r.decisions / r.rate))),
   };
 }
 
@@ -552,7 +579,8 @@ function printRun(r: OpenRun, i: number): void {
   ].filter(Boolean);
   console.log(
     `  ${r.rate} calls/s run ${i + 1}: ${r.decisions} decisions, p50 ${fmt(quantile(s, 0.5))} ms, p99 ${fmt(quantile(s, 0.99))} ms, max ${fmt(s[s.length - 1] ?? NaN)} ms; ` +
-      `routed ${pct(r.routed, r.decisions)}, waiting ${pct(r.waiting, r.decisions)}, rejected ${pct(r.rejected, r.decisions)}; event-loop delay p99 ${fmt(r.lagP99Ms, 2)} ms (max ${fmt(r.lagMaxMs, 1)})` +
+      `routed ${pct(r.routed, r.decisions)}, waiting ${pct(r.waiting, r.decisions)}, rejected ${pct(r.rejected, r.decisions)}; event-loop delay p99 ${fmt(r.lagP99Ms, 2)} ms (max ${fmt(r.lagMaxMs, 1)}); ` +
+      `GC ${r.gc.pauses} pauses, ${fmt(r.gc.totalMs, 1)} ms in all, longest ${fmt(r.gc.maxMs, 2)} ms, ${r.gc.over1Ms} over 1 ms` +
       (extra.length > 0 ? `; ${extra.join(', ')}` : ''),
   );
 }
@@ -582,11 +610,11 @@ function printFairness(runs: ClosedRun[], managers: number): void {
 
 function printTables(summaries: RateSummary[], closed: { engine: ClosedRun[]; baseline: ClosedRun[]; others: ClosedRun[] }, yard: Yardsticks, opts: Options): void {
   console.log(`\nOpen loop (${opts.managers} managers, one group; medians of ${opts.runs} run${opts.runs === 1 ? '' : 's'} of ${opts.seconds} s; latency of router.decide):`);
-  console.log('| strategy | calls/s | decisions | p50 (ms) | p99 (ms) | max (ms) | failover p99 (ms) | routed | waiting | rejected | event-loop delay p99 (ms) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| strategy | calls/s | decisions | p50 (ms) | p99 (ms) | max (ms) | failover p99 (ms) | routed | waiting | rejected | event-loop delay p99 (ms) | longest GC pause (ms) | time in GC |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of [...summaries, ...(yard.baselineAtTarget ? [yard.baselineAtTarget] : [])]) {
     console.log(
-      `| ${s.strategy} | ${s.rate} | ${s.decisions} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.failoverP99)} | ${(100 * s.routedShare).toFixed(1)} % | ${(100 * s.waitingShare).toFixed(1)} % | ${(100 * s.rejectedShare).toFixed(1)} % | ${fmt(s.lagP99, 2)} |`,
+      `| ${s.strategy} | ${s.rate} | ${s.decisions} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.failoverP99)} | ${(100 * s.routedShare).toFixed(1)} % | ${(100 * s.waitingShare).toFixed(1)} % | ${(100 * s.rejectedShare).toFixed(1)} % | ${fmt(s.lagP99, 2)} | ${fmt(s.gcMaxMs, 2)} | ${(100 * s.gcShare).toFixed(1)} % |`,
     );
   }
 

@@ -13,7 +13,8 @@
 //       first). Waiting in line is a decision (counted); a reject is a failure. Calls still
 //       in line at the end of a run hang up (cancelled) so runs do not leak into each other.
 //       Per rate, medians over the runs: decisions, p50/p99/max decision latency, the share
-//       routed/waiting/rejected, event-loop delay p99 (monitorEventLoopDelay).
+//       routed/waiting/rejected, event-loop delay p99 (monitorEventLoopDelay), and the GC
+//       pauses of the run (count, longest, share of the time: they are what stalls the loop).
 //       The call's length follows the rate so the managers stay about 60 % busy
 //       (ring + talk at most 220 ms; 20-200 ms rings at 100 calls/s, shorter above): the
 //       aim is the decision, not a line that overflows into ever longer queues.
@@ -24,7 +25,8 @@
 //       d81e2a1: registrations from the in-memory cache, HMGET of the holds hash + INCR of
 //       the rotation counter, then HSET of the hold and SET of the live call not awaited;
 //       on end the release-agent Lua script), re-implemented below. Engine and baseline
-//       runs alternate (A B A B ...) so drift on a noisy machine hits both.
+//       runs alternate (A B A B ...) so drift on a noisy machine hits both. Also this process's
+//       CPU per call (user + system), the figure a loaded machine distorts least.
 //   Yardsticks from the same run, since this machine's noise alone can exceed 1 ms at p99:
 //   a bare Redis PING every 5 ms in the idle process, and the rotation baseline through the
 //   same open loop at the target rate (500 calls/s).
@@ -37,7 +39,7 @@
 // Redis: LEADLINE_REDIS_URL (default redis://127.0.0.1:6379/0). Logs go through pino as in
 // production (level info, buffered) into /dev/null: their cost is part of a decision.
 import { randomBytes } from 'node:crypto';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -334,18 +336,20 @@ interface OpenRun {
   lateStarts: number;
   leftover: number;
   /** Garbage-collection pauses during the run (they stop the event loop): count, total and longest, ms. */
-  gc: { pauses: number; totalMs: number; maxMs: number; over1Ms: number };
+  gc: { pauses: number; totalMs: number; maxMs: number; over1Ms: number; majorMs: number };
 }
 
 /** Counts the GC pauses from now until the returned function is called. */
 function watchGc(): () => OpenRun['gc'] {
-  const gc = { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0 };
+  const gc = { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0, majorMs: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.pauses++;
       gc.totalMs += e.duration;
       gc.maxMs = Math.max(gc.maxMs, e.duration);
       if (e.duration > 1) gc.over1Ms++;
+      // The rest are scavenges (young generation), incremental marking steps and callbacks.
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMs += e.duration;
     }
   });
   observer.observe({ entryTypes: ['gc'] });
@@ -367,7 +371,7 @@ function request(callId: string): NewCallRequest {
 
 /** Open loop: `rate` new calls per second for `seconds`, whatever the system's answers. */
 export async function openLoop(sys: System, tag: string, rate: number, seconds: number, opts: Options, failShare = opts.failShare): Promise<OpenRun> {
-  const run: OpenRun = { rate, offered: 0, decisions: 0, latencies: [], failoverLatencies: [], routed: 0, waiting: 0, rejected: 0, errors: 0, resumedRouted: 0, resumedRejected: 0, hungUpInLine: 0, lagP99Ms: NaN, lagMaxMs: NaN, lateStarts: 0, leftover: 0, gc: { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0 } };
+  const run: OpenRun = { rate, offered: 0, decisions: 0, latencies: [], failoverLatencies: [], routed: 0, waiting: 0, rejected: 0, errors: 0, resumedRouted: 0, resumedRejected: 0, hungUpInLine: 0, lagP99Ms: NaN, lagMaxMs: NaN, lateStarts: 0, leftover: 0, gc: { pauses: 0, totalMs: 0, maxMs: 0, over1Ms: 0, majorMs: 0 } };
   const live = new Set<string>();
   const inLine = new Set<string>();
   // Ring + talk, on average: the managers stay about `busy` loaded at this rate (20-200 ms rings at low rates).
@@ -486,6 +490,8 @@ interface ClosedRun {
   system: string;
   calls: number;
   callsPerSecond: number;
+  /** This process's CPU (user + system) per completed call: the load generator's share is the same for every system; Redis's own is not in it. */
+  cpuMsPerCall: number;
   latencies: number[];
   waits: number;
   rejects: number;
@@ -495,7 +501,8 @@ interface ClosedRun {
 
 /** Closed loop: `concurrency` callers, each placing its next call as soon as the last one ended. */
 export async function closedLoop(sys: System, tag: string, concurrency: number, seconds: number): Promise<ClosedRun> {
-  const run: ClosedRun = { system: sys.name, calls: 0, callsPerSecond: 0, latencies: [], waits: 0, rejects: 0, offers: new Map() };
+  const run: ClosedRun = { system: sys.name, calls: 0, callsPerSecond: 0, cpuMsPerCall: 0, latencies: [], waits: 0, rejects: 0, offers: new Map() };
+  const cpu0 = process.cpuUsage();
   const resumed = new Map<string, (d: RoutingDecision) => void>();
   sys.onResume = (callId, d) => resumed.get(callId)?.(d);
   let n = 0;
@@ -523,6 +530,8 @@ export async function closedLoop(sys: System, tag: string, concurrency: number, 
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
   run.callsPerSecond = run.calls / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  run.cpuMsPerCall = (cpu.user + cpu.system) / 1000 / Math.max(1, run.calls);
   sys.onResume = () => {};
   return run;
 }
@@ -580,7 +589,7 @@ function printRun(r: OpenRun, i: number): void {
   console.log(
     `  ${r.rate} calls/s run ${i + 1}: ${r.decisions} decisions, p50 ${fmt(quantile(s, 0.5))} ms, p99 ${fmt(quantile(s, 0.99))} ms, max ${fmt(s[s.length - 1] ?? NaN)} ms; ` +
       `routed ${pct(r.routed, r.decisions)}, waiting ${pct(r.waiting, r.decisions)}, rejected ${pct(r.rejected, r.decisions)}; event-loop delay p99 ${fmt(r.lagP99Ms, 2)} ms (max ${fmt(r.lagMaxMs, 1)}); ` +
-      `GC ${r.gc.pauses} pauses, ${fmt(r.gc.totalMs, 1)} ms in all, longest ${fmt(r.gc.maxMs, 2)} ms, ${r.gc.over1Ms} over 1 ms` +
+      `GC ${r.gc.pauses} pauses, ${fmt(r.gc.totalMs, 1)} ms in all, longest ${fmt(r.gc.maxMs, 2)} ms, ${r.gc.over1Ms} over 1 ms, ${fmt(r.gc.majorMs, 1)} ms of them mark-compact` +
       (extra.length > 0 ? `; ${extra.join(', ')}` : ''),
   );
 }
@@ -624,15 +633,16 @@ function printTables(summaries: RateSummary[], closed: { engine: ClosedRun[]; ba
     p99: median(runs.map((r) => quantile(sorted(r.latencies), 0.99))),
     waits: runs.reduce((a, r) => a + r.waits, 0),
     rejects: runs.reduce((a, r) => a + r.rejects, 0),
+    cpu: median(runs.map((r) => r.cpuMsPerCall)),
   });
   const e = cl(closed.engine);
   const b = cl(closed.baseline);
   console.log(`\nClosed loop (${opts.concurrency} callers, decide -> answered -> ended back to back, ${opts.closedSeconds} s; medians of ${closed.engine.length} run${closed.engine.length === 1 ? '' : 's'}):`);
-  console.log('| system | calls/s | decision p50 (ms) | decision p99 (ms) | waited | rejected | run calls/s |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| system | calls/s | decision p50 (ms) | decision p99 (ms) | waited | rejected | run calls/s | CPU per call (ms) |');
+  console.log('|---|---|---|---|---|---|---|---|');
   const row = (name: string, runs: ClosedRun[]) => {
     const x = cl(runs);
-    console.log(`| ${name} | ${fmt(x.cps, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${x.waits} | ${x.rejects} | ${runs.map((r) => fmt(r.callsPerSecond, 0)).join(', ')} |`);
+    console.log(`| ${name} | ${fmt(x.cps, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${x.waits} | ${x.rejects} | ${runs.map((r) => fmt(r.callsPerSecond, 0)).join(', ')} | ${fmt(x.cpu)} |`);
   };
   row(closed.baseline[0]?.system ?? 'baseline', closed.baseline);
   row(closed.engine[0]?.system ?? 'engine', closed.engine);
@@ -640,7 +650,7 @@ function printTables(summaries: RateSummary[], closed: { engine: ClosedRun[]; ba
   const ratio = e.cps / b.cps;
   const pairRatios = closed.engine.map((r, i) => r.callsPerSecond / (closed.baseline[i]?.callsPerSecond ?? NaN));
   printFairness([...closed.baseline, ...closed.engine, ...closed.others], opts.managers);
-  console.log(`engine / rotation calls/s: x${fmt(ratio, 2)} (per pair: ${pairRatios.map((x) => fmt(x, 2)).join(', ')}); decision p50 x${fmt(e.p50 / b.p50, 2)}, p99 x${fmt(e.p99 / b.p99, 2)}`);
+  console.log(`engine / rotation calls/s: x${fmt(ratio, 2)} (per pair: ${pairRatios.map((x) => fmt(x, 2)).join(', ')}); decision p50 x${fmt(e.p50 / b.p50, 2)}, p99 x${fmt(e.p99 / b.p99, 2)}; CPU per call x${fmt(e.cpu / b.cpu, 2)} (the figure a loaded machine distorts least)`);
 
   console.log(`\nYardsticks, same run: bare Redis PING on the connection (idle process, every 5 ms) p50 ${fmt(yard.floor.p50)} ms, p99 ${fmt(yard.floor.p99)} ms, event-loop delay p99 ${fmt(yard.floor.lagP99, 2)} ms`);
   if (yard.baselineAtTarget) console.log(`rotation baseline (d81e2a1) at ${yard.baselineAtTarget.rate} calls/s, open loop, no failover: decision p50 ${fmt(yard.baselineAtTarget.p50)} ms, p99 ${fmt(yard.baselineAtTarget.p99)} ms`);

@@ -31,6 +31,12 @@
 # Requests Kamailio sends itself: the first leg of a click-to-call (dlg_bridge).
 #!define FLT_CONTROLLER 3
 #!define SELF_URI "sip:{{SIP_LISTEN}}:{{SIP_PORT}}"
+# A request that came over WebSocket (the browser phone).
+#!define FLT_WS 4
+
+# The browser phone (webphone.enabled): SIP over WebSocket on its own port, with
+# short-lived credentials the service derives (auth_ephemeral), never SIP passwords.
+{{WEBPHONE_SWITCH}}
 
 ####### Global parameters #########
 debug=2
@@ -44,9 +50,17 @@ children={{CHILDREN}}
 # transaction; 30 is as many as tm allows, and the service stops before it.
 max_branches=30
 auto_aliases=no
+listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
+#!ifdef WITH_WEBPHONE
+# TCP only for the WebSocket port (the handshake is HTTP, then SIP over WebSocket).
+disable_tcp=no
+listen=tcp:{{WS_LISTEN}}:{{WS_PORT}}
+# A browser re-registers every few minutes; the websocket module pings in between.
+tcp_connection_lifetime=3605
+#!else
 # SIP over UDP only; evapi has its own sockets.
 disable_tcp=yes
-listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
+#!endif
 # The alias must carry the port: a bare IP makes phones on other loopback ports
 # look local and breaks loose_route().
 alias="{{SIP_LISTEN}}:{{SIP_PORT}}"
@@ -96,6 +110,13 @@ loadmodule "statistics.so"
 # RPC run on the service's request over evapi (jsonrpc_exec): dialogs and
 # registrations it reconciles after it was away. No FIFO, socket or HTTP transport.
 loadmodule "jsonrpcs.so"
+#!ifdef WITH_WEBPHONE
+loadmodule "xhttp.so"
+loadmodule "websocket.so"
+# Contact aliases: in-dialog requests find the browser's WebSocket connection.
+loadmodule "nathelper.so"
+loadmodule "auth_ephemeral.so"
+#!endif
 
 modparam("tm", "fr_timer", 4000)
 modparam("tm", "fr_inv_timer", RING_TIMEOUT_MS)
@@ -165,6 +186,16 @@ modparam("debugger", "mod_level", "evapi=0")
 modparam("jsonrpcs", "transport", 2)
 modparam("jsonrpcs", "fifo_name", "")
 modparam("jsonrpcs", "pretty_format", 0)
+#!ifdef WITH_WEBPHONE
+# Shared with the service, which signs "<expiry>:<extension>" with it (HMAC-SHA1).
+modparam("auth_ephemeral", "secret", "{{WEBPHONE_SECRET}}")
+modparam("auth_ephemeral", "username_format", 1)
+# Pages allowed to open the WebSocket (their Origin header).
+modparam("htable", "htable", "ws_origins=>size=4;autoexpire=0;")
+modparam("websocket", "keepalive_mechanism", 1)
+modparam("websocket", "keepalive_interval", 30)
+modparam("nathelper", "received_avp", "$avp(received)")
+#!endif
 
 ####### Routing logic #########
 
@@ -215,7 +246,8 @@ route[REQINIT] {
 		$var(trunk) = $sht(trunks=>$si);
 	} else if (is_method("INVITE") && $rU != $null && $sht(reg_trunks=>$rU::name) != $null && route(REGISTERED_TRUNK_CALL)) {
 		setflag(FLT_TRUNK);
-	} else if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}}) {
+	} else if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}} && $proto == "udp") {
+		# Only UDP: a local TCP client could bind the same port number.
 		setflag(FLT_CONTROLLER);
 	} else if ($sht(bans=>ip:$si) != $null) {
 		# A banned guesser gets silence, like a flooder: nothing to learn, nothing spent.
@@ -236,6 +268,7 @@ route[REQINIT] {
 		sl_send_reply("200", "Keepalive");
 		exit;
 	}
+	route(WS_REQUEST);
 }
 
 # Relays a CANCEL to the branches of its INVITE transaction, and tells the
@@ -288,6 +321,7 @@ route[WITHINDLG] {
 		}
 		exit;
 	}
+	route(WS_RURI_ALIAS);
 	if (is_method("BYE")) {
 		rtpengine_delete();
 	} else if (is_method("INVITE|UPDATE|ACK") && has_body("application/sdp")) {
@@ -327,6 +361,11 @@ route[AUTH] {
 	}
 	if (!is_present_hf("Authorization") && !is_present_hf("Proxy-Authorization")) {
 		route(CHALLENGE);
+	}
+	# The browser phone proves itself with short-lived credentials only.
+	if (isflagset(FLT_WS)) {
+		route(AUTH_WS);
+		return;
 	}
 	$var(ha1) = $sht(credentials=>$var(user));
 	if ($var(ha1) == $null) $var(ha1) = "unknown-user";
@@ -378,7 +417,14 @@ route[COUNT_AUTH_FAILURE] {
 # Saves the binding and tells the service who is reachable where.
 route[REGISTRAR] {
 	if (!is_method("REGISTER")) return;
-	if (!save("location")) {
+	# A browser takes its extension over (0x04: its binding replaces the others), so a
+	# reloaded page never leaves calls ringing a closed WebSocket.
+	if (isflagset(FLT_WS)) {
+		$var(saved) = save("location", "0x04");
+	} else {
+		$var(saved) = save("location");
+	}
+	if ($var(saved) < 0) {
 		sl_reply_error();
 		exit;
 	}
@@ -388,7 +434,7 @@ route[REGISTRAR] {
 	if ($ulc(reg=>count) > 0) {
 		$var(jk) = "event"; $var(jv) = "registered"; route(JSON_STR);
 		$var(jk) = "contact"; $var(jv) = $ulc(reg=>addr); route(JSON_STR);
-		$var(jk) = "source"; $var(jv) = "sip:" + $si + ":" + $sp; route(JSON_STR);
+		$var(jk) = "source"; $var(jv) = "sip:" + $si + ":" + $sp; route(SOURCE_TRANSPORT); route(JSON_STR);
 		jansson_set("integer", "expires", "$ulc(reg=>expires)", "$var(ev)");
 		$var(jk) = "regcallid"; $var(jv) = $ulc(reg=>callid); route(JSON_STR);
 	} else {
@@ -545,6 +591,7 @@ branch_route[BRANCH] {
 }
 
 onreply_route[REPLY] {
+	route(WS_REPLY);
 	if (!has_body("application/sdp")) return;
 	if (status =~ "^2") {
 		route(MEDIA_RECORDED);
@@ -555,13 +602,44 @@ onreply_route[REPLY] {
 
 # rtpengine anchors the media of every call.
 route[MEDIA] {
-	rtpengine_manage("replace-origin replace-session-connection ICE=remove");
+	route(MEDIA_FLAGS);
+	rtpengine_manage("$var(rtp_flags)");
 }
 
 # ... and records it from the answer on: opening the recording files at the
 # offer would add about 2 ms to every call's post-dial delay.
 route[MEDIA_RECORDED] {
-	rtpengine_manage("replace-origin replace-session-connection ICE=remove record-call=yes");
+	route(MEDIA_FLAGS);
+	rtpengine_manage("$var(rtp_flags) record-call=yes");
+}
+
+# rtpengine's flags for the SDP in hand, by where it goes. Toward a browser: ICE,
+# DTLS-SRTP and RTP/RTCP on one port, as WebRTC requires; toward a phone or trunk
+# from a browser: plain RTP with RTCP split out again (the recording and the trunk
+# see G.711 as from any phone); between phones and trunks: as before, plain RTP.
+route[MEDIA_FLAGS] {
+	$var(to_ws) = 0;
+	$var(from_ws) = 0;
+	if (is_request()) {
+		if (isflagset(FLT_WS)) $var(from_ws) = 1;
+		if ($du != $null) {
+			if ($du =~ "transport=ws") $var(to_ws) = 1;
+		} else if ($ru =~ "transport=ws") {
+			$var(to_ws) = 1;
+		}
+	} else {
+		# A reply goes back to whoever sent the request.
+		if (isflagset(FLT_WS)) $var(to_ws) = 1;
+		if ($proto == "ws" || $proto == "wss") $var(from_ws) = 1;
+	}
+	$var(rtp_flags) = "replace-origin replace-session-connection";
+	if ($var(to_ws) == 1) {
+		$var(rtp_flags) = $var(rtp_flags) + " ICE=force transport-protocol=UDP/TLS/RTP/SAVPF rtcp-mux-offer rtcp-mux-require generate-mid SDES-off";
+	} else if ($var(from_ws) == 1) {
+		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove transport-protocol=RTP/AVP rtcp-mux-demux";
+	} else {
+		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove";
+	}
 }
 
 # The ringing branches failed (busy, no answer, unreachable): suspend again and
@@ -668,6 +746,9 @@ route[SEND_EVENT] {
 event_route[htable:mod-init] {
 	$shv(evapi_clients) = 0;
 {{TRUNK_ENTRIES}}
+#!ifdef WITH_WEBPHONE
+{{WS_ORIGIN_ENTRIES}}
+#!endif
 }
 
 # A new connection hears nothing until it proves it knows the channel secret
@@ -746,7 +827,7 @@ event_route[dialog:start] {
 	$var(ev) = "{}";
 	$var(jk) = "event"; $var(jv) = "answered"; route(JSON_STR);
 	$var(jk) = "callid"; $var(jv) = $dlg(callid); route(JSON_STR);
-	$var(jk) = "src"; $var(jv) = "sip:" + $si + ":" + $sp; route(JSON_STR);
+	$var(jk) = "src"; $var(jv) = "sip:" + $si + ":" + $sp; route(SOURCE_TRANSPORT); route(JSON_STR);
 	route(SEND_EVENT);
 }
 
@@ -762,4 +843,101 @@ event_route[usrloc:contact-expired] {
 	$var(jk) = "event"; $var(jv) = "unregistered"; route(JSON_STR);
 	$var(jk) = "user"; $var(jv) = $ulc(exp=>aor); route(JSON_STR);
 	route(SEND_EVENT);
+}
+
+####### The browser phone (SIP over WebSocket) #########
+
+# The WebSocket handshake: only on the WebSocket port, only from the pages allowed
+# to open it (Origin); anything else over HTTP is refused.
+#!ifdef WITH_WEBPHONE
+event_route[xhttp:request] {
+	set_reply_close();
+	set_reply_no_connect();
+	if ($Rp != {{WS_PORT}} || $rm != "GET" || !($hdr(Upgrade) =~ "websocket") || !($hdr(Connection) =~ "Upgrade")) {
+		xhttp_reply("404", "Not Found", "", "");
+		exit;
+	}
+	if ($hdr(Origin) == $null || $sht(ws_origins=>$hdr(Origin)) == $null) {
+		xlog("L_WARN", "WebSocket handshake from $si:$sp with origin '$hdr(Origin)': not an allowed origin, refused\n");
+		xhttp_reply("403", "Forbidden", "text/plain", "origin not allowed\n");
+		exit;
+	}
+	if (!ws_handle_handshake()) {
+		xlog("L_WARN", "WebSocket handshake from $si:$sp failed\n");
+	}
+	exit;
+}
+#!endif
+
+# Marks a request that came over WebSocket; plain SIP over TCP is not offered.
+route[WS_REQUEST] {
+#!ifdef WITH_WEBPHONE
+	if ($proto == "tcp" || $proto == "tls") {
+		sl_send_reply("403", "SIP over WebSocket only");
+		exit;
+	}
+	if ($proto != "ws" && $proto != "wss") return;
+	setflag(FLT_WS);
+	force_rport();
+	# The browser's Contact (a random .invalid host) gets the connection's address, so
+	# requests inside the dialog reach it (handle_ruri_alias in WS_RURI_ALIAS).
+	if (!is_method("REGISTER") && is_present_hf("Contact")) add_contact_alias();
+#!endif
+	return;
+}
+
+# Short-lived credentials ("<expiry>:<extension>", HMAC of the shared secret): a
+# wrong or expired pair is a failed attempt like a wrong password.
+route[AUTH_WS] {
+#!ifdef WITH_WEBPHONE
+	autheph_check(REALM);
+	$var(rc) = $rc;
+	if ($var(rc) == -4 || $var(rc) == -5 || $var(rc) == -6) {
+		route(CHALLENGE);
+	}
+	if ($var(rc) < 0) {
+		xlog("L_NOTICE", "browser phone credentials refused for '$var(user)' from $si:$sp (code $var(rc))\n");
+		route(COUNT_AUTH_FAILURE);
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
+	# The credentials name one extension: the registration or the call must be his.
+	if (is_method("REGISTER")) {
+		$var(own) = autheph_check_to();
+	} else {
+		$var(own) = autheph_check_from();
+	}
+	if ($var(own) < 0) {
+		xlog("L_NOTICE", "browser phone credentials of another extension used for '$var(user)' from $si:$sp\n");
+		route(COUNT_AUTH_FAILURE);
+		sl_send_reply("403", "Forbidden");
+		exit;
+	}
+	consume_credentials();
+	setflag(FLT_PHONE);
+#!else
+	sl_send_reply("403", "Forbidden");
+	exit;
+#!endif
+}
+
+# An in-dialog request toward a browser: its Contact alias names the connection.
+route[WS_RURI_ALIAS] {
+#!ifdef WITH_WEBPHONE
+	if ($ru =~ ";alias=") handle_ruri_alias();
+#!endif
+	return;
+}
+
+# A browser's answer: its Contact gets the connection's alias, as its requests do.
+route[WS_REPLY] {
+#!ifdef WITH_WEBPHONE
+	if (($proto == "ws" || $proto == "wss") && is_present_hf("Contact")) add_contact_alias();
+#!endif
+	return;
+}
+
+# $var(jv) (a "sip:address:port" source) names the WebSocket transport when there is one.
+route[SOURCE_TRANSPORT] {
+	if ($proto == "ws" || $proto == "wss") $var(jv) = $var(jv) + ";transport=" + $proto;
 }

@@ -14,6 +14,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 
 # Debian packages: the SIP and media daemons, the phones and trunk used by the tests, the stores.
 packages=(kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules
+          kamailio-websocket-modules kamailio-autheph-modules
           rtpengine-daemon sip-tester baresip sox ffmpeg redis-server postgresql postgresql-client)
 # --for-tests: also the browser the console's tests drive (playwright-core runs Debian's
 # Chromium), a font so its screenshots show text, and sipvicious (the SIP scanner and

@@ -4,6 +4,7 @@ import { consoleSchema } from './console-config-schema.js';
 import { crmSchema } from './crm-config-schema.js';
 import { kpiSchema } from './kpi-config-schema.js';
 import { sipSecuritySchema, trunkLimitsSchema } from './sip-security-config-schema.js';
+import { webphoneSchema } from './webphone-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
@@ -323,6 +324,8 @@ export const configSchema = z.object({
   kpi: kpiSchema,
   /** Brute-force bans and Kamailio's own answer when the service is silent (sip-security-config-schema.ts). */
   sipSecurity: sipSecuritySchema,
+  /** The browser phone: SIP over WebSocket and its short-lived credentials (webphone-config-schema.ts). */
+  webphone: webphoneSchema,
 }).superRefine(checkApiTokens).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
 
 /**

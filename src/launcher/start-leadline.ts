@@ -172,6 +172,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       }),
       clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       sessions: new RedisSessionRevocations(redis, new RedisKeys(config.redis.keyPrefix)),
+      webphoneSecret: config.webphone.enabled ? kamailioSecrets(config).webphone : undefined,
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },

@@ -5,6 +5,7 @@ import { CallsPage } from './pages/calls.js';
 import { KpiPage } from './pages/kpi.js';
 import { LeadsPage } from './pages/leads.js';
 import { SignInPage } from './pages/sign-in.js';
+import { PhonePanel } from './phone/phone-panel.js';
 
 const PAGES = {
   board: { title: 'Live board', Page: BoardPage },
@@ -59,6 +60,8 @@ export function App() {
           Sign out
         </button>
       </header>
+      {/* Outside the pages: the phone keeps its registration and call while the manager moves between them. */}
+      {who.extension !== null && <PhonePanel />}
       <main>
         {/* Keyed by the address: following a link to the same page with other parameters starts it afresh. */}
         <Page key={location.hash} who={who} params={route.params} />

@@ -30,6 +30,9 @@ import { sessionRoutes } from './routes/session.js';
 import { webhooksRoutes } from './routes/webhooks.js';
 import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js';
 import { trunksRoutes, type TrunksRoutesOptions } from './routes/trunks.js';
+import { phoneRoutes } from './routes/phone.js';
+import { phonePagePlugin } from './plugins/phone-page.js';
+import { webphoneUrl } from '../../config/webphone-origins.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +62,11 @@ export interface AppDeps {
   sessionCheckMs?: number;
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
   sessions?: SessionRevocations;
+  /**
+   * The secret Kamailio checks the browser phone's short-lived credentials with; with it
+   * (and webphone.enabled) POST /api/phone/credentials and the /phone page exist.
+   */
+  webphoneSecret?: string;
   logger?: Logger;
   /** Requests per minute per client IP on everything but the probes (/livez, /readyz, /healthz). */
   rateLimitPerMinute?: number;
@@ -83,7 +91,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // its own scripts over HTTPS and show a blank page (put HTTPS in front instead).
   app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { directives: { mediaSrc: mediaSources(deps.config), upgradeInsecureRequests: null } },
+    contentSecurityPolicy: {
+      directives: { mediaSrc: mediaSources(deps.config), connectSrc: connectSources(deps.config), upgradeInsecureRequests: null },
+    },
   });
   app.register(rateLimit, { global: true, max: deps.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
   app.register(apiDocsPlugin);
@@ -109,6 +119,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   if (deps.trunks) app.register(trunksRoutes, { trunks: deps.trunks });
+  if (deps.webphoneSecret !== undefined && deps.config.webphone.enabled) {
+    const { config } = deps;
+    app.register(phoneRoutes, {
+      secret: deps.webphoneSecret,
+      ttlSeconds: config.webphone.credentialTtlSeconds,
+      wsUrl: webphoneUrl(config),
+      domain: config.sip.domain,
+      names: new Map(config.managers.map((m) => [m.extension, m.name])),
+    });
+    app.register(phonePagePlugin, { webDir: config.console.webDir, embedOrigins: config.webphone.embedOrigins, connectSrc: connectSources(config) });
+  }
   return app;
 }
 
@@ -118,6 +139,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
  */
 function trustedProxies(setting: Config['http']['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/** Where the pages' scripts may connect: this service, and the browser phone's WebSocket. */
+function connectSources(config: Config): string[] {
+  return config.webphone.enabled ? ["'self'", webphoneUrl(config)] : ["'self'"];
 }
 
 /**

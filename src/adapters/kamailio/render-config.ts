@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config, TrunkConfig } from '../../config/config-schema.js';
+import { webphoneOrigins } from '../../config/webphone-origins.js';
 import { registeringTrunks, registrationContactUser, registrationsDbDir } from './trunk-registrations.js';
 
 const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.url);
@@ -9,11 +10,12 @@ const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.ur
  * Secrets Kamailio and the service share, derived from the configuration so that a
  * restarted service and a Kamailio running on its own (daemons.mode external) agree.
  */
-export function kamailioSecrets(config: Config): { nonce: string; evapi: string } {
+export function kamailioSecrets(config: Config): { nonce: string; evapi: string; webphone: string } {
   const derive = (purpose: string) =>
     createHash('sha256').update(`leadline-${purpose}:${config.sip.domain}:${config.api.tokens[0]!.token}`).digest('hex').slice(0, 32);
   // Nonces are signed with the first; the service says the second in its evapi hello.
-  return { nonce: derive('nonce'), evapi: derive('evapi') };
+  // The third signs the browser phone's short-lived credentials (auth_ephemeral).
+  return { nonce: derive('nonce'), evapi: derive('evapi'), webphone: derive('webphone') };
 }
 
 /**
@@ -47,6 +49,12 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     TRUNK_REG_DB: registrationsDbDir(config),
     // An empty route body is a syntax error in Kamailio's config.
     TRUNK_STATUS_CHECKS: statusChecks || '\treturn;',
+    WEBPHONE_SWITCH: config.webphone.enabled ? '#!define WITH_WEBPHONE' : '# (off)',
+    WS_LISTEN: config.webphone.listen,
+    WS_PORT: String(config.webphone.port),
+    WEBPHONE_SECRET: secrets.webphone,
+    // Origins are checked by the schema (scheme://host[:port], no quotes or `$`).
+    WS_ORIGIN_ENTRIES: webphoneOrigins(config).map((o) => `\t$var(origin) = "${o}"; $sht(ws_origins=>$var(origin)) = 1;`).join('\n'),
   };
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     const value = values[name];

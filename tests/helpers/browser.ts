@@ -10,7 +10,7 @@ export const SCREENSHOT_DIR = 'tests/artifacts/screenshots';
  * machine cannot reach (background updates and lookups fail noisily otherwise), and let
  * a page start audio without a click, as the player test does.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -23,6 +23,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }
@@ -42,4 +43,19 @@ export async function signIn(page: Page, baseUrl: string, login: string, passwor
   if (shotName) await screenshot(page, shotName);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=who]');
+}
+
+/**
+ * Flags for a page that uses the microphone: Chromium's fake capture device playing a
+ * WAV file (looped), permission granted without a prompt, and WebRTC allowed to use
+ * loopback addresses (the tests run on 127.0.0.0/8 only) without mDNS-hiding them.
+ */
+export function fakeMicrophoneArgs(wavFile: string): string[] {
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wavFile}`,
+    '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ];
 }

@@ -23,6 +23,7 @@ export const API_TOKEN = 'e2e-test-token-0123456789';
 export function portPlan(base: number) {
   return {
     sip: base + 60,
+    ws: base + 62,
     http: base + 80,
     evapi: base + 48,
     ng: base + 23,
@@ -53,6 +54,8 @@ export interface TestPbxOptions {
   recordings?: Record<string, unknown>;
   /** The `sipSecurity` section (bans, the first-decision timer). */
   sipSecurity?: Record<string, unknown>;
+  /** The `webphone` section (the browser phone's WebSocket); its port defaults to the plan's. */
+  webphone?: Record<string, unknown>;
   /** Extra fields of the test trunk (its limits). */
   trunk?: Record<string, unknown>;
   /** The `processes` section (where the recording and webhook workers run); default: forked, as in production. */
@@ -129,6 +132,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
     ...(opts.crm ? { crm: opts.crm } : {}),
     ...(opts.console ? { console: opts.console } : {}),
+    ...(opts.webphone ? { webphone: { port: ports.ws, ...opts.webphone } } : {}),
     ...(opts.processes ? { processes: opts.processes } : {}),
     recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },
   });

@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kamailioSecrets } from '../../src/adapters/kamailio/render-config.js';
+import { readPcapUdp } from '../../src/adapters/rtpengine/pcap-reader.js';
+import { derivePhoneCredentials, phonePassword } from '../../src/core/auth/phone-credentials.js';
+import { PCMA_TO_LINEAR, decodeG711Into } from '../../src/core/recordings/g711.js';
+import { pcapNameMatcher } from '../../src/core/recordings/pcap-name.js';
+import { isRtp, parseRtpPacket } from '../../src/core/recordings/rtp-packet.js';
+import { fakeMicrophoneArgs, launchChromium, screenshot, signIn } from '../helpers/browser.js';
+import { CONSOLE_ACCOUNTS, consoleSection } from '../helpers/console-accounts.js';
+import { Phones, callIdOf } from '../helpers/phones.js';
+import { SIP_DOMAIN, TRUNK_IP, startTestPbx, testConfig, type TestPbx } from '../helpers/test-pbx.js';
+import { waitFor } from '../helpers/webhook-receiver.js';
+import { PageSipSocket, registerOverWs } from '../helpers/ws-sip.js';
+
+/**
+ * The browser phone in Debian's Chromium against a real PBX: the manager signs in to the
+ * console, his page registers his extension over Kamailio's WebSocket with credentials
+ * the service issued, a sipp trunk call rings it, he answers, and audio flows both ways
+ * through rtpengine (DTLS-SRTP to the browser, plain G.711 to the trunk): the trunk's
+ * audio is counted by the browser's own RTP statistics, the fake microphone's 440 Hz tone
+ * is found in the G.711 rtpengine recorded from the browser's side. Forged, expired and
+ * borrowed credentials, the SIP password over WebSocket and a foreign page's handshake are
+ * all refused by Kamailio.
+ */
+const BASE = 41000;
+const CLIENT = '79161234567';
+const TONE_HZ = 440;
+
+let pbx: TestPbx;
+let phones: Phones;
+let browser: Browser;
+let anna: { context: BrowserContext; page: Page };
+let secret: string;
+let wsUrl: string;
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'leadline-browser-phone-'));
+  const tone = join(work, 'tone.wav');
+  // Chromium's fake microphone plays this file in a loop.
+  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tone, 'synth', '10', 'sine', String(TONE_HZ), 'vol', '0.5']);
+  const options = { name: 'browser-phone', basePort: BASE, managers: 2, console: consoleSection(), webphone: { enabled: true, credentialTtlSeconds: 120 } };
+  pbx = await startTestPbx(options);
+  phones = new Phones(pbx);
+  const config = testConfig(options, work);
+  secret = kamailioSecrets(config).webphone;
+  wsUrl = `ws://127.0.0.1:${pbx.ports.ws}`;
+  browser = await launchChromium(fakeMicrophoneArgs(tone));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, pbx.httpUrl, CONSOLE_ACCOUNTS.anna.login, CONSOLE_ACCOUNTS.anna.password);
+  anna = { context, page };
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pbx?.destroy();
+});
+
+describe('the browser phone', () => {
+  it("registers the signed-in manager's extension over WebSocket without his SIP password", async () => {
+    const phone = anna.page.locator('[data-testid=phone]');
+    await expect.poll(() => phone.getAttribute('data-phone-status'), { timeout: 15_000 }).toBe('registered');
+    expect(await phone.textContent()).toMatch(/extension 101/);
+    // The page never held the SIP password: only what the credentials endpoint gave it.
+    const issued = await anna.page.evaluate(() => fetch('/api/phone/credentials', { method: 'POST' }).then((r) => r.json()));
+    expect(issued.username).toMatch(/^\d+:101$/);
+    expect(JSON.stringify(issued)).not.toContain(pbx.passwordOf('101'));
+    expect(Date.parse(issued.expiresAt) - Date.now()).toBeLessThanOrEqual(120_000);
+    await screenshot(anna.page, 'browser-phone-registered');
+  }, 30_000);
+
+  it('answers a trunk call in the browser, with audio both ways through rtpengine', async () => {
+    const page = anna.page;
+    const caller = phones.callFromTrunk({ talkMs: 6000, caller: CLIENT });
+    const phone = page.locator('[data-testid=phone]');
+    await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 15_000 }).toBe('ringing');
+    expect(await page.textContent('[data-testid=phone-peer]')).toBe(CLIENT);
+    await page.click('[data-action=answer]');
+    await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 10_000 }).toBe('talking');
+    // The trunk's G.711 reaches the browser as SRTP: its own statistics count it.
+    await expect.poll(async () => Number((await page.textContent('[data-testid=rx-packets]')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(50);
+    expect(Number(await page.textContent('[data-testid=tx-packets]'))).toBeGreaterThan(50);
+    await screenshot(page, 'browser-phone-talking');
+    const result = await caller.done;
+    expect(result.exitCode, result.errors).toBe(0);
+    await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 10_000 }).toBe('ended');
+
+    const callId = callIdOf(caller, TRUNK_IP);
+    const record = await pbx.waitForRecord(callId);
+    expect(record.manager).toBe('101');
+    expect(record.disposition).toBe('answered');
+
+    // What the browser sent, as rtpengine recorded it toward the trunk: G.711 A-law
+    // carrying the fake microphone's tone (and not the trunk's own audio).
+    const pcaps = join(pbx.spoolDir, 'pcaps');
+    await waitFor('the call pcap', () => existsSync(pcaps) && readdirSync(pcaps).some(pcapNameMatcher(callId)), 10_000);
+    const file = join(pcaps, readdirSync(pcaps).find(pcapNameMatcher(callId))!);
+    const bySource = new Map<string, Int16Array[]>();
+    for (const udp of readPcapUdp(file)) {
+      if (!isRtp(udp.payload)) continue;
+      const rtp = parseRtpPacket(udp.payload);
+      if (rtp.payloadType !== 8) continue;
+      const pcm = new Int16Array(rtp.payload.length);
+      decodeG711Into(rtp.payload, PCMA_TO_LINEAR, pcm, 0);
+      bySource.set(udp.src, [...(bySource.get(udp.src) ?? []), pcm]);
+    }
+    const fromBrowser = [...bySource.entries()].filter(([src]) => !src.startsWith(`${TRUNK_IP}:`));
+    expect(fromBrowser.length, `RTP sources in the pcap: ${[...bySource.keys()].join(', ')}`).toBeGreaterThan(0);
+    const [, frames] = fromBrowser.sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(frames.length).toBeGreaterThan(100);
+    const samples = concat(frames.slice(25));
+    expect(toneShare(samples, TONE_HZ)).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it('refuses forged, expired and borrowed credentials, the SIP password, and a foreign page', async () => {
+    const page = anna.page;
+    const sock = await PageSipSocket.open(page, wsUrl);
+    const now = Date.now();
+    const fresh = derivePhoneCredentials(secret, '101', now, 60);
+    const register = (username: string, password: string, extension = '101') => registerOverWs(sock, { extension, domain: SIP_DOMAIN, username, password });
+
+    // The harness itself works: fresh credentials register.
+    expect(await register(fresh.username, fresh.password)).toBe(200);
+    // Forged: the right shape, signed with another secret.
+    const forged = derivePhoneCredentials('not-the-shared-secret-0123456789', '101', now, 60);
+    expect(await register(forged.username, forged.password)).toBe(403);
+    // Expired: signed with the real secret, but the expiry has passed.
+    const expiredUser = `${Math.floor(now / 1000) - 5}:101`;
+    expect(await register(expiredUser, phonePassword(secret, expiredUser))).toBe(403);
+    // Tampered: a later expiry pasted onto a valid signature.
+    expect(await register(`${Math.floor(now / 1000) + 3600}:101`, fresh.password)).toBe(403);
+    // Borrowed: 102's valid credentials registering 101.
+    const boris = derivePhoneCredentials(secret, '102', now, 60);
+    expect(await register(boris.username, boris.password, '101')).toBe(403);
+    // The SIP password is for desk phones over UDP, never over the WebSocket.
+    expect(await register('101', pbx.passwordOf('101'))).toBe(403);
+    await sock.close();
+
+    // A page of another origin cannot even open the WebSocket.
+    expect(await handshake('http://evil.example.test')).toBe(403);
+    expect(await handshake(pbx.httpUrl)).toBe(101);
+  }, 60_000);
+
+  it('issues credentials only to a signed-in manager', async () => {
+    const anonymous = await fetch(`${pbx.httpUrl}/api/phone/credentials`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+    const supervisor = await pbx.api('/api/phone/credentials', { method: 'POST' });
+    expect(supervisor.status).toBe(403);
+    expect((await supervisor.json()).error.code).toBe('PHONE.NO_EXTENSION');
+  });
+});
+
+/** The HTTP status of a WebSocket handshake to Kamailio with this Origin (raw TCP: the status line is all we need). */
+function handshake(origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(pbx.ports.ws, '127.0.0.1');
+    let text = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('no handshake answer within 5 s')));
+    socket.on('connect', () =>
+      socket.write(
+        [
+          'GET / HTTP/1.1',
+          `Host: 127.0.0.1:${pbx.ports.ws}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          `Origin: ${origin}`,
+          'Sec-WebSocket-Version: 13',
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Protocol: sip',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (status) {
+        socket.destroy();
+        resolve(Number(status[1]));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection closed without a status line: ${JSON.stringify(text)}`)));
+  });
+}
+
+function concat(frames: Int16Array[]): Int16Array {
+  const out = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of frames) (out.set(f, at), (at += f.length));
+  return out;
+}
+
+/** Share of the signal's energy at one frequency (Goertzel over 8 kHz samples, 20 ms blocks). */
+function toneShare(samples: Int16Array, hz: number): number {
+  const block = 160;
+  let tone = 0;
+  let total = 0;
+  for (let start = 0; start + block <= samples.length; start += block) {
+    const k = Math.round((block * hz) / 8000);
+    const w = (2 * Math.PI * k) / block;
+    const coeff = 2 * Math.cos(w);
+    let s1 = 0;
+    let s2 = 0;
+    let energy = 0;
+    for (let i = 0; i < block; i++) {
+      const x = samples[start + i]!;
+      energy += x * x;
+      const s0 = x + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    // |X(k)|^2 of a real sine holds half its energy (the other half is at -k).
+    tone += (2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2)) / block;
+    total += energy;
+  }
+  return total === 0 ? 0 : tone / total;
+}

@@ -484,6 +484,11 @@ route[ASK_SERVICE] {
 		sl_send_reply("503", "Service Unavailable");
 		exit;
 	}
+	# Auto-answer hints are the service's to give (click-to-call): never a caller's.
+	if (!isflagset(FLT_CONTROLLER)) {
+		remove_hf("Call-Info");
+		remove_hf("Alert-Info");
+	}
 	record_route();
 	t_newtran();
 	dlg_manage();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { isRtp, parseRtpPacket } from '../../src/core/recordings/rtp-packet.js';
 import { fakeMicrophoneArgs, launchChromium, screenshot, signIn } from '../helpers/browser.js';
 import { CONSOLE_ACCOUNTS, consoleSection } from '../helpers/console-accounts.js';
 import { Phones, callIdOf } from '../helpers/phones.js';
-import { SIP_DOMAIN, TRUNK_IP, startTestPbx, testConfig, type TestPbx } from '../helpers/test-pbx.js';
+import { COMPANY_NUMBER, SIP_DOMAIN, TRUNK_IP, startTestPbx, testConfig, type TestPbx } from '../helpers/test-pbx.js';
 import { waitFor } from '../helpers/webhook-receiver.js';
 import { PageSipSocket, registerOverWs } from '../helpers/ws-sip.js';
 
@@ -116,6 +116,48 @@ describe('the browser phone', () => {
     expect(frames.length).toBeGreaterThan(100);
     const samples = concat(frames.slice(25));
     expect(toneShare(samples, TONE_HZ)).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it("click-to-call from the leads page rings the browser phone, which is referred to the client on the trunk with the company's caller ID", async () => {
+    const page = anna.page;
+    const client = '+79167654321';
+    const lead = await pbx.api('/api/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'L-77', phone: client, ownerManager: '101' }),
+    });
+    expect(lead.status).toBe(201);
+    const trunk = await phones.trunkAnswers(1);
+    let trunkDir = '';
+    try {
+      await page.goto(`${pbx.httpUrl}/#/leads`);
+      const phone = page.locator('[data-testid=phone]');
+      await expect.poll(() => phone.getAttribute('data-phone-status'), { timeout: 15_000 }).toBe('registered');
+      await page.click('[data-lead="L-77"] [data-action=call-lead]');
+      // The first leg is answered by itself (his own click), then referred to the client.
+      await expect.poll(async () => (await phone.getAttribute('data-call-state')) === 'talking' && (await page.textContent('[data-testid=phone-peer]')), { timeout: 20_000 }).toBe(client.slice(1));
+      // The trunk echoes what it gets: the browser hears its own microphone back through rtpengine.
+      await expect.poll(async () => Number((await page.textContent('[data-testid=rx-packets]')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(50);
+      await screenshot(page, 'browser-phone-click-to-call');
+      await page.click('[data-action=hangup]');
+      await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 10_000 }).toBe('ended');
+    } finally {
+      trunkDir = (await trunk.stop()).workDir;
+    }
+    // The client's leg is the manager's ordinary outbound call: company caller ID at the trunk, a record, a first dial.
+    const trunkSaw = readdirSync(trunkDir).filter((f) => f.endsWith('_messages.log'));
+    expect(trunkSaw.length).toBeGreaterThan(0);
+    const invite = readFileSync(join(trunkDir, trunkSaw[0]!), 'utf8');
+    expect(invite).toMatch(new RegExp(`From:[^\\r\\n]*${COMPANY_NUMBER.replace('+', '\\+?')}`));
+    let record: Record<string, unknown> | undefined;
+    await waitFor('the outbound call record', async () => {
+      const list = (await (await pbx.api('/api/calls?direction=outbound&limit=5')).json()) as { items: Record<string, unknown>[] };
+      record = list.items.find((c) => String(c.calleeNumber).endsWith('79167654321'));
+      return record !== undefined;
+    });
+    expect(record).toMatchObject({ direction: 'outbound', manager: '101', disposition: 'answered' });
+    const dialled = (await (await pbx.api('/api/leads/L-77')).json()) as { firstDial: { manager: string | null } | null };
+    expect(dialled.firstDial?.manager).toBe('101');
   }, 60_000);
 
   it('refuses forged, expired and borrowed credentials, the SIP password, and a foreign page', async () => {

@@ -13,6 +13,21 @@ export function LeadsPage({ who }: PageProps) {
   const [leads, setLeads] = useState<{ items: LeadJson[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const now = useNow();
+  const [calling, setCalling] = useState<string | null>(null);
+
+  // Click-to-call: the manager's own phone (the browser phone, or his desk phone,
+  // whichever is registered) rings first, then the client is called.
+  const callLead = async (lead: LeadJson) => {
+    setCalling(lead.id);
+    try {
+      await api('/api/calls', { method: 'POST', body: { manager: who.extension, leadId: lead.id } });
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setCalling(null);
+    }
+  };
 
   useEffect(() => {
     const load = () =>
@@ -34,7 +49,7 @@ export function LeadsPage({ who }: PageProps) {
       {leads && leads.items.length > 0 && (
         <table class="grid" data-testid="leads">
           <thead>
-            <tr><th>Created</th><th>Phone</th><th>Owner</th><th>Scenario</th><th>SLA</th><th>Left</th></tr>
+            <tr><th>Created</th><th>Phone</th><th>Owner</th><th>Scenario</th><th>SLA</th><th>Left</th>{who.extension !== null && <th />}</tr>
           </thead>
           <tbody>
             {leads.items.map((lead) => {
@@ -47,6 +62,13 @@ export function LeadsPage({ who }: PageProps) {
                   <td>{lead.scenario ?? ''}</td>
                   <td>{lead.slaMinutes} min</td>
                   <td class="countdown" data-seconds-left={Math.round(left)}>{left < 0 ? `overdue ${clock(-left)}` : clock(left)}</td>
+                  {who.extension !== null && (
+                    <td>
+                      <button class="small" data-action="call-lead" disabled={calling !== null} onClick={() => callLead(lead)}>
+                        Call
+                      </button>
+                    </td>
+                  )}
                 </tr>
               );
             })}

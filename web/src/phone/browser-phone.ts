@@ -52,6 +52,8 @@ const PC_CONFIG: RTCConfiguration = { iceServers: [] };
 export class BrowserPhone {
   private ua: UA | null = null;
   private session: RTCSession | null = null;
+  /** The first leg of a click-to-call, while it lasts. */
+  private clickLeg: RTCSession | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private domain = '';
@@ -104,7 +106,9 @@ export class BrowserPhone {
     ua.on('disconnected', () => {
       if (this.view.status !== 'off') this.update({ status: 'connecting', error: 'The connection to the PBX dropped; reconnecting…' });
     });
-    ua.on('newRTCSession', (e: { originator: string; session: RTCSession }) => this.onSession(e.session, e.originator === 'remote' ? 'in' : 'out'));
+    ua.on('newRTCSession', (e: { originator: string; session: RTCSession; request: { getHeader(name: string): string | undefined } }) =>
+      this.onSession(e.session, e.originator === 'remote' ? 'in' : 'out', e.originator === 'remote' && isClickToCall(e.session, e.request)),
+    );
     ua.start();
     this.scheduleRefresh(lifetime);
   }
@@ -163,13 +167,23 @@ export class BrowserPhone {
     }
   }
 
-  private onSession(session: RTCSession, direction: 'in' | 'out'): void {
-    if (this.session) {
+  private onSession(session: RTCSession, direction: 'in' | 'out', clickToCall = false): void {
+    if (this.session && !(direction === 'out' && this.session === this.clickLeg)) {
       // Busy: one call at a time.
       if (direction === 'in') session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
+    // The call the click-to-call leg was referred to takes its place (that leg is ending).
     this.session = session;
+    this.clickLeg = clickToCall ? session : null;
+    if (clickToCall) {
+      // The PBX rings the manager first, then REFERs him to the client: his own click,
+      // so it is answered at once and the referral followed; no one else may refer him.
+      session.on('refer', (e) => (e.accept as (cb: undefined, options: unknown) => void)(undefined, { mediaConstraints: MEDIA, pcConfig: PC_CONFIG }));
+      queueMicrotask(() => session.answer({ mediaConstraints: MEDIA, pcConfig: PC_CONFIG }));
+    } else {
+      session.on('refer', (e) => (e.reject as () => void)());
+    }
     const remote = session.remote_identity;
     this.update({
       call: { direction, number: remote.uri.user ?? '', name: remote.display_name ?? '', state: direction === 'in' ? 'ringing' : 'calling', muted: false, held: false },
@@ -193,6 +207,7 @@ export class BrowserPhone {
     session.on('hold', (e: { originator: string }) => e.originator === 'local' && this.patchCall({ held: true }));
     session.on('unhold', (e: { originator: string }) => e.originator === 'local' && this.patchCall({ held: false }));
     const end = (e: { cause?: string }) => {
+      if (this.clickLeg === session) this.clickLeg = null;
       if (this.session !== session) return;
       this.session = null;
       if (this.statsTimer) clearInterval(this.statsTimer);
@@ -246,4 +261,13 @@ export class BrowserPhone {
     this.view = { ...this.view, ...patch };
     for (const l of this.listeners) l(this.view);
   }
+}
+
+/**
+ * The first leg of a click-to-call: from the PBX's own controller, with its auto-answer
+ * hint. Kamailio strips Call-Info and Alert-Info from every INVITE it did not originate,
+ * so a caller cannot make the browser answer by itself.
+ */
+function isClickToCall(session: RTCSession, request: { getHeader(name: string): string | undefined }): boolean {
+  return session.remote_identity.uri.user === 'click-to-call' && /answer-after=0/.test(request.getHeader('Call-Info') ?? '');
 }

@@ -49,6 +49,8 @@ children={{CHILDREN}}
 # Every ring attempt and every wait in line is a branch of the caller's INVITE
 # transaction; 30 is as many as tm allows, and the service stops before it.
 max_branches=30
+# Processes that resume requests put to sleep with async_ms_route (see WITHINDLG).
+async_workers=1
 auto_aliases=no
 listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
 #!ifdef WITH_WEBPHONE
@@ -98,6 +100,7 @@ loadmodule "evapi.so"
 loadmodule "jansson.so"
 loadmodule "rtjson.so"
 loadmodule "cfgutils.so"
+loadmodule "async.so"
 # rtjson rewrites From (the company caller ID on outbound calls) through uac.
 loadmodule "uac.so"
 # Registering trunks: uac_reg reads its accounts from a db_text table the service
@@ -175,6 +178,8 @@ modparam("dialog", "profiles_with_value", "trunk_calls")
 # Click-to-call: the manager's phone sees this caller, then is REFERred to the client.
 modparam("dialog", "bridge_controller", "sip:click-to-call@{{SIP_DOMAIN}}")
 modparam("dialog", "bridge_contact", "sip:click-to-call@{{SIP_LISTEN}}:{{SIP_PORT}}")
+modparam("async", "workers", 1)
+modparam("async", "ms_timer", 10)
 modparam("rtpengine", "rtpengine_sock", RTPENGINE_SOCK)
 modparam("rtpengine", "rtpengine_tout_ms", 1000)
 modparam("evapi", "bind_addr", EVAPI_ADDR)
@@ -299,6 +304,19 @@ route[WITHINDLG] {
 		sl_send_reply("200", "OK");
 		exit;
 	}
+	# dlg_bridge sends its ACK and its REFER back to back, and two workers can relay
+	# them out of order; a phone that gets the REFER first refuses it (JsSIP: 403
+	# Wrong Status). The REFER waits a moment, suspended (no worker held).
+	if (isflagset(FLT_CONTROLLER) && is_method("REFER")) {
+		async_ms_route("WITHINDLG_RELAY", "200");
+		exit;
+	}
+	route(WITHINDLG_RELAY);
+}
+
+# The rest of WITHINDLG (also where a delayed REFER resumes, in another process).
+route[WITHINDLG_RELAY] {
+	if ($si == "{{SIP_LISTEN}}" && $sp == {{SIP_PORT}} && $proto == "udp") setflag(FLT_CONTROLLER);
 	if (!is_known_dlg()) {
 		# An ACK for a negative final answer belongs to its INVITE transaction.
 		if (is_method("ACK")) {

@@ -85,5 +85,8 @@ function previousText(path: string): string | null {
 async function checkDaemonPortsFree(config: Config): Promise<void> {
   await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
   await requirePortFree({ what: 'Kamailio evapi', host: '127.0.0.1', port: config.kamailio.evapiPort, protocol: 'tcp', setting: 'kamailio.evapiPort' });
+  if (config.webphone.enabled) {
+    await requirePortFree({ what: 'browser phone WebSocket', host: config.webphone.listen, port: config.webphone.port, protocol: 'tcp', setting: 'webphone.port' });
+  }
   await requirePortFree({ what: 'rtpengine control', host: '127.0.0.1', port: config.rtpengine.ngPort, protocol: 'udp', setting: 'rtpengine.ngPort' });
 }

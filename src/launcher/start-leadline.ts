@@ -1,3 +1,6 @@
+import { LiveListen } from '../services/live-listen.js';
+import { RtpengineSubscriptions } from '../adapters/rtpengine/rtpengine-subscriptions.js';
+import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +176,12 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       sessions: new RedisSessionRevocations(redis, new RedisKeys(config.redis.keyPrefix)),
       webphoneSecret: config.webphone.enabled ? kamailioSecrets(config).webphone : undefined,
+      liveListen: new LiveListen({
+        media: new RtpengineSubscriptions(config.rtpengine.ngPort),
+        // The recording audit log, whether or not recordings are on.
+        audit: recordings?.index ?? new PostgresRecordingIndex(db),
+        log: serviceLog,
+      }),
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },

@@ -31,6 +31,8 @@ import { webhooksRoutes } from './routes/webhooks.js';
 import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js';
 import { trunksRoutes, type TrunksRoutesOptions } from './routes/trunks.js';
 import { phoneRoutes } from './routes/phone.js';
+import { liveListenRoutes } from './routes/live-listen.js';
+import type { LiveListen } from '../../services/live-listen.js';
 import { phonePagePlugin } from './plugins/phone-page.js';
 import { webphoneUrl } from '../../config/webphone-origins.js';
 
@@ -67,6 +69,8 @@ export interface AppDeps {
    * (and webphone.enabled) POST /api/phone/credentials and the /phone page exist.
    */
   webphoneSecret?: string;
+  /** Live listening to calls in progress (POST /api/calls/:callId/listen); without it those routes do not exist. */
+  liveListen?: LiveListen;
   logger?: Logger;
   /** Requests per minute per client IP on everything but the probes (/livez, /readyz, /healthz). */
   rateLimitPerMinute?: number;
@@ -119,6 +123,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.webhooks) app.register(webhooksRoutes, { webhooks: deps.webhooks });
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   if (deps.trunks) app.register(trunksRoutes, { trunks: deps.trunks });
+  if (deps.liveListen) app.register(liveListenRoutes, { listen: deps.liveListen });
   if (deps.webphoneSecret !== undefined && deps.config.webphone.enabled) {
     const { config } = deps;
     app.register(phoneRoutes, {

@@ -137,7 +137,7 @@ export interface RecordingsTable {
 /** Who listened to or deleted which recording (migration 0005). */
 export interface RecordingAuditTable {
   id: Generated<string>;
-  action: 'listen' | 'download' | 'delete';
+  action: 'listen' | 'download' | 'delete' | 'live-listen' | 'live-listen-refused';
   call_id: string;
   who: string;
   role: string | null;

@@ -9,6 +9,7 @@ import { migration0006KpiViews } from './migrations/0006-kpi-views.js';
 import { migration0007KpiDrawdownAlerts } from './migrations/0007-kpi-drawdown-alerts.js';
 import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-empty-status.js';
 import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
+import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0007-kpi-drawdown-alerts': migration0007KpiDrawdownAlerts,
   '0008-recording-empty-status': migration0008RecordingEmptyStatus,
   '0012-approximate-call-times': migration0012ApproximateCallTimes,
+  '0016-live-listen-audit': migration0016LiveListenAudit,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

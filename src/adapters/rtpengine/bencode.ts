@@ -64,3 +64,18 @@ export function bdecode(input: Buffer | string): Bencoded {
   if (at !== buf.length) fail('trailing bytes');
   return result;
 }
+
+/**
+ * Encodes a value for an ng request (dictionaries with sorted keys, lists, strings,
+ * integers), as the subscription commands need lists of flags.
+ */
+export function bencode(value: Bencoded): string {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new BencodeError(`bencode: ${value} is not an integer`);
+    return `i${value}e`;
+  }
+  if (typeof value === 'string') return `${Buffer.byteLength(value)}:${value}`;
+  if (Array.isArray(value)) return `l${value.map(bencode).join('')}e`;
+  const keys = Object.keys(value).sort();
+  return `d${keys.map((k) => bencode(k) + bencode(value[k]!)).join('')}e`;
+}

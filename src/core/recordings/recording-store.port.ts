@@ -110,7 +110,7 @@ export interface NewRecording {
   startedAt: Date;
 }
 
-export type AuditAction = 'listen' | 'download' | 'delete';
+export type AuditAction = 'listen' | 'download' | 'delete' | 'live-listen' | 'live-listen-refused';
 
 export interface AuditEntry {
   id: string;

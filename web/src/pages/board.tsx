@@ -1,3 +1,4 @@
+import { ListenButton } from '../components/listen-button.js';
 import { useEffect, useState } from 'preact/hooks';
 import type { BoardManager, BoardSnapshot, TeamToday } from '../../../src/core/board/live-board.js';
 import { api, ApiError, isSupervising, type Who } from '../api.js';
@@ -127,6 +128,8 @@ function ManagerCard({ manager: m, now, who }: { manager: BoardManager; now: num
           {m.call.state === 'ringing' ? 'Ringing: ' : 'Talking with '}
           <span class="party">{m.call.otherParty ?? (m.call.direction === 'internal' ? 'a colleague' : 'a client')}</span>
           {' '}({m.call.direction}) · {clock(secondsSince(m.call.since, now))}
+          {/* Supervisors listen live; the service refuses anyone else, and audits both. */}
+          {isSupervising(who) && m.call.state !== 'ringing' && m.call.callId !== null && <ListenButton key={m.call.callId} callId={m.call.callId} />}
         </p>
       )}
       <p class="today">

@@ -54,6 +54,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (process.env.WP_DEBUG) await context.addInitScript(() => localStorage.setItem('debug', 'JsSIP:*'));
   const page = await context.newPage();
+  if (process.env.WP_DEBUG) browser.on('disconnected', () => {});
   if (process.env.WP_DEBUG) page.on('console', (m) => appendFileSync('/tmp/wp-console.log', `${m.text()}\n`));
   await signIn(page, pbx.httpUrl, CONSOLE_ACCOUNTS.anna.login, CONSOLE_ACCOUNTS.anna.password);
   anna = { context, page };
@@ -160,6 +161,48 @@ describe('the browser phone', () => {
     expect(record).toMatchObject({ direction: 'outbound', manager: '101', disposition: 'answered' });
     const dialled = (await (await pbx.api('/api/leads/L-77')).json()) as { firstDial: { manager: string | null } | null };
     expect(dialled.firstDial?.manager).toBe('101');
+  }, 60_000);
+
+  it('lets a supervisor listen live to a call in progress, refuses a manager, and audits both', async () => {
+    const head = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const board = await head.newPage();
+    if (process.env.WP_DEBUG) board.on('console', (m) => appendFileSync('/tmp/wp-console-head.log', `${m.text()}\n`));
+    await signIn(board, pbx.httpUrl, CONSOLE_ACCOUNTS.head.login, CONSOLE_ACCOUNTS.head.password);
+    const page = anna.page;
+    const phone = page.locator('[data-testid=phone]');
+    await page.goto(`${pbx.httpUrl}/#/board`);
+    await expect.poll(() => phone.getAttribute('data-phone-status'), { timeout: 15_000 }).toBe('registered');
+    const caller = phones.callFromTrunk({ talkMs: 9000, caller: CLIENT });
+    try {
+      await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 15_000 }).toBe('ringing');
+      await page.click('[data-action=answer]');
+      const callId = callIdOf(caller, TRUNK_IP);
+      await board.click(`[data-manager="101"] [data-call="${callId}"] [data-action=listen]`, { timeout: 10_000 });
+      const listen = board.locator(`[data-call="${callId}"] .listen`);
+      await expect
+        .poll(async () => `${await listen.getAttribute('data-listen-state', { timeout: 500 }).catch(() => 'none')} ${(await board.locator('[data-manager="101"]').innerHTML({ timeout: 500 }).catch(() => ''))}`, { timeout: 10_000 })
+        .toMatch(/^listening/);
+      // Both parties' audio reaches the supervisor's browser (DTLS-SRTP from rtpengine).
+      await expect.poll(async () => Number((await board.textContent('[data-testid=listen-rx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(100);
+      await screenshot(board, 'browser-phone-live-listen');
+
+      // The manager, signed in, may not listen, even with the API at hand.
+      const refused = await page.evaluate((id) => fetch(`/api/calls/${encodeURIComponent(id)}/listen`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.json() })), callId);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('AUTH.FORBIDDEN');
+      // Nor can anyone listen to a call that is not in progress.
+      expect((await pbx.api('/api/calls/no-such-call/listen', { method: 'POST' })).status).toBe(404);
+
+      await board.click('[data-action=stop-listen]', { timeout: 5000 });
+      const audit = await pbx.db.selectFrom('recording_audit').select(['action', 'who', 'role']).where('call_id', '=', callId).orderBy('id').execute();
+      expect(audit).toEqual([
+        { action: 'live-listen', who: 'head', role: 'supervisor' },
+        { action: 'live-listen-refused', who: 'anna', role: 'manager' },
+      ]);
+    } finally {
+      expect((await caller.done).exitCode).toBe(0);
+      await head.close();
+    }
   }, 60_000);
 
   it('refuses forged, expired and borrowed credentials, the SIP password, and a foreign page', async () => {

@@ -26,7 +26,7 @@ export class RtpengineSubscriptions implements ListenMedia {
     const sdp = reply.sdp;
     const tag = reply['to-tag'];
     if (typeof sdp !== 'string' || typeof tag !== 'string') throw new Error('rtpengine answered the subscription without an SDP or a to-tag');
-    return { sdp, listenerTag: tag };
+    return { sdp: uniqueMids(sdp), listenerTag: tag };
   }
 
   async answer(callId: string, listenerTag: string, sdp: string): Promise<void> {
@@ -69,3 +69,19 @@ export class RtpengineSubscriptions implements ListenMedia {
 }
 
 export class ListenMediaError extends Error {}
+
+/**
+ * rtpengine 10.5 gives each subscribed party's section the mid of its own call leg, so
+ * with both parties the offer carries "a=mid:1" twice, which a browser refuses
+ * ("Duplicate a=mid value"). Sections are matched by their order, so they are renumbered.
+ */
+export function uniqueMids(sdp: string): string {
+  let section = -1;
+  return sdp
+    .split('\r\n')
+    .map((line) => {
+      if (line.startsWith('m=')) section++;
+      return line.startsWith('a=mid:') ? `a=mid:${section}` : line;
+    })
+    .join('\r\n');
+}

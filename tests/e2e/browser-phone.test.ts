@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +52,7 @@ beforeAll(async () => {
   wsUrl = `ws://127.0.0.1:${pbx.ports.ws}`;
   browser = await launchChromium(fakeMicrophoneArgs(tone));
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  if (process.env.WP_DEBUG) await context.addInitScript(() => localStorage.setItem('debug', 'JsSIP:*'));
   const page = await context.newPage();
-  if (process.env.WP_DEBUG) browser.on('disconnected', () => {});
-  if (process.env.WP_DEBUG) page.on('console', (m) => appendFileSync('/tmp/wp-console.log', `${m.text()}\n`));
   await signIn(page, pbx.httpUrl, CONSOLE_ACCOUNTS.anna.login, CONSOLE_ACCOUNTS.anna.password);
   anna = { context, page };
 }, 90_000);
@@ -166,7 +163,6 @@ describe('the browser phone', () => {
   it('lets a supervisor listen live to a call in progress, refuses a manager, and audits both', async () => {
     const head = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const board = await head.newPage();
-    if (process.env.WP_DEBUG) board.on('console', (m) => appendFileSync('/tmp/wp-console-head.log', `${m.text()}\n`));
     await signIn(board, pbx.httpUrl, CONSOLE_ACCOUNTS.head.login, CONSOLE_ACCOUNTS.head.password);
     const page = anna.page;
     const phone = page.locator('[data-testid=phone]');

@@ -79,3 +79,6 @@ export function bencode(value: Bencoded): string {
   const keys = Object.keys(value).sort();
   return `d${keys.map((k) => bencode(k) + bencode(value[k]!)).join('')}e`;
 }
+
+/** What the service sends: the same shapes (rtpengine's ng requests). */
+export type BValue = Bencoded;

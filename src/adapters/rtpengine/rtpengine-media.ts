@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { MediaError, type CallerLeg, type MediaPort } from '../../core/media/media-port.js';
+import { bdecode, bencode, type BValue } from './bencode.js';
+
+/** The to-tag rtpengine knows the placeholder party by (the caller's announcements). */
+export const ANNOUNCER_TAG = 'leadline-announcer';
+
+/**
+ * The party that answers the caller's offer while only announcements play: it
+ * takes any audio rtpengine sends and sends none. RTP to port 9 (discard) on
+ * loopback goes nowhere.
+ */
+function placeholderAnswer(offer: string): string {
+  const audio = /^m=audio \d+ ([^\r\n]+)$/m.exec(offer);
+  const formats = audio ? audio[1]!.split(' ').slice(1) : ['8', '0'];
+  // Keep the caller's codec order and the telephone-event it offered (DTMF).
+  const keep = formats.filter((f) => f === '0' || f === '8' || /^a=rtpmap:(\d+) telephone-event\//m.exec(offer)?.[1] === f);
+  const rtpmaps = keep.map((f) => (f === '0' ? 'a=rtpmap:0 PCMU/8000' : f === '8' ? 'a=rtpmap:8 PCMA/8000' : `a=rtpmap:${f} telephone-event/8000`));
+  return ['v=0', 'o=leadline 1 1 IN IP4 127.0.0.1', 's=leadline', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio 9 RTP/AVP ${(keep.length ? keep : ['8']).join(' ')}`, ...rtpmaps, 'a=sendrecv', ''].join('\r\n');
+}
+
+/**
+ * MediaPort over rtpengine's ng protocol (UDP, bencoded, a cookie per request).
+ * One socket for every request; replies are matched by cookie, and a request
+ * unanswered within the timeout fails (never a hang).
+ */
+export class RtpengineMedia implements MediaPort {
+  private socket: Socket | undefined;
+  private readonly pending = new Map<string, { resolve: (v: Record<string, BValue>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly port: number,
+    private readonly host = '127.0.0.1',
+    private readonly timeoutMs = 1000,
+  ) {}
+
+  async openCallerMedia(leg: CallerLeg, offerSdp: string): Promise<string> {
+    const common = { 'call-id': leg.callId, 'from-tag': leg.fromTag, replace: ['origin', 'session-connection'], ICE: 'remove' };
+    await this.request('offer', { ...common, sdp: offerSdp });
+    const answer = await this.request('answer', { ...common, 'to-tag': ANNOUNCER_TAG, sdp: placeholderAnswer(offerSdp) });
+    if (typeof answer.sdp !== 'string') throw new MediaError('rtpengine answered without an SDP');
+    return answer.sdp;
+  }
+
+  async play(leg: CallerLeg, file: string, repeatTimes = 1): Promise<number> {
+    const reply = await this.request('play media', { 'call-id': leg.callId, 'from-tag': leg.fromTag, file, 'repeat-times': repeatTimes });
+    return typeof reply.duration === 'number' ? reply.duration : 0;
+  }
+
+  async stop(leg: CallerLeg): Promise<void> {
+    // Nothing playing is not a fault: the file may have just ended.
+    await this.request('stop media', { 'call-id': leg.callId, 'from-tag': leg.fromTag }).catch((err: Error) => {
+      if (!/not.*playing|no media/i.test(err.message)) throw err;
+    });
+  }
+
+  async record(leg: CallerLeg): Promise<void> {
+    await this.request('start recording', { 'call-id': leg.callId, 'from-tag': leg.fromTag });
+  }
+
+  async close(leg: CallerLeg): Promise<void> {
+    await this.request('delete', { 'call-id': leg.callId }).catch((err: Error) => {
+      if (!/unknown call/i.test(err.message)) throw err;
+    });
+  }
+
+  shutdown(): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new MediaError('rtpengine client closed'));
+    }
+    this.pending.clear();
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  /** One ng command; rejects with rtpengine's own error-reason when it refuses. */
+  request(command: string, fields: Record<string, BValue>): Promise<Record<string, BValue>> {
+    const socket = this.open();
+    const cookie = randomBytes(8).toString('hex');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(cookie);
+        reject(new MediaError(`rtpengine did not answer "${command}" within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(cookie, {
+        timer,
+        reject,
+        resolve: (reply) => {
+          if (reply.result === 'ok' || reply.result === 'pong') resolve(reply);
+          else reject(new MediaError(`rtpengine refused "${command}": ${String(reply['error-reason'] ?? reply.result)}`));
+        },
+      });
+      socket.send(`${cookie} ${bencode({ ...fields, command })}`, this.port, this.host);
+    });
+  }
+
+  private open(): Socket {
+    if (this.socket) return this.socket;
+    const socket = createSocket('udp4');
+    socket.on('message', (msg) => {
+      const space = msg.indexOf(0x20);
+      const cookie = msg.subarray(0, space).toString();
+      const waiting = this.pending.get(cookie);
+      if (!waiting) return;
+      this.pending.delete(cookie);
+      clearTimeout(waiting.timer);
+      try {
+        const reply = bdecode(msg.subarray(space + 1));
+        if (typeof reply !== 'object' || Array.isArray(reply)) throw new Error('not a dictionary');
+        waiting.resolve(reply);
+      } catch (err) {
+        waiting.reject(new MediaError(`unreadable ng reply: ${(err as Error).message}`));
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.unref();
+    this.socket = socket;
+    return socket;
+  }
+}

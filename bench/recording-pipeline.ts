@@ -133,7 +133,7 @@ async function latency(label: string, storage: ObjectStorage, pcap: Buffer): Pro
   const logger = pino({ level: 'warn' });
   const events = new DomainEvents();
   const archive = createRecordingArchive({
-    config: { recordings, redis: { url: REDIS_URL, keyPrefix }, paths: { runDir: 'var/run', spoolDir } },
+    config: { recordings, redis: { url: REDIS_URL, keyPrefix }, paths: { runDir: 'var/run', spoolDir, soundsDir: 'sounds' } },
     db: pg.db,
     logger,
     convert: convertCallRecording,

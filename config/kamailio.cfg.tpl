@@ -542,6 +542,11 @@ route[ASK_SERVICE] {
 	$var(jk) = "ruri_user"; $var(jv) = $rU; route(JSON_STR);
 	$var(jk) = "src_ip"; $var(jv) = $si; route(JSON_STR);
 	jansson_set("integer", "src_port", "$sp", "$var(ev)");
+	# The caller's tag and offer: the service may play him announcements through rtpengine.
+	$var(jk) = "from_tag"; $var(jv) = $ft; route(JSON_STR);
+	if (has_body("application/sdp")) {
+		$var(jk) = "sdp"; $var(jv) = $rb; route(JSON_STR);
+	}
 	jansson_set("real", "ts", "$TV(Sn)", "$var(ev)");
 	evapi_async_multicast("$var(ev)", "leadline");
 	exit;
@@ -560,10 +565,23 @@ failure_route[NO_DECISION] {
 # Resumed transaction (runs as a failure route): apply the service's decision.
 route[RESUME] {
 	jansson_get("action", "$var(answer)", "$var(action)");
+	if ($var(action) == "early") {
+		# Announcements before anyone answers: rtpengine's SDP in a 183, then wait
+		# suspended like a call in line while the service plays them.
+		jansson_get("sdp", "$var(answer)", "$var(sdp)");
+		set_reply_body("$var(sdp)", "application/sdp");
+		t_reply("183", "Session Progress");
+		$var(action) = "wait";
+		$var(ringback) = "no";
+	} else {
+		# $var() outlives one message in this process: reset before reading.
+		$var(ringback) = "yes";
+		jansson_get("ringback", "$var(answer)", "$var(ringback)");
+	}
 	if ($var(action) == "wait") {
-		# Everyone is busy: ringback, and stay suspended (holding no worker)
-		# until the service resumes the call with a manager or a final answer.
-		t_reply("180", "Ringing");
+		# Everyone is busy: ringback (or the service's music), and stay suspended
+		# (holding no worker) until the service resumes the call with a manager or a final answer.
+		if ($var(ringback) != "no") t_reply("180", "Ringing");
 		t_on_failure("WAIT_EXPIRED");
 		t_set_fr(ROUTING_WAIT_MS, ROUTING_WAIT_MS);
 		t_suspend();

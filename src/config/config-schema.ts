@@ -286,6 +286,8 @@ export const configSchema = z.object({
     runDir: z.string().default('var/run'),
     /** rtpengine writes one pcap per call here. */
     spoolDir: z.string().default('var/spool'),
+    /** Sound files the dial plans name (WAV or MP3); default prompts are generated into sounds/default/. */
+    soundsDir: z.string().default('sounds'),
   }).prefault({}),
   phone: z.object({
     /** Region of numbers written without a country code ("8 (495) 123-45-67" is Russian under RU). */

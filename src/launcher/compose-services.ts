@@ -1,3 +1,4 @@
+import type { Announcer } from '../services/announcer.js';
 import type { Logger } from 'pino';
 import { activeManagers, type Config } from '../config/config-schema.js';
 import type { AgentStateStore, AnswerScoreStore, CallbackTurns, RegistrationStore } from '../core/agents/agent-ports.js';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
   stores: ServiceStores;
   scenarios: ScenarioSource & { active(): LoadedScenario[]; errors(): { file: string; message: string }[] };
   log: Logger;
+  /** Announcements through rtpengine (greeting, music, place in line); absent: ringback only. */
+  announcer?: Announcer;
   random?: () => number;
   clock?: () => number;
 }
@@ -59,7 +62,7 @@ export interface ServiceOptions {
  * unit tests. `resume` is late-bound: the Kamailio bridge that sends decisions
  * is built after the services it calls.
  */
-export function composeServices({ config, stores, scenarios, log, random, clock }: ServiceOptions) {
+export function composeServices({ config, stores, scenarios, log, announcer, random, clock }: ServiceOptions) {
   const queue = new KeyedQueue();
   const events = new DomainEvents();
   const calls = new CallLedger(stores.liveCalls, stores.records, events);
@@ -85,6 +88,7 @@ export function composeServices({ config, stores, scenarios, log, random, clock 
     },
     maxCallWaitMs: config.routing.maxCallWaitSeconds * 1000,
     resume: (call, decision) => resume(call, decision),
+    announcer,
     log,
     random,
     clock,

@@ -1,6 +1,12 @@
 import { LiveListen } from '../services/live-listen.js';
 import { RtpengineSubscriptions } from '../adapters/rtpengine/rtpengine-subscriptions.js';
 import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
+import { SoundLibrary } from '../adapters/media/sound-library.js';
+import { RtpengineMedia } from '../adapters/rtpengine/rtpengine-media.js';
+import { defaultPromptTexts } from '../core/media/default-prompts.js';
+import { LANGUAGES, type Scenario } from '../core/scenarios/scenario-schema.js';
+import { defaultSound, soundsOf } from '../core/scenarios/scenario-sounds.js';
+import { Announcer } from '../services/announcer.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +96,9 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     cleanup.push(async () => void redis.disconnect());
     const db = await openDatabase(config);
     cleanup.push(() => db.destroy());
-    const scenarios = await loadScenarios(config, log.child({ component: 'scenarios' }));
+    const sounds = new SoundLibrary(resolve(config.paths.soundsDir), resolve(runDir, 'sounds'), log.child({ component: 'sounds' }));
+    await prepareSounds(sounds);
+    const scenarios = await loadScenarios(config, log.child({ component: 'scenarios' }), sounds);
     cleanup.push(async () => scenarios.stop());
 
     makePrivateDir(runDir);
@@ -120,7 +128,10 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const shared = await openSharedStores({ config, redis, callbacks: new PostgresCallbackTaskStore(db), records: writer, log: serviceLog });
     cleanup.push(async () => shared.stop());
     const leadStore = new PostgresLeadStore(db);
-    const services = composeServices({ config, scenarios, log: serviceLog, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
+    const media = new RtpengineMedia(config.rtpengine.ngPort);
+    cleanup.push(async () => media.shutdown());
+    const announcer = new Announcer({ media, pathOf: (name) => sounds.pathOf(name), log: serviceLog.child({ part: 'announcer' }) });
+    const services = composeServices({ config, scenarios, log: serviceLog, announcer, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
     services.start();
     cleanup.push(() => services.stop());
     // Subscribed before the Kamailio channel opens, so no call event is missed.
@@ -265,12 +276,41 @@ function writeTrunkRegistrations(config: Config): void {
 }
 
 /** Dial plans are read before the first call: a broken file is reported, and the good ones serve. */
-async function loadScenarios(config: Config, log: Logger): Promise<ScenarioDirectory> {
+/**
+ * The default prompts exist (generated with espeak-ng and sox when missing) and are
+ * converted for rtpengine before any dial plan is read: a scenario may name them.
+ */
+async function prepareSounds(sounds: SoundLibrary): Promise<void> {
+  try {
+    await sounds.ensureDefaults();
+  } catch (err) {
+    throw new StartupError('SOUNDS_MISSING', `The default prompts in ${sounds.sourceDir}/default could not be generated (${(err as Error).message}): install espeak-ng and sox (bash scripts/setup.sh does).`);
+  }
+  for (const language of LANGUAGES) {
+    for (const name of [...Object.keys(defaultPromptTexts(language)), 'beep.wav']) {
+      const problem = await sounds.prepare(defaultSound(language, name));
+      if (problem) throw new StartupError('SOUNDS_MISSING', `A default prompt cannot be used: ${problem}. Delete it to have it generated again.`);
+    }
+  }
+}
+
+/** Every sound file a scenario names must exist and convert: else the scenario is rejected (file:line). */
+async function checkSounds(sounds: SoundLibrary, scenario: Scenario): Promise<{ path: (string | number)[]; reason: string }[]> {
+  const problems = [];
+  for (const ref of soundsOf(scenario)) {
+    const reason = await sounds.prepare(ref.file);
+    if (reason) problems.push({ path: ref.path, reason });
+  }
+  return problems;
+}
+
+async function loadScenarios(config: Config, log: Logger, sounds: SoundLibrary): Promise<ScenarioDirectory> {
   const dir = resolve(config.routing.dialplansDir);
   if (!existsSync(dir)) {
     throw new StartupError('DIALPLANS_MISSING', `The dial plan directory ${dir} does not exist: create it with at least one scenario (see dialplans/README.md) or set routing.dialplansDir.`);
   }
   const directory = new ScenarioDirectory(dir, {
+    check: (scenario) => checkSounds(sounds, scenario),
     onReload: ({ active, errors }) => {
       for (const e of errors) log.error({ file: e.file }, `dial plan rejected, the last good version stays active: ${e.message}`);
       log.info({ scenarios: active.map((a) => a.scenario.name) }, 'dial plans loaded');

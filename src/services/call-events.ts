@@ -77,6 +77,7 @@ export class CallEvents {
         return;
       }
       if (!this.deps.distributor.leaveLine(callId)) return;
+      await this.deps.distributor.callerLeft(call);
       this.deps.log.info({ callId }, 'caller hung up while waiting in line');
       await this.close({ ...call, canceled: true }, at);
     });

@@ -114,7 +114,7 @@ export class CallRouter {
     const scenario = this.deps.scenarios.scenarioFor(dialled);
     const call = this.newCall(request, 'inbound', scenario ? dialled : null, null);
     if (!scenario) return this.refuse(call, 404, `no scenario in dialplans/ serves ${dialled}`);
-    return (await this.deps.distributor.start(startLiveCall(call), scenario)).decision;
+    return (await this.deps.distributor.start(startLiveCall(call), scenario, request.offer)).decision;
   }
 
   private async routeInternal(request: NewCallRequest, from: string, extension: string): Promise<RoutingDecision> {

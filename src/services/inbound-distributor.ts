@@ -13,6 +13,8 @@ import type { GroupStep, Scenario, Step, StickyStep } from '../core/scenarios/sc
 import type { CallLedger } from './call-ledger.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { MissedCalls } from './missed-calls.js';
+import { needsEarlyMedia, welcomeSounds } from '../core/scenarios/scenario-sounds.js';
+import type { Announcer } from './announcer.js';
 import { WaitingLine } from './waiting-line.js';
 
 export interface ScenarioSource {
@@ -39,6 +41,8 @@ export interface InboundDistributorDeps {
   maxCallWaitMs: number;
   /** Resumes a call Kamailio holds suspended (after waiting in line). */
   resume: (call: LiveCall, decision: RoutingDecision) => void;
+  /** Greeting, music and place in line through rtpengine; absent: ringback only. */
+  announcer?: Announcer;
   log: Logger;
   random?: () => number;
   clock?: () => number;
@@ -60,6 +64,8 @@ const DISPATCH_INTERVAL_MS = 1000;
  */
 export class InboundDistributor {
   readonly waiting = new WaitingLine();
+  /** Calls hearing their welcome (greeting, recording notice) before the first ring. */
+  private readonly greeting = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private dispatching: Promise<void> | null = null;
   private dispatchAgain = false;
@@ -83,13 +89,43 @@ export class InboundDistributor {
   }
 
   /** A new inbound call on a line this scenario serves. The caller holds the call's queue. */
-  async start(call: LiveCall, scenario: Scenario): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+  async start(call: LiveCall, scenario: Scenario, offer?: { fromTag: string; sdp: string }): Promise<{ call: LiveCall; decision: RoutingDecision }> {
     const now = call.startedAt;
     const sticky = await this.clientManagerFor(scenario, call.callerNumber, now);
     const started = { ...call, progress: startProgress(scenario, now, sticky) };
     const open = openStateAt(scenario, new Date(now));
     if (!open.open) return this.afterHours(started, scenario, closedReason(scenario, open));
+    if (offer && this.deps.announcer && needsEarlyMedia(scenario)) {
+      const leg = { callId: call.callId, fromTag: offer.fromTag };
+      const sdp = await this.deps.announcer.open(leg, offer.sdp);
+      if (sdp) return this.welcome({ ...started, media: leg }, scenario, sdp, now);
+    }
     return this.advance(started, scenario, now, false);
+  }
+
+  /**
+   * 183 with rtpengine's SDP now; the greeting and recording notice play while the
+   * call stays suspended, and only then is the first manager rung (or the line joined).
+   */
+  private async welcome(call: LiveCall, scenario: Scenario, sdp: string, now: number): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    const announcer = this.deps.announcer!;
+    const held = { ...call, progress: markSuspended(call.progress!) };
+    this.greeting.add(call.callId);
+    void announcer.welcome(call.media!, welcomeSounds(scenario)).then(() =>
+      this.deps.queue.run(call.callId, async () => {
+        // Hung up during the welcome: cancelled() closed the call already.
+        if (!this.greeting.delete(call.callId)) return;
+        const current = await this.deps.calls.get(call.callId);
+        const live = current ? this.deps.scenarios.byName(current.progress!.scenario) : undefined;
+        if (!current || !live) return;
+        const result = await this.advance(current, live, this.clock(), false);
+        // Waiting: the transaction is still held from the 183, and the line has it now.
+        if (result.decision.action === 'wait') return;
+        await this.leaveLineQuietly(result.call);
+        this.deps.resume(result.call, result.decision);
+      }),
+    );
+    return this.settled(held, { action: 'early', sdp }, now);
   }
 
   /**
@@ -118,10 +154,23 @@ export class InboundDistributor {
     })().catch((err: unknown) => this.deps.log.warn({ err, manager }, 'answer score not updated'));
   }
 
-  /** The call left the line: answered elsewhere, or the caller hung up while waiting. */
+  /** The call left the line (or its welcome): routed, answered elsewhere, or the caller hung up. */
   leaveLine(callId: string): boolean {
     this.clearTimer(callId);
-    return this.waiting.remove(callId) !== undefined;
+    const welcomed = this.greeting.delete(callId);
+    if (welcomed) this.deps.announcer?.skipWelcome(callId);
+    return this.waiting.remove(callId) !== undefined || welcomed;
+  }
+
+  /** The caller is gone before anyone answered: his announcements and rtpengine session too. */
+  async callerLeft(call: LiveCall): Promise<void> {
+    if (call.media) await this.deps.announcer?.close(call.media);
+  }
+
+  /** Leaving the line for a manager's phone: the music stops before it rings. */
+  private async leaveLineQuietly(call: LiveCall): Promise<void> {
+    this.leaveLine(call.callId);
+    if (call.media) await this.deps.announcer?.silence(call.media);
   }
 
   /** Someone may have become free: offer waiting calls again, one dispatch at a time. */
@@ -162,7 +211,7 @@ export class InboundDistributor {
             if (result.call.progress!.tried.length === 0) stuck.add(result.call.progress!.step); // one who tried someone already may leave others free
             return;
           }
-          this.leaveLine(call.callId);
+          await this.leaveLineQuietly(result.call);
           this.deps.resume(result.call, result.decision);
         });
       }
@@ -183,7 +232,7 @@ export class InboundDistributor {
       if (call.attempts.some((a) => a.endedAt === null)) return;
       const result = await this.advance(call, scenario, this.clock(), true);
       if (result.decision.action === 'wait') return;
-      this.leaveLine(callId);
+      await this.leaveLineQuietly(result.call);
       this.deps.resume(result.call, result.decision);
     });
   }
@@ -200,7 +249,7 @@ export class InboundDistributor {
       }
       const result = await this.advance(call, scenario, this.clock(), true);
       if (result.decision.action === 'wait') return;
-      this.leaveLine(callId);
+      await this.leaveLineQuietly(result.call);
       this.deps.resume(result.call, result.decision);
     });
   }
@@ -333,13 +382,19 @@ export class InboundDistributor {
     timer.unref();
     this.timers.set(call.callId, timer);
     if (!inLine) log.info({ scenario: progress.scenario, step: progress.step, waiting: this.waiting.size }, 'every manager is busy: the call waits in line');
-    return this.settled(waiting, { action: 'wait' }, now);
+    const scenario = this.deps.scenarios.byName(progress.scenario);
+    const step = scenario?.steps[progress.step];
+    if (call.media && this.deps.announcer && step?.whileWaiting) {
+      this.deps.announcer.startWaiting(call.media, step.whileWaiting, scenario!.language ?? 'en', () => this.waiting.positionOf(call.callId));
+    }
+    return this.settled(waiting, { action: 'wait', ...(call.media ? { quiet: true } : {}) }, now);
   }
 
   private async miss(call: LiveCall, progress: CallProgress, scenario: Scenario, reason: string, now: number, code?: number) {
     const missed = missedLiveCall({ ...call, progress }, reason, code);
     this.deps.missed.report(missed, scenario);
-    return this.settled(missed, reject(missed.missed!.code, missed.attempts.length > 0), now);
+    if (missed.media) void this.callerLeft(missed);
+    return this.settled(missed, reject(missed.missed!.code, missed.attempts.length > 0 || !!missed.media), now);
   }
 
   private afterHours(call: LiveCall, scenario: Scenario, why: string): Promise<{ call: LiveCall; decision: RoutingDecision }> {

@@ -51,6 +51,13 @@ export class WaitingLine {
     return (this.lines.get(scenario) ?? []).some((e) => e.priority || !priority);
   }
 
+  /** 1 for the next call served in its scenario's line; null when not waiting. */
+  positionOf(callId: string): number | null {
+    const entry = this.byCall.get(callId);
+    if (!entry) return null;
+    return this.lines.get(entry.scenario)!.indexOf(entry) + 1;
+  }
+
   /** How many calls wait in this step of this scenario. */
   countAt(scenario: string, step: number): number {
     return (this.lines.get(scenario) ?? []).filter((e) => e.step === step).length;

@@ -47,7 +47,7 @@ export async function startRecordingHarness(o: {
   const recordings = recordingsSchema.parse({ queueName: o.queueName, retentionDays: o.retentionDays ?? 30, retry: { scheduleSeconds: [0.2, 0.3], conversionAttempts: 2 } });
   const logger = pino({ level: process.env.HARNESS_LOG ?? 'silent' });
   const archive = createRecordingArchive({
-    config: { recordings, redis: { url: TEST_REDIS_URL, keyPrefix: o.keyPrefix }, paths: { runDir: 'var/run', spoolDir } },
+    config: { recordings, redis: { url: TEST_REDIS_URL, keyPrefix: o.keyPrefix }, paths: { runDir: 'var/run', spoolDir, soundsDir: 'sounds' } },
     db: o.db,
     logger,
     convert: o.convert ?? fakeConverter,

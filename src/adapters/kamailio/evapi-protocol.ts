@@ -20,6 +20,9 @@ export const routeRequestSchema = z.object({
   ruri_user: z.string(),
   src_ip: z.string(),
   src_port: z.number().int(),
+  // The caller's tag and SDP offer: rtpengine plays him announcements by them.
+  from_tag: z.string().max(1024).optional(),
+  sdp: z.string().max(16_384).optional(),
   ts,
 });
 
@@ -136,8 +139,10 @@ export type RoutingDecisionMessage = DecisionAddress &
     | { action: 'route'; routes: { version: '1.0'; routing: 'serial' | 'parallel'; routes: RtjsonRoute[] } }
     /** media 'yes' when rtpengine holds a session for the call that must be closed (a string: Kamailio compares it as one). */
     | { action: 'reject'; code: number; reason: string; media: 'yes' | 'no' }
-    /** Keep the call suspended, with ringback, until another decision comes. */
-    | { action: 'wait' }
+    /** Keep the call suspended until another decision comes; ringback 'no': the caller hears rtpengine. */
+    | { action: 'wait'; ringback: 'yes' | 'no' }
+    /** 183 Session Progress with this SDP (rtpengine's), and keep the call suspended. */
+    | { action: 'early'; sdp: string }
   );
 
 export interface CredentialMessage {

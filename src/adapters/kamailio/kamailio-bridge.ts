@@ -136,6 +136,7 @@ export class KamailioBridge {
       receivedAt: at,
       transaction,
       invitedFrom: `${request.src_ip}:${request.src_port}`,
+      ...(request.from_tag && request.sdp ? { offer: { fromTag: request.from_tag, sdp: request.sdp } } : {}),
     });
     this.send(request.callid, transaction, decision);
   }
@@ -153,7 +154,9 @@ function toMessage({ tindex, tlabel }: Transaction, decision: RoutingDecision): 
     case 'reject':
       return { ...address, action: 'reject', code: decision.code, reason: decision.reason, media: decision.media ? 'yes' : 'no' };
     case 'wait':
-      return { ...address, action: 'wait' };
+      return { ...address, action: 'wait', ringback: decision.quiet ? 'no' : 'yes' };
+    case 'early':
+      return { ...address, action: 'early', sdp: decision.sdp };
     case 'route':
       return {
         ...address,

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digitsOf } from '../../core/phone/phone-number.js';
-import { findSetProblems, parseScenario, type LoadedScenario } from '../../core/scenarios/parse-scenario.js';
+import { findSetProblems, locateProblems, parseScenario, type LoadedScenario } from '../../core/scenarios/parse-scenario.js';
 import { formatProblem, ScenarioError } from '../../core/scenarios/scenario-error.js';
 import type { Scenario } from '../../core/scenarios/scenario-schema.js';
 
@@ -21,6 +21,11 @@ export interface ScenarioDirectoryOptions {
   debounceMs?: number;
   /** Told after every reload, including those fs.watch starts (for logging). */
   onReload?: (result: ReloadResult) => void;
+  /**
+   * Checks what the pure model cannot (the sound files a scenario names exist and
+   * play): each problem with its YAML path. A scenario with any is rejected.
+   */
+  check?: (scenario: Scenario) => Promise<{ path: (string | number)[]; reason: string }[]>;
 }
 
 interface GoodVersion {
@@ -147,6 +152,8 @@ export class ScenarioDirectory {
       const previous = this.good.get(file);
       try {
         const candidate = { text, scenario: parseScenario(text, file) };
+        const found = (await this.options.check?.(candidate.scenario)) ?? [];
+        if (found.length > 0) throw locateProblems(text, file, found);
         const clash = findSetProblems([...entries(next), { file, scenario: candidate.scenario }]);
         if (clash.length > 0) throw new ScenarioError(clash);
         next.set(file, candidate);

@@ -32,6 +32,11 @@ export interface LiveCall {
    * path, so a real one comes from there too; one from elsewhere is someone else's.
    */
   invitedFrom?: string | null;
+  /**
+   * The caller's media leg when rtpengine plays him announcements before anyone
+   * answers (183 with rtpengine's SDP): a refusal must close the session.
+   */
+  media?: { callId: string; fromTag: string } | null;
   /** Answer or end time estimated at reconciliation (the service was away when it happened). */
   timesApproximate?: boolean;
 }

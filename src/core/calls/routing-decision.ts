@@ -10,6 +10,8 @@ export interface NewCallRequest {
   transaction?: { tindex: number; tlabel: number };
   /** The INVITE's source, ip:port (a CANCEL for the call must come from there). */
   invitedFrom?: string;
+  /** The caller's From tag and SDP offer, for announcements before anyone answers. */
+  offer?: { fromTag: string; sdp: string };
 }
 
 /** One branch of the fork. */
@@ -33,7 +35,10 @@ export interface RouteTarget {
 export type RoutingDecision =
   | { action: 'route'; targets: RouteTarget[]; parallel?: boolean }
   | { action: 'reject'; code: number; reason: string; media?: boolean }
-  | { action: 'wait' };
+  /** Keep the call suspended; `quiet`: no 180, the caller hears rtpengine (music) instead. */
+  | { action: 'wait'; quiet?: boolean }
+  /** 183 with rtpengine's SDP (announcements before the first ring), and keep the call suspended. */
+  | { action: 'early'; sdp: string };
 
 const PHRASES: Record<number, string> = {
   400: 'Bad Request',

@@ -22,6 +22,16 @@ export function parseScenario(text: string, file: string): Scenario {
   throw new ScenarioError(flatten(parsed.error.issues, []).map(({ path, reason }) => ({ file, line: lineOf(path), path: showPath(path), reason })));
 }
 
+/**
+ * Problems found outside the pure model (a sound file that is missing), located in
+ * the file's text like the schema's own: "file:line: path: reason".
+ */
+export function locateProblems(text: string, file: string, found: readonly { path: (string | number)[]; reason: string }[]): ScenarioError {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return new ScenarioError(found.map(({ path, reason }) => ({ file, line: findLine(doc, lineCounter, path), path: showPath(path), reason })));
+}
+
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;

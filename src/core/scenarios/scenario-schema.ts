@@ -27,6 +27,15 @@ export interface StepSettings {
   skipBusy: boolean;
   /** Calls that may wait in this step's line at once (per service instance); the next caller goes to the next step, or is refused (486). */
   maxWaiting: number;
+  /** What a caller waiting in this step's line hears; null: ringback only. */
+  whileWaiting?: WhileWaiting | null;
+}
+
+export interface WhileWaiting {
+  /** A file in sounds/, looped while the caller waits. */
+  music: string | null;
+  /** Every this many seconds, "you are number N in line" (recomputed from the line); null: never. */
+  positionEvery: number | null;
 }
 
 /** The client's own manager: the CRM owner, else whoever last talked to the number within `days`. */
@@ -44,8 +53,18 @@ export interface GroupStep extends StepSettings {
 
 export type Step = StickyStep | GroupStep;
 
+/** Languages of the generated default prompts (sounds/default/<language>/). */
+export const LANGUAGES = ['en', 'ru'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A voice mailbox: the prompt (a file in sounds/, absent: the default one) and the longest message. */
+export interface Voicemail {
+  prompt: string | null;
+  maxSeconds: number;
+}
+
 export type AfterHours =
-  | { action: 'voicemail'; message?: string }
+  | { action: 'voicemail'; message?: string; maxSeconds: number }
   | { action: 'hangup'; message?: string }
   | { action: 'forward'; to: string; message?: string };
 
@@ -67,8 +86,16 @@ export interface Scenario {
   afterHours: AfterHours;
   groups: Record<string, string[]>;
   steps: Step[];
-  missed: { callback: Callback | null; event: boolean };
+  missed: { callback: Callback | null; event: boolean; voicemail?: Voicemail | null };
+  /** Played once to every caller before the first ring (early media), then `recordingNotice`. */
+  greeting?: string | null;
+  recordingNotice?: string | null;
+  /** Language of the default prompts (position in line, voicemail). */
+  language?: Language;
 }
+
+/** Longest voicemail message unless the scenario says otherwise. */
+export const DEFAULT_VOICEMAIL_SECONDS = 120;
 
 // YAML reads 101 and +74951234567 as numbers (dropping the +), so ask for quotes.
 const quoted = { error: (issue: { input?: unknown }) => (typeof issue.input === 'number' ? `write ${issue.input} in quotes: "${issue.input}"` : undefined) };
@@ -77,6 +104,16 @@ const extension = z.string(quoted).regex(/^\d{2,6}$/, 'an extension is 2 to 6 di
 const groupName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a group name is lower-case letters, digits, - or _');
 const strategy = z.enum(STRATEGIES, { error: `the strategy must be one of ${STRATEGIES.join(', ')}` });
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+/**
+ * A file in sounds/ (WAV or MP3), by its path there. Only plain relative paths:
+ * the name reaches the media server, so nothing may climb out of the directory.
+ */
+export const soundFile = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\/-]*\.(wav|mp3)$/i, 'a sound is a .wav or .mp3 file in sounds/, by its path there (letters, digits, _ . - /)')
+  .refine((name) => !name.split('/').includes('..'), 'a sound path may not contain ".."');
+const maxSeconds = wholeNumber(5, 600);
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -132,14 +169,36 @@ const afterHoursSchema = z
   .strictObject({
     action: z.enum(AFTER_HOURS_ACTIONS, { error: `the action must be one of ${AFTER_HOURS_ACTIONS.join(', ')}` }),
     to: phoneNumber.optional(),
-    /** Name of the announcement played first; the media layer resolves it. */
-    message: z.string().min(1).max(200).optional(),
+    /** The announcement played first (for voicemail: the prompt before the beep), a file in sounds/. */
+    message: soundFile.optional(),
+    max_seconds: maxSeconds.optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.action !== 'voicemail' && v.max_seconds !== undefined) ctx.addIssue({ code: 'custom', message: '"max_seconds" is only used with action: voicemail', path: ['max_seconds'] });
     if (v.action === 'forward' && !v.to) ctx.addIssue({ code: 'custom', message: 'forward needs a number in "to"', path: ['action'] });
     if (v.action !== 'forward' && v.to) ctx.addIssue({ code: 'custom', message: '"to" is only used with action: forward', path: ['to'] });
   })
-  .transform((v): AfterHours => (v.action === 'forward' ? { action: 'forward', to: v.to!, message: v.message } : { action: v.action, message: v.message }));
+  .transform((v): AfterHours =>
+    v.action === 'forward'
+      ? { action: 'forward', to: v.to!, message: v.message }
+      : v.action === 'voicemail'
+        ? { action: 'voicemail', message: v.message, maxSeconds: v.max_seconds ?? DEFAULT_VOICEMAIL_SECONDS }
+        : { action: v.action, message: v.message },
+  );
+
+const whileWaitingSchema = z
+  .strictObject({
+    music: soundFile.optional(),
+    position_every: wholeNumber(10, 600).optional(),
+  })
+  .refine((w) => w.music !== undefined || w.position_every !== undefined, 'give "music", "position_every" or both')
+  .transform((w): WhileWaiting => ({ music: w.music ?? null, positionEvery: w.position_every ?? null }));
+
+const voicemailSchema = z
+  .union([z.boolean(), z.strictObject({ prompt: soundFile.optional(), max_seconds: maxSeconds.default(DEFAULT_VOICEMAIL_SECONDS) })], {
+    error: 'voicemail is true, false or { prompt, max_seconds }',
+  })
+  .transform((v): Voicemail | null => (v === false ? null : v === true ? { prompt: null, maxSeconds: DEFAULT_VOICEMAIL_SECONDS } : { prompt: v.prompt ?? null, maxSeconds: v.max_seconds }));
 
 const stepSchema = z
   .strictObject({
@@ -160,6 +219,7 @@ const stepSchema = z
     skip_busy: z.boolean().default(true),
     // A trunk flooding the line must not hold unbounded transactions (issue 11).
     max_waiting: wholeNumber(1, 10_000).default(200),
+    while_waiting: whileWaitingSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if ((s.sticky === undefined) === (s.group === undefined)) {
@@ -177,6 +237,7 @@ const stepSchema = z
       maxConcurrentCalls: s.max_concurrent,
       skipBusy: s.skip_busy,
       maxWaiting: s.max_waiting,
+      whileWaiting: s.while_waiting ?? null,
     };
     return s.sticky
       ? { kind: 'sticky', days: s.sticky.days, crmOwner: s.sticky.crm_owner, ...settings }
@@ -193,6 +254,8 @@ const missedSchema = z.strictObject({
   /** False: no callback task. Absent: the first group step's group, round-robin. */
   callback: z.union([z.literal(false), callbackSchema], { error: 'callback is false or { group, strategy, sticky }' }).optional(),
   event: z.boolean().default(true),
+  /** Offer the caller a voice mailbox when nobody answered. */
+  voicemail: voicemailSchema.optional(),
 });
 
 export const scenarioSchema = z
@@ -202,10 +265,13 @@ export const scenarioSchema = z
     timezone: z.string().refine(isTimeZone, 'not an IANA time zone (for example Europe/Moscow)'),
     hours: hoursSchema.optional(),
     holidays: z.array(holiday).default([]),
-    after_hours: afterHoursSchema.default({ action: 'voicemail' }),
+    after_hours: afterHoursSchema.default({ action: 'voicemail', maxSeconds: DEFAULT_VOICEMAIL_SECONDS }),
     groups: z.record(groupName, z.array(extension).min(1, 'a group needs at least one manager')).default({}),
     steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
     missed: missedSchema.prefault({}),
+    greeting: soundFile.optional(),
+    recording_notice: soundFile.optional(),
+    language: z.enum(LANGUAGES, { error: `the language must be one of ${LANGUAGES.join(', ')}` }).default('en'),
   })
   // Cross-references are checked here, not in a refine: zod runs an outer refine even
   // after an inner one failed, when the steps are still raw input; a transform runs
@@ -249,7 +315,11 @@ export const scenarioSchema = z
       missed: {
         callback: callback === false ? null : (callback ?? { group: firstGroup!.group, strategy: 'round-robin', sticky: true }),
         event: s.missed.event,
+        voicemail: s.missed.voicemail ?? null,
       },
+      greeting: s.greeting ?? null,
+      recordingNotice: s.recording_notice ?? null,
+      language: s.language,
     };
   });
 

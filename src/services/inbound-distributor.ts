@@ -118,7 +118,9 @@ export class InboundDistributor {
         const current = await this.deps.calls.get(call.callId);
         const live = current ? this.deps.scenarios.byName(current.progress!.scenario) : undefined;
         if (!current || !live) return;
-        const result = await this.advance(current, live, this.clock(), false);
+        // The first step's max_wait counts from the first ring, not from the call's start.
+        const now = this.clock();
+        const result = await this.advance({ ...current, progress: { ...current.progress!, stepStartedAt: now } }, live, now, false);
         // Waiting: the transaction is still held from the 183, and the line has it now.
         if (result.decision.action === 'wait') return;
         await this.leaveLineQuietly(result.call);

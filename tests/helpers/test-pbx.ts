@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
@@ -68,6 +68,8 @@ export interface TestPbxOptions {
   redisUrl?: string;
   /** A PostgreSQL of the test's own (one it stops); the host's by default. */
   postgresUrl?: string;
+  /** Sound files of the test's own sounds/ (name -> bytes); the default prompts are shared with the repository's. */
+  sounds?: Record<string, Buffer>;
   name: string;
 }
 
@@ -126,7 +128,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
       dialplansDir: join(workDir, 'dialplans'),
       ...(opts.autoPauseAfterMisses ? { autoPauseAfterMisses: opts.autoPauseAfterMisses } : {}),
     },
-    paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool') },
+    paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool'), ...(opts.sounds ? { soundsDir: join(workDir, 'sounds') } : {}) },
     managers,
     trunks: opts.trunks ?? [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER, ...opts.trunk }],
     ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
@@ -149,6 +151,16 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
   const workDir = mkdtempSync(join(tmpdir(), `leadline-${opts.name}-`));
   const config = testConfig(opts, workDir);
   writeDialplans(config, opts.dialplans);
+  if (opts.sounds) {
+    // The generated defaults are made once, in the repository's sounds/default.
+    mkdirSync(resolve('sounds/default'), { recursive: true });
+    mkdirSync(config.paths.soundsDir, { recursive: true });
+    symlinkSync(resolve('sounds/default'), join(config.paths.soundsDir, 'default'));
+    for (const [name, bytes] of Object.entries(opts.sounds)) {
+      mkdirSync(dirname(join(config.paths.soundsDir, name)), { recursive: true });
+      writeFileSync(join(config.paths.soundsDir, name), bytes);
+    }
+  }
   mkdirSync('tests/artifacts', { recursive: true });
   const logFile = `tests/artifacts/${opts.name}.log`;
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));

@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRequest, buildResponse, newBranch, newTag, register, sdp, SipEndpoint, type SipMessage } from '../helpers/raw-sip.js';
+import { COMPANY_NUMBER, SIP_DOMAIN, startTestPbx, TRUNK_IP, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * Announcements through the real rtpengine: a caller from the trunk (hand-built SIP,
+ * his RTP counted byte by byte) hears the greeting and recording notice as early
+ * media before the manager's phone rings, and a scenario naming a missing or broken
+ * sound file is rejected with file:line while the last good version serves.
+ */
+const BASE = 38000;
+let pbx: TestPbx;
+let trunk: SipEndpoint;
+
+const dialplan = (extra: string) =>
+  [
+    'name: test-line',
+    `numbers: ["${COMPANY_NUMBER}"]`,
+    'timezone: UTC',
+    extra,
+    'groups: { sales: ["101"] }',
+    'steps:',
+    '  - { group: sales, strategy: sequential, ring_timeout: 2, max_wait: 3, wrap_up: 0 }',
+    '',
+  ].join('\n');
+
+const GOOD = dialplan('greeting: welcome.mp3\nrecording_notice: default/en/recording-notice.wav');
+
+function tone(seconds: number, frequency: number): Buffer {
+  const file = join(tmpdir(), `announce-${process.pid}-${frequency}.mp3`);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`, '-ar', '44100', file]);
+  return readFileSync(file);
+}
+
+/** The A-law samples of a prepared file (the WAV's data chunk). */
+function alawData(path: string): Buffer {
+  const wav = readFileSync(path);
+  for (let at = 12; at + 8 <= wav.length; ) {
+    const size = wav.readUInt32LE(at + 4);
+    if (wav.toString('latin1', at, at + 4) === 'data') return wav.subarray(at + 8, at + 8 + size);
+    at += 8 + size + (size % 2);
+  }
+  throw new Error(`${path} has no data chunk`);
+}
+
+interface Heard {
+  socket: Socket;
+  packets: { at: number; pt: number; payload: Buffer }[];
+}
+
+async function listen(ip: string, port: number): Promise<Heard> {
+  const socket = createSocket('udp4');
+  const heard: Heard = { socket, packets: [] };
+  socket.on('message', (m) => {
+    if (m.length > 12 && m[0]! >> 6 === 2) heard.packets.push({ at: Date.now(), pt: m[1]! & 0x7f, payload: m.subarray(12) });
+  });
+  await new Promise<void>((r) => socket.bind(port, ip, () => r()));
+  return heard;
+}
+
+beforeAll(async () => {
+  pbx = await startTestPbx({ name: 'announcements', basePort: BASE, managers: 1, dialplans: { 'test-line.yaml': GOOD }, sounds: { 'welcome.mp3': tone(2, 440) } });
+  trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
+}, 120_000);
+
+afterAll(async () => {
+  trunk?.close();
+  await pbx?.destroy();
+});
+
+describe('greeting and recording notice as early media', () => {
+  it('sends 183 with rtpengine SDP and plays both files to the caller before the manager rings', async () => {
+    const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
+    const caller = await listen(TRUNK_IP, pbx.ports.media(1));
+    try {
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
+      let rangAt = 0;
+      phone.onRequest((m: SipMessage) => {
+        if (m.method === 'INVITE') {
+          rangAt ||= Date.now();
+          return [buildResponse(m, 486, 'Busy Here', { toTag: newTag() })];
+        }
+        return [];
+      });
+      const callId = `announce-${newTag()}`;
+      const invite = buildRequest({
+        method: 'INVITE',
+        uri: `sip:${COMPANY_NUMBER}@127.0.0.1:${pbx.ports.sip}`,
+        local: trunk,
+        from: `<sip:+79161112233@${TRUNK_IP}>;tag=${newTag()}`,
+        to: `<sip:${COMPANY_NUMBER}@127.0.0.1>`,
+        callId,
+        cseq: 1,
+        branch: newBranch(),
+        body: sdp(TRUNK_IP, pbx.ports.media(1)),
+      });
+      const sentAt = Date.now();
+      await trunk.send(invite, pbx.ports.sip);
+      const early = await trunk.waitFor((m) => m.header('call-id') === callId && m.status === 183, 3000, 'the 183 with early media');
+      const port = Number(/m=audio (\d+)/.exec(early.text)?.[1]);
+      expect(port).toBeGreaterThan(0);
+      expect(/c=IN IP4 127\.0\.0\.1/.test(early.text)).toBe(true);
+      // Like a phone, the caller sends media too (rtpengine learns his address).
+      for (let i = 0; i < 5; i++) caller.socket.send(Buffer.concat([Buffer.from([0x80, 8, 0, i, 0, 0, 0, i, 0, 0, 0, 9]), Buffer.alloc(160, 0xd5)]), port, '127.0.0.1');
+
+      const final = await trunk.waitFor((m) => m.header('call-id') === callId && (m.status ?? 0) >= 300, 20_000, 'the final answer');
+      expect(rangAt).toBeGreaterThan(0);
+      const welcome = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'welcome.mp3.alaw.wav'));
+      const notice = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'default/en/recording-notice.wav.alaw.wav'));
+      const expectedMs = ((welcome.length + notice.length) / 8000) * 1000;
+      // The phone rang only once both files had played...
+      expect(rangAt - sentAt).toBeGreaterThanOrEqual(expectedMs - 300);
+      const before = caller.packets.filter((p) => p.at <= rangAt);
+      // ...and the caller received them, 50 packets a second, as A-law...
+      expect(before.length).toBeGreaterThanOrEqual(((expectedMs / 1000) * 50) * 0.9);
+      expect(new Set(before.map((p) => p.pt))).toEqual(new Set([8]));
+      // ...sample for sample: A-law in, A-law out, so the bytes of the files are in what he heard, in order.
+      const stream = Buffer.concat(before.map((p) => p.payload));
+      const greetingAt = stream.indexOf(welcome.subarray(8000, 16000));
+      const noticeAt = stream.indexOf(notice.subarray(4000, 8000));
+      expect(greetingAt).toBeGreaterThanOrEqual(0);
+      expect(noticeAt).toBeGreaterThan(greetingAt);
+      await trunk.send(buildRequest({ method: 'ACK', uri: `sip:${COMPANY_NUMBER}@127.0.0.1:${pbx.ports.sip}`, local: trunk, from: invite.match(/From: (.*)/)![1]!, to: final.header('to')!, callId, cseq: 1 }), pbx.ports.sip);
+      const record = await pbx.waitForRecord(callId);
+      expect(record.disposition).toBe('missed');
+    } finally {
+      phone.close();
+      caller.socket.close();
+    }
+  }, 40_000);
+});
+
+describe('sound files checked at load', () => {
+  it('rejects a scenario naming a missing or broken file with file:line, and keeps the last good version', async () => {
+    const file = join(pbx.dialplansDir, 'test-line.yaml');
+    for (const [text, expected] of [
+      [dialplan('greeting: nowhere.wav'), /test-line\.yaml:4: greeting: no file nowhere\.wav/],
+      [dialplan('greeting: broken.wav'), /test-line\.yaml:4: greeting: broken\.wav is not a playable WAV or MP3 file/],
+      [dialplan('greeting: ../etc/passwd.wav'), /test-line\.yaml:4: greeting: a sound path may not contain/],
+    ] as const) {
+      writeFileSync(join(pbx.spoolDir, '..', 'sounds', 'broken.wav'), Buffer.from('RIFF\0\0\0\0WAVEjunk, not audio'));
+      const mark = pbx.logMark();
+      writeFileSync(file, text);
+      const deadline = Date.now() + 5000;
+      while (!expected.test(pbx.logSince(mark)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(pbx.logSince(mark)).toMatch(expected);
+      expect(pbx.logSince(mark)).toMatch(/last good version stays active/);
+    }
+  }, 30_000);
+});

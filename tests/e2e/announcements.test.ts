@@ -30,6 +30,20 @@ const dialplan = (extra: string) =>
   ].join('\n');
 
 const GOOD = dialplan('greeting: welcome.mp3\nrecording_notice: default/en/recording-notice.wav');
+const QUEUE_NUMBER = '+74950000002';
+const QUEUE = [
+  'name: queue-line',
+  `numbers: ["${QUEUE_NUMBER}"]`,
+  'timezone: UTC',
+  'groups: { sales: ["101"] }',
+  'steps:',
+  '  - group: sales',
+  '    strategy: sequential',
+  '    max_wait: 120',
+  '    wrap_up: 0',
+  '    while_waiting: { music: hold/music.mp3, position_every: 10 }',
+  '',
+].join('\n');
 
 function tone(seconds: number, frequency: number): Buffer {
   const file = join(tmpdir(), `announce-${process.pid}-${frequency}.mp3`);
@@ -64,7 +78,7 @@ async function listen(ip: string, port: number): Promise<Heard> {
 }
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'announcements', basePort: BASE, managers: 1, dialplans: { 'test-line.yaml': GOOD }, sounds: { 'welcome.mp3': tone(2, 440) } });
+  pbx = await startTestPbx({ name: 'announcements', basePort: BASE, managers: 1, dialplans: { 'test-line.yaml': GOOD, 'queue-line.yaml': QUEUE }, sounds: { 'welcome.mp3': tone(2, 440), 'hold/music.mp3': tone(3, 600) } });
   trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
 }, 120_000);
 
@@ -133,6 +147,72 @@ describe('greeting and recording notice as early media', () => {
       caller.socket.close();
     }
   }, 40_000);
+});
+
+/** An INVITE from the trunk to `number`, its SDP pointing at `media`; returns what a CANCEL needs. */
+async function call(number: string, media: number) {
+  const callId = `announce-${newTag()}`;
+  const parts = {
+    uri: `sip:${number}@127.0.0.1:${pbx.ports.sip}`,
+    local: trunk,
+    from: `<sip:+7916${String(media).slice(-7).padStart(7, '0')}@${TRUNK_IP}>;tag=${newTag()}`,
+    to: `<sip:${number}@127.0.0.1>`,
+    callId,
+    cseq: 1,
+    branch: newBranch(),
+  };
+  await trunk.send(buildRequest({ ...parts, method: 'INVITE', body: sdp(TRUNK_IP, media) }), pbx.ports.sip);
+  const early = await trunk.waitFor((m) => m.header('call-id') === callId && m.status === 183, 3000, 'the 183 with early media');
+  return { callId, parts, rtpPort: Number(/m=audio (\d+)/.exec(early.text)![1]) };
+}
+
+describe('music and place in line while waiting', () => {
+  it('plays music and "you are number N in line" recomputed from the real line', async () => {
+    const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(0));
+    const b = await listen(TRUNK_IP, pbx.ports.media(2));
+    const c = await listen(TRUNK_IP, pbx.ports.media(3));
+    const held: string[] = [];
+    try {
+      expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
+      // The manager takes the first call and stays on it: the next callers wait in line.
+      phone.onRequest((m: SipMessage) => (m.method === 'INVITE' ? [buildResponse(m, 200, 'OK', { toTag: newTag(), contact: phone.contact, body: sdp('127.0.0.1', pbx.ports.media(4)) })] : m.method === 'BYE' ? [buildResponse(m, 200, 'OK')] : []));
+      const first = await call(QUEUE_NUMBER, pbx.ports.media(5));
+      await trunk.waitFor((m) => m.header('call-id') === first.callId && m.status === 200, 3000, 'the first call answered');
+      const second = await call(QUEUE_NUMBER, pbx.ports.media(2));
+      await new Promise((r) => setTimeout(r, 300));
+      const third = await call(QUEUE_NUMBER, pbx.ports.media(3));
+      held.push(second.callId, third.callId);
+      for (const [leg, who] of [[second, b], [third, c]] as const) {
+        for (let i = 0; i < 3; i++) who.socket.send(Buffer.concat([Buffer.from([0x80, 8, 0, i, 0, 0, 0, i, 0, 0, 0, 7]), Buffer.alloc(160, 0xd5)]), leg.rtpPort, '127.0.0.1');
+      }
+      await new Promise((r) => setTimeout(r, 4000));
+      // The second caller leaves: the third is now first in line, and is told so at the next announcement.
+      await trunk.send(buildRequest({ ...second.parts, method: 'CANCEL' }), pbx.ports.sip);
+      const cancelledAt = Date.now();
+      await new Promise((r) => setTimeout(r, 9000));
+      const prepared = (name: string) => alawData(join(pbx.spoolDir, '..', 'run', 'sounds', `${name}.alaw.wav`));
+      const streamOf = (h: Heard, from = 0, to = Infinity) => Buffer.concat(h.packets.filter((p) => p.at >= from && p.at <= to).map((p) => p.payload));
+      const position1 = prepared('default/en/position-1.wav');
+      const position2 = prepared('default/en/position-2.wav');
+      const music = prepared('hold/music.mp3');
+      const probe = (audio: Buffer) => audio.subarray(2000, 4000);
+      // Second caller: first in line, then music.
+      expect(streamOf(b).indexOf(probe(position1))).toBeGreaterThanOrEqual(0);
+      expect(streamOf(b).indexOf(probe(music))).toBeGreaterThan(streamOf(b).indexOf(probe(position1)));
+      // Third caller: second in line, music, and after the second caller left, first in line.
+      const before = streamOf(c, 0, cancelledAt);
+      expect(before.indexOf(probe(position2))).toBeGreaterThanOrEqual(0);
+      expect(before.indexOf(probe(position1))).toBe(-1);
+      expect(before.indexOf(probe(music))).toBeGreaterThan(before.indexOf(probe(position2)));
+      expect(streamOf(c, cancelledAt).indexOf(probe(position1))).toBeGreaterThanOrEqual(0);
+      const record = await pbx.waitForRecord(second.callId);
+      expect(record.disposition).not.toBe('answered');
+    } finally {
+      phone.close();
+      b.socket.close();
+      c.socket.close();
+    }
+  }, 60_000);
 });
 
 describe('sound files checked at load', () => {

@@ -42,16 +42,16 @@ describe('parseScenario', () => {
     expect(s.steps.map((step) => step.kind)).toEqual(['sticky', 'group', 'group']);
     expect(s.steps[0]).toMatchObject({ kind: 'sticky', days: 30, crmOwner: true, ringTimeout: 20 });
     expect(s.steps[1]).toMatchObject({ group: 'sales', strategy: 'performance-weighted', maxConcurrentCalls: 1, skipBusy: true });
-    expect(s.missed).toEqual({ callback: { group: 'sales', strategy: 'round-robin', sticky: true }, event: true });
+    expect(s.missed).toEqual({ callback: { group: 'sales', strategy: 'round-robin', sticky: true }, event: true, voicemail: null });
   });
 
   it('fills the documented defaults', () => {
     const s = parseScenario(minimal, 'plan.yaml');
     expect(s.hours).toBeNull();
     expect(s.holidays).toEqual([]);
-    expect(s.afterHours).toEqual({ action: 'voicemail' });
-    expect(s.steps[0]).toEqual({ kind: 'group', group: 'sales', strategy: 'round-robin', ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true, maxWaiting: 200 });
-    expect(s.missed).toEqual({ callback: { group: 'sales', strategy: 'round-robin', sticky: true }, event: true });
+    expect(s.afterHours).toEqual({ action: 'voicemail', maxSeconds: 120 });
+    expect(s.steps[0]).toEqual({ kind: 'group', group: 'sales', strategy: 'round-robin', ringTimeout: 15, maxWait: 60, wrapUp: 10, maxConcurrentCalls: 1, skipBusy: true, maxWaiting: 200, whileWaiting: null });
+    expect(s.missed).toEqual({ callback: { group: 'sales', strategy: 'round-robin', sticky: true }, event: true, voicemail: null });
   });
 
   it('accepts every strategy and a forward after hours', () => {
@@ -60,7 +60,7 @@ describe('parseScenario', () => {
     }
     const s = parseScenario(`${minimal}after_hours: { action: forward, to: "+79990000000" }\nmissed: { callback: false, event: false }\n`, 'plan.yaml');
     expect(s.afterHours).toEqual({ action: 'forward', to: '+79990000000' });
-    expect(s.missed).toEqual({ callback: null, event: false });
+    expect(s.missed).toEqual({ callback: null, event: false, voicemail: null });
   });
 
   it('reports every problem with its file, line and path', () => {

@@ -235,6 +235,10 @@ export const configSchema = z.object({
     url.password = encodeURIComponent(pg.password);
     return { ...pg, url: url.toString() };
   }),
+  voicemail: z.object({
+    /** The mailbox user agent's UDP port on sip.listen (Kamailio routes calls to it); default sip.port + 2. */
+    port: port.optional(),
+  }).prefault({}),
   rtpengine: z.object({
     ngPort: port.default(2223),
     portMin: port.default(30000),

@@ -1,3 +1,4 @@
+import type { VoicemailService } from '../services/voicemail.js';
 import type { Announcer } from '../services/announcer.js';
 import type { Logger } from 'pino';
 import { activeManagers, type Config } from '../config/config-schema.js';
@@ -53,6 +54,9 @@ export interface ServiceOptions {
   log: Logger;
   /** Announcements through rtpengine (greeting, music, place in line); absent: ringback only. */
   announcer?: Announcer;
+  voicemail?: VoicemailService;
+  /** The bus, when something built before the services raises events on it (the mailbox). */
+  events?: DomainEvents;
   random?: () => number;
   clock?: () => number;
 }
@@ -62,9 +66,9 @@ export interface ServiceOptions {
  * unit tests. `resume` is late-bound: the Kamailio bridge that sends decisions
  * is built after the services it calls.
  */
-export function composeServices({ config, stores, scenarios, log, announcer, random, clock }: ServiceOptions) {
+export function composeServices({ config, stores, scenarios, log, announcer, voicemail, events: givenEvents, random, clock }: ServiceOptions) {
   const queue = new KeyedQueue();
-  const events = new DomainEvents();
+  const events = givenEvents ?? new DomainEvents();
   const calls = new CallLedger(stores.liveCalls, stores.records, events);
   let resume: (call: LiveCall, decision: RoutingDecision) => void = () => {
     throw new Error('no Kamailio bridge is connected to resume waiting calls');
@@ -89,6 +93,7 @@ export function composeServices({ config, stores, scenarios, log, announcer, ran
     maxCallWaitMs: config.routing.maxCallWaitSeconds * 1000,
     resume: (call, decision) => resume(call, decision),
     announcer,
+    voicemail,
     log,
     random,
     clock,

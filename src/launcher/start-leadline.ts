@@ -1,6 +1,11 @@
 import { LiveListen } from '../services/live-listen.js';
 import { RtpengineSubscriptions } from '../adapters/rtpengine/rtpengine-subscriptions.js';
 import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
+import { DomainEvents } from '../services/domain-events.js';
+import { VoicemailUa } from '../adapters/voicemail/voicemail-ua.js';
+import { VoicemailService } from '../services/voicemail.js';
+import { newRecordingOf } from '../services/recordings/new-recording.js';
+import type { RecordingArchive } from './recording-archive.js';
 import { SoundLibrary } from '../adapters/media/sound-library.js';
 import { RtpengineMedia } from '../adapters/rtpengine/rtpengine-media.js';
 import { defaultPromptTexts } from '../core/media/default-prompts.js';
@@ -131,13 +136,42 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const media = new RtpengineMedia(config.rtpengine.ngPort);
     cleanup.push(async () => media.shutdown());
     const announcer = new Announcer({ media, pathOf: (name) => sounds.pathOf(name), log: serviceLog.child({ part: 'announcer' }) });
-    const services = composeServices({ config, scenarios, log: serviceLog, announcer, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
+    const servicesEvents = new DomainEvents();
+    // The mailbox: a user agent Kamailio rings like a phone, and the service that runs its messages.
+    let recordingsRef: RecordingArchive | null = null;
+    const callbackTasks = new PostgresCallbackTaskStore(db);
+    const publicBaseUrl = (config.recordings.publicBaseUrl ?? `http://${config.http.host}:${config.http.port}`).replace(/\/$/, '');
+    let mailbox: VoicemailUa | null = null;
+    const voicemail = new VoicemailService({
+      media,
+      pathOf: (name) => sounds.pathOf(name),
+      uri: `sip:voicemail@${config.sip.listen}:${config.voicemail.port ?? config.sip.port + 2}`,
+      hangUp: (callId) => mailbox?.hangUp(callId),
+      events: servicesEvents,
+      store: async (m) => {
+        if (!recordingsRef) return;
+        await recordingsRef.submit(
+          newRecordingOf(
+            { callId: m.callId, direction: 'inbound', manager: null, callerNumber: m.callerNumber, calleeNumber: m.companyNumber, startedAt: new Date(m.startedAt) },
+            { format: config.recordings.format, clientAddress: config.trunks[0]?.address ?? null, pcapPath: null },
+          ),
+        );
+      },
+      attach: async (callId, url, seconds) => void (await callbackTasks.attachVoicemail(callId, url, seconds)),
+      recordingUrl: (callId) => `${publicBaseUrl}/api/recordings/${encodeURIComponent(callId)}/audio`,
+      log: serviceLog.child({ part: 'voicemail' }),
+    });
+    mailbox = new VoicemailUa({ ip: config.sip.listen, port: config.voicemail.port ?? config.sip.port + 2 }, { ip: config.sip.listen, port: config.sip.port }, voicemail, serviceLog.child({ part: 'voicemail-ua' }));
+    await mailbox.start();
+    cleanup.push(async () => mailbox?.stop());
+    const services = composeServices({ config, scenarios, log: serviceLog, announcer, voicemail, events: servicesEvents, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
     services.start();
     cleanup.push(() => services.stop());
     // Subscribed before the Kamailio channel opens, so no call event is missed.
     const here = workPlacement(config, role);
     const webhooks = await startWebhooks({ config, db, events: services.events, log: log.child({ component: 'webhooks' }), runWorker: here.webhookWorker, cleanup });
     const recordings = await startRecordings({ config, db, events: services.events, log: log.child({ component: 'recordings' }), runWorker: here.recordingWorker, routesCalls: true, cleanup });
+    recordingsRef = recordings;
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
     const metrics = startMetrics({ config, db, events: services.events, routing: services.console, kamailio: new KamailioRpc(evapi), log: log.child({ component: 'metrics' }) }, cleanup);
     const router = timedRouter(services.router, metrics);

@@ -44,6 +44,11 @@ export interface DomainEventMap {
    */
   'trunk.down': { trunk: string; status: number; at: string };
   'trunk.up': { trunk: string; at: string };
+  /**
+   * A caller left a voice message (after the beep). url is the call's recording in the
+   * API, the same as recording.ready's, which follows once the recording is stored.
+   */
+  'voicemail.left': { callId: string; scenario: string; callerNumber: string; companyNumber: string; startedAt: string; seconds: number; url: string; at: string };
   'lead.sla_breached': { leadId: string; phone: string; ownerManager: string | null; minutes: number; at: string; reassignedTo: string | null };
 }
 

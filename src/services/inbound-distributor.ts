@@ -9,12 +9,13 @@ import { chooseOffer, type OfferContext } from '../core/routing/choose-offer.js'
 import { recordOffer, initialScore } from '../core/routing/answer-score.js';
 import { localDate, openStateAt } from '../core/scenarios/business-hours.js';
 import { closedReason } from '../core/scenarios/closed-reason.js';
-import type { GroupStep, Scenario, Step, StickyStep } from '../core/scenarios/scenario-schema.js';
+import type { GroupStep, Scenario, Step, StickyStep, Voicemail } from '../core/scenarios/scenario-schema.js';
 import type { CallLedger } from './call-ledger.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { MissedCalls } from './missed-calls.js';
 import { needsEarlyMedia, welcomeSounds } from '../core/scenarios/scenario-sounds.js';
 import type { Announcer } from './announcer.js';
+import type { VoicemailService } from './voicemail.js';
 import { WaitingLine } from './waiting-line.js';
 
 export interface ScenarioSource {
@@ -43,6 +44,8 @@ export interface InboundDistributorDeps {
   resume: (call: LiveCall, decision: RoutingDecision) => void;
   /** Greeting, music and place in line through rtpengine; absent: ringback only. */
   announcer?: Announcer;
+  /** The voice mailbox (missed.voicemail, after_hours: voicemail); absent: a callback task only. */
+  voicemail?: Pick<VoicemailService, 'expect'>;
   log: Logger;
   random?: () => number;
   clock?: () => number;
@@ -393,10 +396,25 @@ export class InboundDistributor {
   }
 
   private async miss(call: LiveCall, progress: CallProgress, scenario: Scenario, reason: string, now: number, code?: number) {
+    // A full line (486) is refused fast, never kept on for a message.
+    const box = code === undefined ? scenario.missed.voicemail : null;
+    if (box && this.deps.voicemail) return this.toVoicemail(missedLiveCall({ ...call, progress }, `${reason}; voicemail offered`), scenario, box, now);
     const missed = missedLiveCall({ ...call, progress }, reason, code);
     this.deps.missed.report(missed, scenario);
     if (missed.media) void this.callerLeft(missed);
     return this.settled(missed, reject(missed.missed!.code, missed.attempts.length > 0 || !!missed.media), now);
+  }
+
+  /**
+   * The call is missed (its record says so, its callback task is made) and goes on to
+   * the mailbox: the caller is answered there, and a message he leaves is attached later.
+   */
+  private async toVoicemail(missed: LiveCall, scenario: Scenario, box: Voicemail, now: number): Promise<{ call: LiveCall; decision: RoutingDecision }> {
+    this.deps.missed.report(missed, scenario);
+    if (missed.media) await this.deps.announcer?.silence(missed.media);
+    const target = this.deps.voicemail!.expect(missed, scenario, box);
+    await this.deps.calls.close(missed, now);
+    return { call: missed, decision: { action: 'route', targets: [target] } };
   }
 
   private afterHours(call: LiveCall, scenario: Scenario, why: string): Promise<{ call: LiveCall; decision: RoutingDecision }> {
@@ -412,7 +430,10 @@ export class InboundDistributor {
       case 'hangup':
         return this.settled({ ...call, rejected: { code: 480, reason: why } }, reject(480), now);
       case 'voicemail': {
-        // No voicemail box yet: the nearest real thing is a callback task for the morning.
+        if (this.deps.voicemail) {
+          return this.toVoicemail(missedLiveCall(call, `${why}; voicemail offered`), scenario, { prompt: action.message ?? null, maxSeconds: action.maxSeconds }, now);
+        }
+        // No mailbox wired (unit tests): the nearest real thing is a callback task for the morning.
         const missed = missedLiveCall(call, `${why}${scenario.missed.callback ? '; a callback task was created' : ''}`);
         this.deps.missed.report(missed, scenario);
         return this.settled(missed, reject(480), now);

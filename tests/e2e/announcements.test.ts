@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRequest, buildResponse, newBranch, newTag, register, sdp, SipEndpoint, type SipMessage } from '../helpers/raw-sip.js';
 import { COMPANY_NUMBER, SIP_DOMAIN, startTestPbx, TRUNK_IP, type TestPbx } from '../helpers/test-pbx.js';
+import { CrmStandIn } from '../helpers/crm-stand-in.js';
+import { PCMA_TO_LINEAR } from '../../src/core/recordings/g711.js';
+import { createDatabase } from '../../src/adapters/postgres/database.js';
 
 /**
  * Announcements through the real rtpengine: a caller from the trunk (hand-built SIP,
@@ -30,6 +33,21 @@ const dialplan = (extra: string) =>
   ].join('\n');
 
 const GOOD = dialplan('greeting: welcome.mp3\nrecording_notice: default/en/recording-notice.wav');
+const MAILBOX_NUMBER = '+74950000003';
+// Nobody in this line's group ever signs in: every call is missed at once and goes to the mailbox.
+const MAILBOX = [
+  'name: mailbox-line',
+  `numbers: ["${MAILBOX_NUMBER}"]`,
+  'timezone: UTC',
+  'groups: { night: ["102"] }',
+  'steps:',
+  '  - { group: night, strategy: sequential }',
+  'missed:',
+  '  callback: { group: night }',
+  '  voicemail: { max_seconds: 5 }',
+  '',
+].join('\n');
+const crm = new CrmStandIn(['voicemail.left', 'recording.ready']);
 const QUEUE_NUMBER = '+74950000002';
 const QUEUE = [
   'name: queue-line',
@@ -53,13 +71,17 @@ function tone(seconds: number, frequency: number): Buffer {
 
 /** The A-law samples of a prepared file (the WAV's data chunk). */
 function alawData(path: string): Buffer {
-  const wav = readFileSync(path);
+  return alawData2(readFileSync(path));
+}
+
+/** The data chunk of a WAV file in memory. */
+function alawData2(wav: Buffer): Buffer {
   for (let at = 12; at + 8 <= wav.length; ) {
     const size = wav.readUInt32LE(at + 4);
     if (wav.toString('latin1', at, at + 4) === 'data') return wav.subarray(at + 8, at + 8 + size);
     at += 8 + size + (size % 2);
   }
-  throw new Error(`${path} has no data chunk`);
+  throw new Error('no data chunk in the WAV file');
 }
 
 interface Heard {
@@ -78,13 +100,21 @@ async function listen(ip: string, port: number): Promise<Heard> {
 }
 
 beforeAll(async () => {
-  pbx = await startTestPbx({ name: 'announcements', basePort: BASE, managers: 1, dialplans: { 'test-line.yaml': GOOD, 'queue-line.yaml': QUEUE }, sounds: { 'welcome.mp3': tone(2, 440), 'hold/music.mp3': tone(3, 600) } });
+  await crm.start();
+  pbx = await startTestPbx({
+    name: 'announcements',
+    basePort: BASE,
+    managers: 2,
+    recordings: { format: 'wav' },
+    crm: crm.config(),
+    dialplans: { 'test-line.yaml': GOOD, 'queue-line.yaml': QUEUE, 'mailbox.yaml': MAILBOX }, sounds: { 'welcome.mp3': tone(2, 440), 'hold/music.mp3': tone(3, 600) } });
   trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
 }, 120_000);
 
 afterAll(async () => {
   trunk?.close();
   await pbx?.destroy();
+  await crm.stop();
 });
 
 describe('greeting and recording notice as early media', () => {
@@ -213,6 +243,123 @@ describe('music and place in line while waiting', () => {
       c.socket.close();
     }
   }, 60_000);
+});
+
+/**
+ * A call from the trunk to the mailbox line, answered by the mailbox: the caller's
+ * side of the dialog (ACK and BYE along the Record-Route), and his RTP, a known A-law
+ * signal, sent 50 times a second while the call lasts.
+ */
+async function callMailbox(media: number, signal: Buffer) {
+  const heard = await listen(TRUNK_IP, media);
+  const callId = `voicemail-${newTag()}`;
+  const from = `<sip:+79165550000@${TRUNK_IP}>;tag=${newTag()}`;
+  const uri = `sip:${MAILBOX_NUMBER}@127.0.0.1:${pbx.ports.sip}`;
+  await trunk.send(buildRequest({ method: 'INVITE', uri, local: trunk, from, to: `<sip:${MAILBOX_NUMBER}@127.0.0.1>`, callId, cseq: 1, body: sdp(TRUNK_IP, media) }), pbx.ports.sip);
+  const ok = await trunk.waitFor((m) => m.header('call-id') === callId && (m.status ?? 0) >= 200, 5000, 'the mailbox answering');
+  expect(ok.status).toBe(200);
+  const target = /<([^>]+)>/.exec(ok.header('contact')!)![1]!;
+  const routes = ok.headers('record-route').reverse();
+  const inDialog = (method: string, cseq: number) => buildRequest({ method, uri: target, local: trunk, from, to: ok.header('to')!, callId, cseq, routes });
+  await trunk.send(inDialog('ACK', 1), pbx.ports.sip);
+  const rtpPort = Number(/m=audio (\d+)/.exec(ok.text)![1]);
+  let seq = 0;
+  const sender = setInterval(() => {
+    const at = (seq * 160) % (signal.length - 160);
+    const header = Buffer.alloc(12);
+    header.writeUInt16BE(0x8008, 0);
+    header.writeUInt16BE(seq & 0xffff, 2);
+    header.writeUInt32BE((seq * 160) >>> 0, 4); // the RTP clock: 160 samples a packet
+    header.writeUInt32BE(0x1234, 8);
+    heard.socket.send(Buffer.concat([header, signal.subarray(at, at + 160)]), rtpPort, '127.0.0.1');
+    seq++;
+  }, 20);
+  return {
+    callId,
+    heard,
+    hangUp: async () => {
+      await trunk.send(inDialog('BYE', 2), pbx.ports.sip);
+      await trunk.waitFor((m) => m.header('call-id') === callId && m.status === 200 && /BYE/.test(m.header('cseq') ?? ''), 3000, 'the 200 to our BYE');
+    },
+    close: () => {
+      clearInterval(sender);
+      heard.socket.close();
+    },
+  };
+}
+
+describe('voicemail', () => {
+  it('answers a missed call, plays prompt and beep, records up to max_seconds, hangs up, stores the message, attaches it and raises voicemail.left', async () => {
+    const signal = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'welcome.mp3.alaw.wav'));
+    const caller = await callMailbox(pbx.ports.media(6), signal);
+    try {
+      // The mailbox hangs up by itself: prompt, beep, then max_seconds (5).
+      const bye = await trunk.waitFor((m) => m.method === 'BYE' && m.header('call-id') === caller.callId, 30_000, 'the mailbox hanging up');
+      await trunk.send(buildResponse(bye, 200, 'OK'), bye.from.port, bye.from.ip);
+      // The caller heard the prompt and the beep, sample for sample.
+      const heardStream = Buffer.concat(caller.heard.packets.map((p) => p.payload));
+      const prompt = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'default/en/voicemail-prompt.wav.alaw.wav'));
+      const beep = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'default/en/beep.wav.alaw.wav'));
+      expect(heardStream.indexOf(prompt.subarray(4000, 6000))).toBeGreaterThanOrEqual(0);
+      expect(heardStream.indexOf(beep.subarray(800, 1600))).toBeGreaterThan(heardStream.indexOf(prompt.subarray(4000, 6000)));
+
+      const record = await pbx.waitForRecord(caller.callId);
+      expect(record.disposition).toBe('missed');
+      let left: Record<string, unknown> | undefined;
+      let ready: Record<string, unknown> | undefined;
+      for (let i = 0; i < 300 && !(left && ready); i++) {
+        left = crm.verified().find((e) => e.type === 'voicemail.left' && e.data.callId === caller.callId)?.data;
+        ready = crm.verified().find((e) => e.type === 'recording.ready' && e.data.callId === caller.callId)?.data;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(left).toMatchObject({ callId: caller.callId, scenario: 'mailbox-line', callerNumber: '+79165550000', companyNumber: MAILBOX_NUMBER });
+      expect(Number(left!.seconds)).toBeGreaterThanOrEqual(4);
+      expect(Number(left!.seconds)).toBeLessThanOrEqual(5);
+      expect(ready).toBeDefined();
+      expect(left!.url).toBe(ready!.url);
+      // The stored message is what the caller sent: the left channel decodes his A-law bytes exactly.
+      const audio = Buffer.from(await (await pbx.api(new URL(String(left!.url)).pathname)).arrayBuffer());
+      const pcm = alawData2(audio);
+      const left16 = Buffer.alloc(pcm.length / 2);
+      for (let i = 0; i < pcm.length / 4; i++) left16.writeInt16LE(pcm.readInt16LE(i * 4), i * 2);
+      const sent = Buffer.alloc(1600 * 2);
+      for (let i = 0; i < 1600; i++) sent.writeInt16LE(PCMA_TO_LINEAR[signal[8000 + i]!]!, i * 2);
+      expect(left16.indexOf(sent)).toBeGreaterThanOrEqual(0);
+      // ...and the callback task says a message is waiting.
+      const db = createDatabase(pbx.config.postgres);
+      try {
+        const task = await db.selectFrom('callback_tasks').selectAll().where('call_id', '=', caller.callId).executeTakeFirst();
+        expect(task).toMatchObject({ manager: '102', voicemail_url: left!.url, voicemail_seconds: left!.seconds });
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      caller.close();
+    }
+  }, 60_000);
+
+  it('leaves no message when the caller hangs up before the beep: still a missed call', async () => {
+    const signal = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'welcome.mp3.alaw.wav'));
+    const caller = await callMailbox(pbx.ports.media(7), signal);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await caller.hangUp();
+      const record = await pbx.waitForRecord(caller.callId);
+      expect(record.disposition).toBe('missed');
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(crm.verified().filter((e) => e.data.callId === caller.callId)).toEqual([]);
+      expect((await pbx.api(`/api/recordings/${encodeURIComponent(caller.callId)}/audio`)).status).toBe(404);
+      const db = createDatabase(pbx.config.postgres);
+      try {
+        const task = await db.selectFrom('callback_tasks').selectAll().where('call_id', '=', caller.callId).executeTakeFirst();
+        expect(task).toMatchObject({ manager: '102', voicemail_url: null });
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      caller.close();
+    }
+  }, 30_000);
 });
 
 describe('sound files checked at load', () => {

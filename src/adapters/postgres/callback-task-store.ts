@@ -33,6 +33,12 @@ export class PostgresCallbackTaskStore implements CallbackTaskStore {
     return Number(result.numUpdatedRows);
   }
 
+  /** A voice message left on the task's call. Idempotent: a retry writes the same values. */
+  async attachVoicemail(callId: string, url: string, seconds: number): Promise<number> {
+    const result = await this.db.updateTable('callback_tasks').set({ voicemail_url: url, voicemail_seconds: seconds }).where('call_id', '=', callId).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Open tasks, oldest first (the API and the board read this). */
   async open(manager?: string): Promise<CallbackTask[]> {
     let query = this.db.selectFrom('callback_tasks').selectAll().where('done_at', 'is', null);
@@ -46,6 +52,7 @@ export class PostgresCallbackTaskStore implements CallbackTaskStore {
       manager: r.manager,
       reason: r.reason,
       createdAt: r.created_at,
+      ...(r.voicemail_url ? { voicemail: { url: r.voicemail_url, seconds: r.voicemail_seconds ?? 0 } } : {}),
     }));
   }
 }

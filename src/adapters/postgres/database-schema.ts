@@ -48,6 +48,8 @@ export interface CallbackTasksTable {
   created_at: Timestamp;
   done_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   done_call_id: string | null;
+  voicemail_url: ColumnType<string | null, string | null | undefined, string | null>;
+  voicemail_seconds: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Nullable timestamptz: read as Date or null, written as a Date, an ISO string or null. */

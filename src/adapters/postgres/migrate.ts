@@ -10,6 +10,7 @@ import { migration0007KpiDrawdownAlerts } from './migrations/0007-kpi-drawdown-a
 import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-empty-status.js';
 import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
 import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
+import { migration0017Voicemail } from './migrations/0017-voicemail.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0008-recording-empty-status': migration0008RecordingEmptyStatus,
   '0012-approximate-call-times': migration0012ApproximateCallTimes,
   '0016-live-listen-audit': migration0016LiveListenAudit,
+  '0017-voicemail': migration0017Voicemail,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -9,6 +9,8 @@ export interface CallbackTask {
   manager: string | null;
   reason: string;
   createdAt: Date;
+  /** A message the caller left in the mailbox (its recording's URL in the API). */
+  voicemail?: { url: string; seconds: number };
 }
 
 export interface CallbackTaskStore {

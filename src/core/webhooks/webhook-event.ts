@@ -19,6 +19,7 @@ export const WEBHOOK_EVENT_NAMES = [
   'lead.sla_breached',
   'trunk.down',
   'trunk.up',
+  'voicemail.left',
 ] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
 

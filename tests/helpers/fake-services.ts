@@ -1,3 +1,4 @@
+import type { VoicemailService } from '../../src/services/voicemail.js';
 import type { CallStore } from '../../src/core/calls/call-store.port.js';
 import pino from 'pino';
 import { onTestFinished, vi } from 'vitest';
@@ -118,6 +119,8 @@ export interface FakeServicesOptions {
    * and their mirrors). A test that passes them uses only the ports of these stores.
    */
   stores?: Pick<ServiceStores, 'registrations' | 'agents' | 'scores' | 'liveCalls'>;
+  /** The voice mailbox (missed.voicemail, after_hours: voicemail); none by default. */
+  voicemail?: VoicemailService;
 }
 
 export interface DomainEventRecord<K extends DomainEventName = DomainEventName> {
@@ -169,7 +172,7 @@ export function createFakeServices(options: FakeServicesOptions = {}) {
     ...(options.callHistory ? { callHistory: options.callHistory } : {}),
   } satisfies ServiceStores;
   if (options.stores) Object.assign(stores, options.stores);
-  const services = composeServices({ config, stores, scenarios, log: pino({ level: process.env.FAKE_SERVICES_LOG ?? 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
+  const services = composeServices({ config, stores, scenarios, voicemail: options.voicemail, log: pino({ level: process.env.FAKE_SERVICES_LOG ?? 'silent' }), random: options.random ?? seeded(7), clock: () => Date.now() });
   services.setResume((call, decision) => void resumed.push({ callId: call.callId, call, decision }));
   for (const name of ['call.started', 'call.answered', 'call.ended', 'call.missed', 'manager.auto_paused'] as const) {
     services.events.on(name, (payload) => void domainEvents.push({ name, payload }));

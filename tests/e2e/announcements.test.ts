@@ -47,6 +47,16 @@ const MAILBOX = [
   '  voicemail: { max_seconds: 5 }',
   '',
 ].join('\n');
+const CROWD_NUMBER = '+74950000004';
+const CROWD = [
+  'name: crowd-line',
+  `numbers: ["${CROWD_NUMBER}"]`,
+  'timezone: UTC',
+  'groups: { sales: ["103"] }',
+  'steps:',
+  '  - { group: sales, strategy: sequential, max_wait: 120, wrap_up: 0, while_waiting: { music: hold/music.mp3 } }',
+  '',
+].join('\n');
 const crm = new CrmStandIn(['voicemail.left', 'recording.ready']);
 const QUEUE_NUMBER = '+74950000002';
 const QUEUE = [
@@ -104,10 +114,10 @@ beforeAll(async () => {
   pbx = await startTestPbx({
     name: 'announcements',
     basePort: BASE,
-    managers: 2,
+    managers: 3,
     recordings: { format: 'wav' },
     crm: crm.config(),
-    dialplans: { 'test-line.yaml': GOOD, 'queue-line.yaml': QUEUE, 'mailbox.yaml': MAILBOX }, sounds: { 'welcome.mp3': tone(2, 440), 'hold/music.mp3': tone(3, 600) } });
+    dialplans: { 'test-line.yaml': GOOD, 'queue-line.yaml': QUEUE, 'mailbox.yaml': MAILBOX, 'crowd.yaml': CROWD }, sounds: { 'welcome.mp3': tone(2, 440), 'hold/music.mp3': tone(3, 600) } });
   trunk = await SipEndpoint.open(TRUNK_IP, pbx.ports.trunk);
 }, 120_000);
 
@@ -287,6 +297,47 @@ async function callMailbox(media: number, signal: Buffer) {
     },
   };
 }
+
+describe('50 callers waiting with music at once', () => {
+  it('gives each one early media and music, holds no Kamailio worker, and silences each who hangs up', async () => {
+    const phone = await SipEndpoint.open('127.0.0.1', pbx.ports.phone(2));
+    const callers: { heard: Heard; parts: Awaited<ReturnType<typeof call>>['parts']; callId: string }[] = [];
+    try {
+      expect((await register(phone, pbx.ports.sip, { user: '103', password: pbx.passwordOf('103'), domain: SIP_DOMAIN })).status).toBe(200);
+      phone.onRequest((m: SipMessage) => (m.method === 'INVITE' ? [buildResponse(m, 200, 'OK', { toTag: newTag(), contact: phone.contact, body: sdp('127.0.0.1', pbx.ports.media(8)) })] : m.method === 'BYE' ? [buildResponse(m, 200, 'OK')] : []));
+      const busy = await call(CROWD_NUMBER, pbx.ports.media(9));
+      await trunk.waitFor((m) => m.header('call-id') === busy.callId && m.status === 200, 3000, 'the manager taking the first call');
+      for (let i = 0; i < 50; i++) {
+        const heard = await listen(TRUNK_IP, 0);
+        const placed = await call(CROWD_NUMBER, (heard.socket.address() as { port: number }).port);
+        heard.socket.send(Buffer.concat([Buffer.from([0x80, 8, 0, 1, 0, 0, 0, 1, 0, 0, 0, 5]), Buffer.alloc(160, 0xd5)]), placed.rtpPort, '127.0.0.1');
+        callers.push({ heard, parts: placed.parts, callId: placed.callId });
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      const music = alawData(join(pbx.spoolDir, '..', 'run', 'sounds', 'hold/music.mp3.alaw.wav'));
+      for (const c of callers) {
+        expect(c.heard.packets.length).toBeGreaterThanOrEqual(50);
+        expect(Buffer.concat(c.heard.packets.map((p) => p.payload)).indexOf(music.subarray(4000, 5600))).toBeGreaterThanOrEqual(0);
+      }
+      // 50 suspended calls hold none of Kamailio's 4 workers: a new request is answered at once.
+      const started = Date.now();
+      const ping = `ping-${newTag()}`;
+      await trunk.send(buildRequest({ method: 'OPTIONS', uri: `sip:127.0.0.1:${pbx.ports.sip}`, local: trunk, from: `<sip:ping@${TRUNK_IP}>;tag=${newTag()}`, to: `<sip:127.0.0.1>`, callId: ping, cseq: 1 }), pbx.ports.sip);
+      await trunk.waitFor((m) => m.header('call-id') === ping && m.status === 200, 1000, 'the answer to OPTIONS');
+      expect(Date.now() - started).toBeLessThan(500);
+      for (const c of callers) await trunk.send(buildRequest({ ...c.parts, method: 'CANCEL' }), pbx.ports.sip);
+      for (const c of callers) await trunk.waitFor((m) => m.header('call-id') === c.callId && m.status === 487, 5000, 'the 487 of a cancelled waiting call');
+      await new Promise((r) => setTimeout(r, 500));
+      const after = Date.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(callers.map((c) => c.heard.packets.filter((p) => p.at > after).length)).toEqual(callers.map(() => 0));
+      expect((await pbx.waitForRecord(callers[49]!.callId)).disposition).not.toBe('answered');
+    } finally {
+      phone.close();
+      for (const c of callers) c.heard.socket.close();
+    }
+  }, 90_000);
+});
 
 describe('voicemail', () => {
   it('answers a missed call, plays prompt and beep, records up to max_seconds, hangs up, stores the message, attaches it and raises voicemail.left', async () => {

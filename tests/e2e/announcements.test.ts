@@ -429,5 +429,9 @@ describe('sound files checked at load', () => {
       expect(pbx.logSince(mark)).toMatch(expected);
       expect(pbx.logSince(mark)).toMatch(/last good version stays active/);
     }
+    // The line still serves its last good version: the caller still gets the greeting (183).
+    const placed = await call(COMPANY_NUMBER, pbx.ports.media(1));
+    await trunk.send(buildRequest({ ...placed.parts, method: 'CANCEL' }), pbx.ports.sip);
+    await trunk.waitFor((m) => m.header('call-id') === placed.callId && m.status === 487, 5000, 'the 487 after CANCEL');
   }, 30_000);
 });

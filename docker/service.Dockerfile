@@ -39,12 +39,12 @@ RUN npx tsc -p tsconfig.build.json \
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg ca-certificates \
+ && apt-get install -y --no-install-recommends ffmpeg sox espeak-ng ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 leadline \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin leadline \
- && mkdir -p /var/run/leadline /var/spool/leadline/recordings /etc/leadline \
- && chown leadline:leadline /var/run/leadline /var/spool/leadline/recordings
+ && mkdir -p /var/run/leadline /var/spool/leadline/recordings /etc/leadline /app/sounds \
+ && chown leadline:leadline /var/run/leadline /var/spool/leadline/recordings /app/sounds
 COPY --from=node /opt/node /opt/node
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bdecode, bencode } from '../../../src/adapters/rtpengine/bencode.js';
+import { BencodeError, bdecode, bencode } from '../../../src/adapters/rtpengine/bencode.js';
 
 describe('bencode', () => {
   it('round-trips what the ng protocol carries: dictionaries, lists, text with multi-byte characters, integers', () => {
@@ -9,7 +9,7 @@ describe('bencode', () => {
   });
 
   it.each(['', 'd', 'd3:abc', '5:ab', 'i12', 'l1:ae trailing', 'x', 'd1:ae', 'di1e1:ae'])('refuses malformed input %j rather than guessing', (text) => {
-    expect(() => bdecode(text)).toThrow(/bdecode/);
+    expect(() => bdecode(text)).toThrow(BencodeError);
   });
 
   it('refuses nesting deep enough to exhaust the stack', () => {

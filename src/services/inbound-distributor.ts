@@ -114,8 +114,10 @@ export class InboundDistributor {
     const announcer = this.deps.announcer!;
     const held = { ...call, progress: markSuspended(call.progress!) };
     this.greeting.add(call.callId);
-    void announcer.welcome(call.media!, welcomeSounds(scenario)).then(() =>
-      this.deps.queue.run(call.callId, async () => {
+    void announcer.welcome(call.media!, welcomeSounds(scenario)).then(async () => {
+      // With nothing to play this runs at once: let the 183 ('early') reach Kamailio first.
+      await new Promise((r) => setImmediate(r));
+      await this.deps.queue.run(call.callId, async () => {
         // Hung up during the welcome: cancelled() closed the call already.
         if (!this.greeting.delete(call.callId)) return;
         const current = await this.deps.calls.get(call.callId);
@@ -128,8 +130,8 @@ export class InboundDistributor {
         if (result.decision.action === 'wait') return;
         await this.leaveLineQuietly(result.call);
         this.deps.resume(result.call, result.decision);
-      }),
-    );
+      });
+    });
     return this.settled(held, { action: 'early', sdp }, now);
   }
 

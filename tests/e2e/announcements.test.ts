@@ -109,6 +109,16 @@ async function listen(ip: string, port: number): Promise<Heard> {
   return heard;
 }
 
+/** The service has taken in the phone's registration (Kamailio's report is asynchronous). */
+async function signedIn(extension: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const body = (await (await pbx.api('/api/managers')).json()) as { managers: { extension: string; status: string }[] };
+    if (body.managers.some((m) => m.extension === extension && m.status !== 'offline')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${extension} never showed as signed in`);
+}
+
 beforeAll(async () => {
   await crm.start();
   pbx = await startTestPbx({
@@ -133,6 +143,7 @@ describe('greeting and recording notice as early media', () => {
     const caller = await listen(TRUNK_IP, pbx.ports.media(1));
     try {
       expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
+      await signedIn('101');
       let rangAt = 0;
       phone.onRequest((m: SipMessage) => {
         if (m.method === 'INVITE') {
@@ -214,6 +225,7 @@ describe('music and place in line while waiting', () => {
     const held: string[] = [];
     try {
       expect((await register(phone, pbx.ports.sip, { user: '101', password: pbx.passwordOf('101'), domain: SIP_DOMAIN })).status).toBe(200);
+      await signedIn('101');
       // The manager takes the first call and stays on it: the next callers wait in line.
       phone.onRequest((m: SipMessage) => (m.method === 'INVITE' ? [buildResponse(m, 200, 'OK', { toTag: newTag(), contact: phone.contact, body: sdp('127.0.0.1', pbx.ports.media(4)) })] : m.method === 'BYE' ? [buildResponse(m, 200, 'OK')] : []));
       const first = await call(QUEUE_NUMBER, pbx.ports.media(5));
@@ -304,6 +316,7 @@ describe('50 callers waiting with music at once', () => {
     const callers: { heard: Heard; parts: Awaited<ReturnType<typeof call>>['parts']; callId: string }[] = [];
     try {
       expect((await register(phone, pbx.ports.sip, { user: '103', password: pbx.passwordOf('103'), domain: SIP_DOMAIN })).status).toBe(200);
+      await signedIn('103');
       phone.onRequest((m: SipMessage) => (m.method === 'INVITE' ? [buildResponse(m, 200, 'OK', { toTag: newTag(), contact: phone.contact, body: sdp('127.0.0.1', pbx.ports.media(8)) })] : m.method === 'BYE' ? [buildResponse(m, 200, 'OK')] : []));
       const busy = await call(CROWD_NUMBER, pbx.ports.media(9));
       await trunk.waitFor((m) => m.header('call-id') === busy.callId && m.status === 200, 3000, 'the manager taking the first call');

@@ -45,6 +45,9 @@ import { pingRtpengine } from '../adapters/rtpengine/rtpengine-ping.js';
 import { CallBrowser } from '../services/call-browser.js';
 import { DrawdownWatch } from '../services/drawdown-watch.js';
 import { KpiReport } from '../services/kpi-report.js';
+import { Wallboard } from '../services/wallboard.js';
+import { CallbackDesk } from '../services/callback-desk.js';
+import { PostgresWallboardFacts } from '../adapters/postgres/wallboard-facts.js';
 import { PostgresKpiFacts } from '../adapters/postgres/kpi-facts.js';
 import { PostgresDrawdownAlertStore } from '../adapters/postgres/drawdown-alert-store.js';
 import { ClickToCall } from '../services/click-to-call.js';
@@ -209,6 +212,12 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
           }
         : undefined,
       kpi,
+      wallboard: new Wallboard({
+        facts: new PostgresWallboardFacts(db),
+        routing: services.console,
+        config: { timezone: config.routing.timezone, ...config.console.wallboard },
+      }),
+      callbacks: new CallbackDesk({ tasks: new PostgresCallbackTaskStore(db), managers: config.managers, slaMinutes: config.console.callbackSlaMinutes }),
       metrics: metrics.registry,
       trunks,
       callBrowser: new CallBrowser({

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { boardCallOf, type BoardManager, type BoardSnapshot, type TeamToday } from '../core/board/live-board.js';
+import { boardCallOf, liveCountsOf, type BoardManager, type BoardSnapshot, type TeamToday } from '../core/board/live-board.js';
 import type { CallFilter, CallStore } from '../core/calls/call-store.port.js';
 import type { LiveCall } from '../core/calls/live-call.js';
 import type { DomainEvents } from './domain-events.js';
@@ -96,14 +96,11 @@ export class BoardFeed {
         };
       }),
     );
-    return {
-      managers,
-      waiting: waiting.map((line) => ({
-        scenario: line.scenario,
-        calls: line.calls.map((c) => ({ callId: c.callId, callerNumber: c.callerNumber, priority: c.priority, since: c.since })),
-      })),
-      today,
-    };
+    const lines = waiting.map((line) => ({
+      scenario: line.scenario,
+      calls: line.calls.map((c) => ({ callId: c.callId, callerNumber: c.callerNumber, priority: c.priority, since: c.since })),
+    }));
+    return { managers, waiting: lines, today, live: liveCountsOf(managers, lines) };
   }
 
   /**

@@ -35,6 +35,11 @@ import { liveListenRoutes } from './routes/live-listen.js';
 import type { LiveListen } from '../../services/live-listen.js';
 import { phonePagePlugin } from './plugins/phone-page.js';
 import { webphoneUrl } from '../../config/webphone-origins.js';
+import { consoleSettingsOf, consoleSettingsRoutes } from './routes/console-settings.js';
+import { wallboardRoutes } from './routes/wallboard.js';
+import { callbacksRoutes } from './routes/callbacks.js';
+import type { WallboardDesk } from '../../services/wallboard.js';
+import type { CallbackDesk } from '../../services/callback-desk.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,6 +65,10 @@ export interface AppDeps {
   recordings?: RecordingLibrary;
   /** The trunks and their registration state (GET /api/trunks); without it the route does not exist. */
   trunks?: TrunksRoutesOptions['trunks'];
+  /** The wallboard's figures (GET /api/wallboard); without it the route does not exist. */
+  wallboard?: WallboardDesk;
+  /** Open callback tasks and their reassignment (/api/callbacks); without it those routes do not exist. */
+  callbacks?: CallbackDesk;
   /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
   sessionCheckMs?: number;
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
@@ -108,6 +117,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.register(sessionRoutes, { console: deps.config.console, sessions });
   app.register(webConsolePlugin, { webDir: deps.config.console.webDir });
+  app.register(consoleSettingsRoutes, { settings: consoleSettingsOf(deps.config) });
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });
   if (deps.metrics) app.register(metricsRoutes, { registry: deps.metrics });
   app.register(callsRoutes, { callStore: deps.callStore });
@@ -135,6 +145,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
     app.register(phonePagePlugin, { webDir: config.console.webDir, embedOrigins: config.webphone.embedOrigins, connectSrc: connectSources(config) });
   }
+  if (deps.wallboard) app.register(wallboardRoutes, { wallboard: deps.wallboard });
+  if (deps.callbacks) app.register(callbacksRoutes, { desk: deps.callbacks });
   return app;
 }
 

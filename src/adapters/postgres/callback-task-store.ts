@@ -1,8 +1,9 @@
+import type { CallbackTaskBoard, OpenCallbackTask, ReassignOutcome } from '../../core/calls/callback-due.js';
 import type { CallbackTask, CallbackTaskStore } from '../../core/calls/missed-call.js';
 import { digitsOf } from '../../core/phone/phone-number.js';
 import type { Database } from './database.js';
 
-export class PostgresCallbackTaskStore implements CallbackTaskStore {
+export class PostgresCallbackTaskStore implements CallbackTaskStore, CallbackTaskBoard {
   constructor(private readonly db: Database) {}
 
   async add(task: CallbackTask): Promise<void> {
@@ -55,4 +56,44 @@ export class PostgresCallbackTaskStore implements CallbackTaskStore {
       ...(r.voicemail_url ? { voicemail: { url: r.voicemail_url, seconds: r.voicemail_seconds ?? 0 } } : {}),
     }));
   }
+
+  async openTasks(filter: { manager?: string; limit: number }): Promise<OpenCallbackTask[]> {
+    let query = this.db.selectFrom('callback_tasks').selectAll().where('done_at', 'is', null);
+    if (filter.manager !== undefined) query = query.where('manager', '=', filter.manager);
+    const rows = await query.orderBy('created_at', 'asc').orderBy('call_id').limit(filter.limit).execute();
+    return rows.map(openTaskOf);
+  }
+
+  /**
+   * One UPDATE guarded by done_at is null: a callback that closes the task at the same
+   * moment wins, and the reassignment reports the task closed instead of reopening it.
+   */
+  async reassign(callId: string, manager: string, by: string, at: Date): Promise<ReassignOutcome> {
+    const row = await this.db
+      .updateTable('callback_tasks')
+      // The right-hand sides see the row as it was: reassigned_from gets the previous owner.
+      .set((eb) => ({ manager, reassigned_from: eb.ref('manager'), reassigned_by: by, reassigned_at: at }))
+      .where('call_id', '=', callId)
+      .where('done_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { kind: 'reassigned', task: openTaskOf(row) };
+    const exists = await this.db.selectFrom('callback_tasks').select('call_id').where('call_id', '=', callId).executeTakeFirst();
+    return exists ? { kind: 'closed' } : { kind: 'not-found' };
+  }
+}
+
+function openTaskOf(r: { call_id: string; scenario: string; client_number: string; company_number: string; manager: string | null; reason: string; created_at: Date; reassigned_from: string | null; reassigned_by: string | null; reassigned_at: Date | null }): OpenCallbackTask {
+  return {
+    callId: r.call_id,
+    scenario: r.scenario,
+    clientNumber: r.client_number,
+    companyNumber: r.company_number,
+    manager: r.manager,
+    reason: r.reason,
+    createdAt: r.created_at,
+    reassignedFrom: r.reassigned_from,
+    reassignedBy: r.reassigned_by,
+    reassignedAt: r.reassigned_at,
+  };
 }

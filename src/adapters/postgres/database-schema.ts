@@ -50,6 +50,10 @@ export interface CallbackTasksTable {
   done_call_id: string | null;
   voicemail_url: ColumnType<string | null, string | null | undefined, string | null>;
   voicemail_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Migration 0016: the last reassignment by a supervisor. */
+  reassigned_from: Generated<string | null>;
+  reassigned_by: Generated<string | null>;
+  reassigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Nullable timestamptz: read as Date or null, written as a Date, an ISO string or null. */

@@ -11,6 +11,7 @@ import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-e
 import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
 import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
 import { migration0017Voicemail } from './migrations/0017-voicemail.js';
+import { migration0016CallbackReassignment } from './migrations/0016-callback-reassignment.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0012-approximate-call-times': migration0012ApproximateCallTimes,
   '0016-live-listen-audit': migration0016LiveListenAudit,
   '0017-voicemail': migration0017Voicemail,
+  '0016-callback-reassignment': migration0016CallbackReassignment,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -50,11 +50,38 @@ export interface TeamToday {
   outboundConnected: number;
 }
 
+/**
+ * Calls in progress now, each counted once (a call waiting in line and ringing a manager
+ * is one call). The day's counters count only finished calls; the page adds these.
+ */
+export interface LiveCounts {
+  inbound: number;
+  inboundTalking: number;
+  outbound: number;
+  outboundTalking: number;
+}
+
 export interface BoardSnapshot {
   managers: BoardManager[];
   waiting: { scenario: string; calls: BoardWaitingCall[] }[];
   /** null where the call history is not kept (in-memory test setups). */
   today: TeamToday | null;
+  live: LiveCounts;
+}
+
+/** Counted before boardFor hides Call-IDs, so every viewer gets the same counts. */
+export function liveCountsOf(managers: readonly BoardManager[], waiting: BoardSnapshot['waiting']): LiveCounts {
+  const inbound = new Map<string, boolean>();
+  const outbound = new Map<string, boolean>();
+  for (const m of managers) {
+    const call = m.call;
+    if (call === null || call.callId === null || call.direction === 'internal') continue;
+    const seen = call.direction === 'inbound' ? inbound : outbound;
+    seen.set(call.callId, (seen.get(call.callId) ?? false) || call.state === 'talking');
+  }
+  for (const line of waiting) for (const c of line.calls) if (c.callId !== null && !inbound.has(c.callId)) inbound.set(c.callId, false);
+  const talking = (seen: Map<string, boolean>) => [...seen.values()].filter(Boolean).length;
+  return { inbound: inbound.size, inboundTalking: talking(inbound), outbound: outbound.size, outboundTalking: talking(outbound) };
 }
 
 export interface BoardViewer {

@@ -7,7 +7,7 @@ import type { Config } from '../../../src/config/config-schema.js';
 import { CONSOLE_ACCOUNTS } from '../../helpers/console-accounts.js';
 import { ANNA_TOKEN, BORIS_TOKEN, buildTestApp, SUPERVISOR_TOKEN, testConfig } from '../../helpers/http-app.js';
 
-const SNAPSHOT: BoardSnapshot = { managers: [], waiting: [], today: null };
+const SNAPSHOT: BoardSnapshot = { managers: [], waiting: [], today: null, live: { inbound: 0, inboundTalking: 0, outbound: 0, outboundTalking: 0 } };
 const board: BoardSource = {
   snapshot: async () => SNAPSHOT,
   subscribe: (listener) => {

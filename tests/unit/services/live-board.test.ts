@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardFor, type BoardSnapshot } from '../../../src/core/board/live-board.js';
+import { boardFor, liveCountsOf, type BoardManager, type BoardSnapshot } from '../../../src/core/board/live-board.js';
 import { CLIENT, SECOND, T0, createFakeServices } from '../../helpers/fake-services.js';
 
 /** Every board the feed pushes, in order. */
@@ -84,6 +84,7 @@ describe("what a viewer sees of the board", () => {
     ],
     waiting: [{ scenario: 'sales', calls: [{ callId: 'w', callerNumber: '+79160000003', priority: false, since: 'x' }] }],
     today: null,
+    live: { inbound: 3, inboundTalking: 1, outbound: 0, outboundTalking: 0 },
   };
 
   it('a supervisor sees everything', () => {
@@ -98,5 +99,31 @@ describe("what a viewer sees of the board", () => {
     expect(seen.waiting[0]?.calls[0]).toMatchObject({ callId: null, callerNumber: null });
     // Nowhere in what he is sent: a colleague's or a waiting caller's Call-ID could aim a forged INVITE or CANCEL.
     expect(JSON.stringify(seen)).not.toMatch(/"callId":"[bw]"/);
+  });
+});
+
+describe('calls in progress on the board', () => {
+  const manager = (extension: string, call: BoardManager['call']): BoardManager => ({
+    extension, name: extension, status: call ? (call.state === 'ringing' ? 'ringing' : 'on-call') : 'available', since: 'x', pauseReason: null, callsToday: 0, talkSecondsToday: 0, call,
+  });
+  const call = (callId: string, direction: 'inbound' | 'outbound' | 'internal', state: 'ringing' | 'talking') => ({ callId, direction, state, otherParty: null, since: 'x' });
+
+  it('counts each call once, whether it rings two managers or waits in line while it rings', () => {
+    const managers = [
+      manager('101', call('in-1', 'inbound', 'ringing')),
+      manager('102', call('in-1', 'inbound', 'ringing')),
+      manager('103', call('in-2', 'inbound', 'talking')),
+      manager('104', call('out-1', 'outbound', 'ringing')),
+      manager('105', call('out-2', 'outbound', 'talking')),
+      manager('106', call('int-1', 'internal', 'talking')),
+      manager('107', call('int-1', 'internal', 'talking')),
+      manager('108', null),
+    ];
+    const waiting = [{ scenario: 's', calls: [{ callId: 'in-1', callerNumber: '1', priority: false, since: 'x' }, { callId: 'in-3', callerNumber: '2', priority: false, since: 'x' }] }];
+    expect(liveCountsOf(managers, waiting)).toEqual({ inbound: 3, inboundTalking: 1, outbound: 2, outboundTalking: 1 });
+  });
+
+  it('counts nothing on a quiet board', () => {
+    expect(liveCountsOf([manager('101', null)], [])).toEqual({ inbound: 0, inboundTalking: 0, outbound: 0, outboundTalking: 0 });
   });
 });

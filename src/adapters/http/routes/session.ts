@@ -21,6 +21,7 @@ const whoJsonSchema = {
     name: { type: 'string' },
     role: { type: 'string', enum: ['admin', 'supervisor', 'manager'] },
     extension: { type: ['string', 'null'], description: 'The manager an account of role manager belongs to' },
+    language: { type: ['string', 'null'], enum: ['ru', 'en', null], description: "The account's console language (console.users[].language); null: the browser's" },
   },
 } as const;
 
@@ -69,7 +70,7 @@ export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig; session
         maxAge: maxAgeSeconds,
       });
       request.log.info({ login, role: user.role, ip: request.ip }, 'console sign-in');
-      return { login: user.login, name: user.name, role: user.role, extension: user.extension ?? null };
+      return { login: user.login, name: user.name, role: user.role, extension: user.extension ?? null, language: user.language ?? null };
     },
   );
 
@@ -80,7 +81,8 @@ export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig; session
     },
     async (request) => {
       const client = clientOf(request);
-      return { login: client.name, name: users.get(client.name)?.name ?? client.name, role: client.role, extension: client.extension };
+      const user = users.get(client.name);
+      return { login: client.name, name: user?.name ?? client.name, role: client.role, extension: client.extension, language: user?.language ?? null };
     },
   );
 

@@ -11,6 +11,8 @@ import type { BoardSource } from '../../src/adapters/http/routes/board.js';
 import type { SessionRevocations } from '../../src/core/auth/session-revocations.port.js';
 import type { KpiDesk } from '../../src/services/kpi-report.js';
 import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
+import type { WallboardDesk } from '../../src/services/wallboard.js';
+import type { CallbackDesk } from '../../src/services/callback-desk.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -57,6 +59,8 @@ export async function buildTestApp(
     board?: BoardSource;
     sessions?: SessionRevocations;
     sessionCheckMs?: number;
+    wallboard?: WallboardDesk;
+    callbacks?: CallbackDesk;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -73,6 +77,8 @@ export async function buildTestApp(
     board: overrides.board,
     sessions: overrides.sessions,
     sessionCheckMs: overrides.sessionCheckMs,
+    wallboard: overrides.wallboard,
+    callbacks: overrides.callbacks,
   });
   await app.ready();
   return { app, callStore };

@@ -28,14 +28,14 @@ describe('console sign-in', () => {
   it('signs a supervisor in with an HttpOnly, SameSite=Strict cookie that then opens the API', async () => {
     const reply = await signIn('head', CONSOLE_ACCOUNTS.head.password);
     expect(reply.statusCode).toBe(200);
-    expect(reply.json()).toEqual({ login: 'head', name: 'Head of sales', role: 'supervisor', extension: null });
+    expect(reply.json()).toEqual({ login: 'head', name: 'Head of sales', role: 'supervisor', extension: null, language: null });
     const header = String(reply.headers['set-cookie']);
     expect(header).toMatch(/HttpOnly/);
     expect(header).toMatch(/SameSite=Strict/);
     expect(header).toMatch(/Max-Age=43200/);
 
     const me = await app.inject({ url: '/api/session', headers: { cookie: sessionCookie(reply) } });
-    expect(me.json()).toEqual({ login: 'head', name: 'Head of sales', role: 'supervisor', extension: null });
+    expect(me.json()).toEqual({ login: 'head', name: 'Head of sales', role: 'supervisor', extension: null, language: null });
     const calls = await app.inject({ url: '/api/calls?manager=102', headers: { cookie: sessionCookie(reply) } });
     expect(calls.statusCode).toBe(200);
   });

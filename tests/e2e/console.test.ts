@@ -206,9 +206,11 @@ describe('the supervisor console in Chromium', () => {
         expect({ manager: row.manager, metric, value }).toEqual({ manager: row.manager, metric, value: (fromViews as Record<string, unknown>)[metric] ?? (value === null ? null : 0) });
       }
     }
+    // Today is not over: the fall is marked "still running", not red, until the day ends.
     const borisAnswered = page.locator('tr[data-manager="102"] td[data-metric="inboundAnswered"]');
-    expect(await borisAnswered.getAttribute('class')).toBe('drawdown');
-    expect(await borisAnswered.getAttribute('title')).toMatch(/average 4 \(-100%\)/);
+    expect(await borisAnswered.getAttribute('class')).toBe('drawdown running');
+    expect(await borisAnswered.getAttribute('title')).toMatch(/average 4 \(-100%\) · still running/);
+    expect(await table.getAttribute('data-running')).toBe('true');
     expect(await page.getAttribute('tr[data-manager="101"] td[data-metric="inboundAnswered"]', 'class')).toBe('');
 
     const csvHref = await page.locator('[data-testid=csv]').getAttribute('href');

@@ -45,6 +45,13 @@ export interface Who {
   name: string;
   role: 'admin' | 'supervisor' | 'manager';
   extension: string | null;
+  /** The account's console language; null: the browser's. */
+  language?: 'ru' | 'en' | null;
+}
+
+/** The message of a failed request, for an error line on the page. */
+export function problemOf(err: unknown): string {
+  return err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err);
 }
 
 export const isSupervising = (who: Who) => who.role !== 'manager';

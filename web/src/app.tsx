@@ -1,18 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isSupervising, whenSignedOut, type Who } from './api.js';
+import { chooseLanguage, setLanguage, t, type MessageKey } from './i18n.js';
 import { BoardPage } from './pages/board.js';
+import { CallbacksPage } from './pages/callbacks.js';
 import { CallsPage } from './pages/calls.js';
 import { KpiPage } from './pages/kpi.js';
 import { LeadsPage } from './pages/leads.js';
 import { SignInPage } from './pages/sign-in.js';
+import { WallboardPage } from './pages/wallboard.js';
 import { PhonePanel } from './phone/phone-panel.js';
+import { loadSettings } from './settings.js';
 
 const PAGES = {
-  board: { title: 'Live board', Page: BoardPage },
-  calls: { title: 'Calls & recordings', Page: CallsPage },
-  kpi: { title: 'KPI', Page: KpiPage },
-  leads: { title: 'Leads', Page: LeadsPage },
-} as const;
+  board: { title: 'nav.board', Page: BoardPage },
+  calls: { title: 'nav.calls', Page: CallsPage },
+  callbacks: { title: 'nav.callbacks', Page: CallbacksPage },
+  kpi: { title: 'nav.kpi', Page: KpiPage },
+  leads: { title: 'nav.leads', Page: LeadsPage },
+} satisfies Record<string, { title: MessageKey; Page: unknown }>;
 type PageName = keyof typeof PAGES;
 
 /** Pages are addressed by the URL's hash (#/calls?...), so the server serves one index.html. */
@@ -22,11 +27,16 @@ function currentRoute(): { page: PageName; params: URLSearchParams } {
   return { page, params: new URLSearchParams(search) };
 }
 
+/** The TV page: /wallboard (its own address, so a TV's browser opens it straight), no navigation. */
+const onWallboard = () => location.pathname.replace(/\/+$/, '') === '/wallboard';
+
 export function App() {
   const [who, setWho] = useState<Who | null | undefined>(undefined);
+  const [ready, setReady] = useState(false);
   const [route, setRoute] = useState(currentRoute());
 
   useEffect(() => {
+    setLanguage(chooseLanguage(null, navigator.languages ?? [navigator.language]));
     whenSignedOut(() => setWho(null));
     api<Who>('/api/session').then(setWho, () => setWho(null));
     const onHash = () => setRoute(currentRoute());
@@ -34,8 +44,16 @@ export function App() {
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  if (who === undefined) return <p class="loading">Loading…</p>;
+  useEffect(() => {
+    if (!who) return setReady(false);
+    setLanguage(chooseLanguage(who.language, navigator.languages ?? [navigator.language]));
+    // Pages still work on the defaults if the settings cannot be read; the page's own request then says why.
+    loadSettings().catch(() => undefined).finally(() => setReady(true));
+  }, [who]);
+
+  if (who === undefined || (who !== null && !ready)) return <p class="loading">{t('loading')}</p>;
   if (who === null) return <SignInPage onSignedIn={setWho} />;
+  if (onWallboard()) return <WallboardPage />;
 
   const signOut = async () => {
     await api('/api/session', { method: 'DELETE' });
@@ -49,15 +67,16 @@ export function App() {
         <nav>
           {(Object.keys(PAGES) as PageName[]).map((name) => (
             <a href={`#/${name}`} class={name === route.page ? 'active' : ''} data-nav={name}>
-              {PAGES[name].title}
+              {t(PAGES[name].title)}
             </a>
           ))}
+          <a href="/wallboard" target="_blank" data-nav="wallboard">{t('nav.wallboard')}</a>
         </nav>
         <span class="who" data-testid="who">
-          {who.name} · {isSupervising(who) ? who.role : `manager ${who.extension}`}
+          {who.name} · {isSupervising(who) ? t(`role.${who.role}` as MessageKey) : t('who.manager', { ext: who.extension ?? '' })}
         </span>
         <button class="link" onClick={signOut}>
-          Sign out
+          {t('signOut')}
         </button>
       </header>
       {/* Outside the pages: the phone keeps its registration and call while the manager moves between them. */}

@@ -49,3 +49,14 @@ function parseE164(raw: string, defaultRegion: string): string | null {
 export function isRegion(code: string): code is CountryCode {
   return /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
 }
+
+/**
+ * A number as people read it: "+7 916 123-45-67", however it was stored ("79161234567",
+ * "8 (916) 123-45-67"). What is not a subscriber's number (an extension, a short code,
+ * "anonymous") is shown as it came.
+ */
+export function displayPhone(raw: string, defaultRegion: string): string {
+  const e164 = toE164(raw, defaultRegion);
+  if (e164 === null) return raw;
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? raw;
+}

@@ -216,6 +216,7 @@ describe('GET /api/console/settings and the account language', () => {
       callbackSlaMinutes: 30,
       serviceLevelSeconds: 15,
       managers: [{ extension: '101', name: 'Anna' }, { extension: '102', name: 'Boris' }],
+      leadUrlTemplate: null,
     });
   });
 

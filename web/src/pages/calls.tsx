@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BrowsedCall } from '../../../src/services/call-browser.js';
-import { api, ApiError, isSupervising, query } from '../api.js';
+import { addDays, startOfLocalDay } from '../../../src/core/kpi/kpi-period.js';
+import { api, isSupervising, problemOf, query } from '../api.js';
 import type { PageProps } from '../app.js';
-import { clock, dateTime, localToday } from '../format.js';
+import { clock, dateTime, localToday, phone } from '../format.js';
+import { t, type MessageKey } from '../i18n.js';
+import { currentSettings, managerName } from '../settings.js';
 
 interface Filters {
   from: string;
@@ -14,15 +17,15 @@ interface Filters {
 }
 
 const PAGE = 50;
+const DISPOSITIONS = ['answered', 'missed', 'no-answer', 'busy', 'cancelled', 'failed'] as const;
 
-/** Local dates of the inputs to the instants the API filters on: [from 00:00, the day after `to` 00:00). */
+/** The inputs' dates, days of the team's zone (routing.timezone), to the instants the API filters on: [from's start, the start of the day after `to`). */
 function period(f: Filters): { from?: string; to?: string } {
-  const start = (day: string) => new Date(`${day}T00:00:00`);
-  const after = (day: string) => new Date(start(day).getTime() + 86_400_000 + 3_600_000); // DST-safe: then back to midnight
-  const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
+  const zone = currentSettings().timezone;
+  const valid = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day);
   return {
-    from: f.from ? start(f.from).toISOString() : undefined,
-    to: f.to ? midnight(after(f.to)).toISOString() : undefined,
+    from: valid(f.from) ? startOfLocalDay(zone, f.from).toISOString() : undefined,
+    to: valid(f.to) ? startOfLocalDay(zone, addDays(f.to, 1)).toISOString() : undefined,
   };
 }
 
@@ -46,7 +49,7 @@ export function CallsPage({ who, params }: PageProps) {
       const q = query({ ...period(filters), manager: filters.manager, direction: filters.direction, disposition: filters.disposition, number: filters.number, limit: PAGE, offset });
       setPage(await api(`/api/call-browser${q}`));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(problemOf(err));
     }
   };
   useEffect(() => void load(), [offset]);
@@ -58,26 +61,35 @@ export function CallsPage({ who, params }: PageProps) {
 
   return (
     <section class="calls">
-      <h2>Calls &amp; recordings</h2>
+      <h2>{t('calls.title')}</h2>
       <form class="filters" onSubmit={(e) => { e.preventDefault(); if (offset === 0) void load(); else setOffset(0); }}>
-        <label>From <input type="date" name="from" {...field('from')} /></label>
-        <label>To <input type="date" name="to" {...field('to')} /></label>
-        {isSupervising(who) && <label>Manager <input name="manager" size={6} placeholder="any" {...field('manager')} /></label>}
+        <label>{t('calls.from')} <input type="date" name="from" {...field('from')} /></label>
+        <label>{t('calls.to')} <input type="date" name="to" {...field('to')} /></label>
+        {isSupervising(who) && (
+          <label>
+            {t('calls.manager')}
+            <select name="manager" {...field('manager')}>
+              <option value="">{t('calls.any')}</option>
+              {currentSettings().managers.map((m) => <option value={m.extension}>{m.name} ({m.extension})</option>)}
+            </select>
+          </label>
+        )}
         <label>
-          Direction
+          {t('calls.direction')}
           <select name="direction" {...field('direction')}>
-            <option value="">any</option><option>inbound</option><option>outbound</option><option>internal</option>
+            <option value="">{t('calls.any')}</option>
+            {(['inbound', 'outbound', 'internal'] as const).map((d) => <option value={d}>{t(`direction.${d}`)}</option>)}
           </select>
         </label>
         <label>
-          Result
+          {t('calls.result')}
           <select name="disposition" {...field('disposition')}>
-            <option value="">any</option><option>answered</option><option>missed</option><option>no-answer</option>
-            <option>busy</option><option>cancelled</option><option>failed</option>
+            <option value="">{t('calls.any')}</option>
+            {DISPOSITIONS.map((d) => <option value={d}>{t(`disposition.${d}`)}</option>)}
           </select>
         </label>
-        <label>Number <input name="number" size={14} placeholder="digits" {...field('number')} /></label>
-        <button type="submit">Show</button>
+        <label>{t('calls.number')} <input name="number" size={14} placeholder={t('calls.digits')} {...field('number')} /></label>
+        <button type="submit">{t('calls.show')}</button>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {playing && <Player callId={playing} onClose={() => setPlaying(null)} />}
@@ -85,20 +97,23 @@ export function CallsPage({ who, params }: PageProps) {
         <>
           <table class="grid" data-testid="calls">
             <thead>
-              <tr><th>Started</th><th>Direction</th><th>Client</th><th>Manager</th><th>Result</th><th>Talk</th><th>Recording</th><th>Lead</th></tr>
+              <tr>
+                <th>{t('calls.started')}</th><th>{t('calls.direction')}</th><th>{t('calls.client')}</th><th>{t('calls.manager')}</th>
+                <th>{t('calls.result')}</th><th>{t('calls.talk')}</th><th>{t('calls.recording')}</th><th>{t('calls.lead')}</th>
+              </tr>
             </thead>
             <tbody>
               {page.items.map((c) => (
                 <tr data-call={c.callId} class={c.callId === playing ? 'selected' : ''}>
                   <td>{dateTime(c.startedAt)}</td>
-                  <td>{c.direction}</td>
-                  <td>{c.clientNumber ?? `${c.callerNumber} → ${c.calleeNumber}`}</td>
-                  <td>{c.manager ?? '—'}</td>
-                  <td class={`disposition ${c.disposition}`}>{c.disposition}</td>
+                  <td>{t(`direction.${c.direction}` as MessageKey)}</td>
+                  <td class="number">{c.clientNumber ? phone(c.clientNumber) : `${c.callerNumber} → ${c.calleeNumber}`}</td>
+                  <td data-manager-ext={c.manager ?? ''}>{c.manager ? <>{managerName(c.manager)} <span class="ext">{c.manager}</span></> : '—'}</td>
+                  <td class={`disposition ${c.disposition}`} data-disposition={c.disposition}>{t(`disposition.${c.disposition}` as MessageKey)}</td>
                   <td>{c.talkSeconds > 0 ? clock(c.talkSeconds) : ''}</td>
                   <td>
                     {c.recording?.status === 'stored' ? (
-                      <button class="small" data-play={c.callId} onClick={() => setPlaying(c.callId)}>▶ Play</button>
+                      <button class="small" data-play={c.callId} onClick={() => setPlaying(c.callId)}>{t('calls.play')}</button>
                     ) : (
                       <span class="quiet">{c.recording?.status ?? '—'}</span>
                     )}
@@ -109,9 +124,11 @@ export function CallsPage({ who, params }: PageProps) {
             </tbody>
           </table>
           <p class="pager">
-            {page.total === 0 ? 'No calls match.' : `${offset + 1}–${offset + page.items.length} of ${page.total}`}
-            <button class="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Newer</button>
-            <button class="small" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>Older</button>
+            <span data-testid={page.total === 0 ? 'no-calls' : 'range'}>
+              {page.total === 0 ? t('calls.none') : t('calls.range', { first: offset + 1, last: offset + page.items.length, total: page.total })}
+            </span>
+            <button class="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t('calls.newer')}</button>
+            <button class="small" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>{t('calls.older')}</button>
           </p>
         </>
       )}
@@ -138,16 +155,16 @@ function Player({ callId, onClose }: { callId: string; onClose: () => void }) {
 
   return (
     <div class="player" data-testid="player" data-call={callId}>
-      <span>Recording of {callId}</span>
+      <span>{t('calls.recordingOf', { id: callId })}</span>
       {problem ? (
         <p class="error" role="alert" data-testid="player-error">{problem}</p>
       ) : (
         <>
           <audio ref={audio} controls preload="metadata" src={url} onError={() => void explain()} />
-          <a href={`${url}?download=1`} download data-testid="download">Download</a>
+          <a href={`${url}?download=1`} download data-testid="download">{t('calls.download')}</a>
         </>
       )}
-      <button class="link" onClick={onClose}>Close</button>
+      <button class="link" onClick={onClose}>{t('calls.close')}</button>
     </div>
   );
 }

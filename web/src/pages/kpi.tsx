@@ -1,29 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { KpiMetric } from '../../../src/core/kpi/drawdown.js';
 import type { KpiReportResult, KpiReportRow } from '../../../src/services/kpi-report.js';
-import { api, ApiError, query } from '../api.js';
+import { api, problemOf, query } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Sparkline } from '../components/sparkline.js';
 import { clock, number, percent } from '../format.js';
+import { t, type MessageKey } from '../i18n.js';
 
 type Kind = 'count' | 'share' | 'duration';
 
 /** The columns heads of sales keep, in their order; definitions in docs/kpi.md. */
-const COLUMNS: { metric: KpiMetric; title: string; kind: Kind }[] = [
-  { metric: 'leadsReceived', title: 'New leads', kind: 'count' },
-  { metric: 'firstDialMedianSeconds', title: 'First dial (median)', kind: 'duration' },
-  { metric: 'shareDialledWithinSla', title: 'Dialled within SLA', kind: 'share' },
-  { metric: 'shareLeadsCalled', title: 'Leads called', kind: 'share' },
-  { metric: 'inboundOffered', title: 'Inbound offered', kind: 'count' },
-  { metric: 'inboundAnswered', title: 'Answered', kind: 'count' },
-  { metric: 'inboundMissed', title: 'Missed', kind: 'count' },
-  { metric: 'answerRate', title: 'Answer rate', kind: 'share' },
-  { metric: 'outboundCalls', title: 'Outbound', kind: 'count' },
-  { metric: 'outboundConnected', title: 'Connected', kind: 'count' },
-  { metric: 'talkSeconds', title: 'Talk time', kind: 'duration' },
-  { metric: 'averageCallSeconds', title: 'Average call', kind: 'duration' },
-  { metric: 'callbacksOwed', title: 'Callbacks owed', kind: 'count' },
-  { metric: 'callbackMedianSeconds', title: 'Time to callback', kind: 'duration' },
+const COLUMNS: { metric: KpiMetric; kind: Kind }[] = [
+  { metric: 'leadsReceived', kind: 'count' },
+  { metric: 'firstDialMedianSeconds', kind: 'duration' },
+  { metric: 'shareDialledWithinSla', kind: 'share' },
+  { metric: 'shareLeadsCalled', kind: 'share' },
+  { metric: 'inboundOffered', kind: 'count' },
+  { metric: 'inboundAnswered', kind: 'count' },
+  { metric: 'inboundMissed', kind: 'count' },
+  { metric: 'answerRate', kind: 'share' },
+  { metric: 'outboundCalls', kind: 'count' },
+  { metric: 'outboundConnected', kind: 'count' },
+  { metric: 'talkSeconds', kind: 'duration' },
+  { metric: 'averageCallSeconds', kind: 'duration' },
+  { metric: 'callbacksOwed', kind: 'count' },
+  { metric: 'callbackMedianSeconds', kind: 'duration' },
 ];
 
 function show(value: number | null, kind: Kind): string {
@@ -47,59 +48,73 @@ export function KpiPage({ params }: PageProps) {
       setFrom(r.from);
       setTo(r.to);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(problemOf(err));
     }
   };
   useEffect(() => void load(), []);
 
+  // A period that reaches today is not over: its counts still grow, so a fall is not yet a drawdown.
+  const running = report !== null && report.to >= report.today;
   return (
     <section class="kpi">
-      <h2>KPI by manager</h2>
+      <h2>{t('kpi.title')}</h2>
       <form class="filters" onSubmit={(e) => { e.preventDefault(); void load(); }}>
-        <label>From <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
-        <label>To <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
-        <button type="submit">Show</button>
+        <label>{t('calls.from')} <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
+        <label>{t('calls.to')} <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
+        <button type="submit">{t('calls.show')}</button>
         {report && <a class="button" href={`/api/kpi.csv${query({ from: report.from, to: report.to })}`} data-testid="csv">CSV</a>}
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error} <button class="small" onClick={() => void load()}>{t('retry')}</button>
+        </p>
+      )}
       {report && (
         <>
           <p class="quiet">
-            {report.from === report.to ? report.from : `${report.from} – ${report.to}`} ({report.timezone}). Each cell against the manager's own
-            average of the {report.trailingPeriods} previous {report.days === 1 ? 'days' : `${report.days}-day periods`}; a drawdown is marked red.
-            {report.to === report.today && ' Today is not over: its counts will still grow.'}
+            {report.from === report.to ? report.from : `${report.from} – ${report.to}`} ({report.timezone}).{' '}
+            {t('kpi.explain', { n: report.trailingPeriods, unit: report.days === 1 ? t('kpi.days') : t('kpi.periods', { days: report.days }) })}
+            {running && <> <span data-testid="running">{t('kpi.running')}</span></>}
           </p>
-          <div class="scroll">
-            <table class="grid kpi-table" data-testid="kpi" data-from={report.from} data-to={report.to}>
-              <thead>
-                <tr>
-                  <th>Manager</th>
-                  {COLUMNS.map((c) => <th>{c.title}</th>)}
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((row) => <KpiRow row={row} />)}
-              </tbody>
-            </table>
-          </div>
+          {report.rows.length === 0 ? (
+            <p class="quiet" data-testid="kpi-empty">{t('kpi.noRows')}</p>
+          ) : (
+            <div class="scroll">
+              <table class="grid kpi-table" data-testid="kpi" data-from={report.from} data-to={report.to} data-running={String(running)}>
+                <thead>
+                  <tr>
+                    <th>{t('calls.manager')}</th>
+                    {COLUMNS.map((c) => <th>{t(`kpi.col.${c.metric}` as MessageKey)}</th>)}
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows.map((row) => <KpiRow row={row} running={running} />)}
+                </tbody>
+              </table>
+            </div>
+          )}
         </>
       )}
     </section>
   );
 }
 
-function KpiRow({ row }: { row: KpiReportRow }) {
+function KpiRow({ row, running }: { row: KpiReportRow; running: boolean }) {
   const comparisons = new Map(row.comparisons.map((c) => [c.metric, c]));
   return (
     <tr data-manager={row.manager ?? ''}>
-      <th>{row.manager === null ? 'No owner' : `${row.name ?? row.manager} (${row.manager})`}</th>
+      <th>{row.manager === null ? t('kpi.noOwner') : <>{row.name ?? row.manager} <span class="ext">{row.manager}</span></>}</th>
       {COLUMNS.map(({ metric, kind }) => {
         const c = comparisons.get(metric);
         const value = row.kpi[metric];
-        const note = c?.trailingAverage == null ? 'no history' : `average ${show(c.trailingAverage, kind)}${c.change === null ? '' : ` (${c.change > 0 ? '+' : ''}${Math.round(c.change * 100)}%)`}`;
+        const change = c?.change == null ? '' : ` (${c.change > 0 ? '+' : ''}${Math.round(c.change * 100)}%)`;
+        const note = c?.trailingAverage == null ? t('kpi.noHistory') : `${t('kpi.average', { value: show(c.trailingAverage, kind) })}${change}`;
+        // Judged only on a finished period; a running one says so instead of turning red.
+        const state = c?.flagged ? (running ? 'drawdown running' : 'drawdown') : '';
         return (
-          <td class={c?.flagged ? 'drawdown' : ''} data-metric={metric} data-value={JSON.stringify(value)} title={note}>
+          <td class={state} data-metric={metric} data-value={JSON.stringify(value)} title={c?.flagged && running ? `${note} · ${t('kpi.stillRunning')}` : note}>
             <span class="value">{show(value, kind)}</span>
+            {c?.flagged && running && <span class="mark">{t('kpi.stillRunning')}</span>}
             <Sparkline values={row.trend[metric]} />
           </td>
         );

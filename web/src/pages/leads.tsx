@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LeadJson } from '../../../src/adapters/http/schemas/lead-json.js';
-import { api, ApiError } from '../api.js';
+import { leadUrl } from '../../../src/core/leads/lead-url.js';
+import { api, problemOf } from '../api.js';
 import type { PageProps } from '../app.js';
-import { clock, dateTime } from '../format.js';
+import { CallButton } from '../components/call-button.js';
+import { clock, dateTime, phone } from '../format.js';
+import { t } from '../i18n.js';
+import { currentSettings, managerName } from '../settings.js';
 import { useNow } from '../use-now.js';
 
 /** Re-read this often: new leads arrive from the CRM, dialled ones leave the list. */
@@ -13,69 +17,55 @@ export function LeadsPage({ who }: PageProps) {
   const [leads, setLeads] = useState<{ items: LeadJson[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const now = useNow();
-  const [calling, setCalling] = useState<string | null>(null);
-
-  // Click-to-call: the manager's own phone (the browser phone, or his desk phone,
-  // whichever is registered) rings first, then the client is called.
-  const callLead = async (lead: LeadJson) => {
-    setCalling(lead.id);
-    try {
-      await api('/api/calls', { method: 'POST', body: { manager: who.extension, leadId: lead.id } });
-      setError(null);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setCalling(null);
-    }
-  };
 
   useEffect(() => {
     const load = () =>
       api<{ items: LeadJson[]; total: number }>('/api/leads?status=undialled&order=oldest&limit=200').then(
         (page) => (setLeads(page), setError(null)),
-        (err) => setError(err instanceof ApiError ? err.message : String(err)),
+        (err) => setError(problemOf(err)),
       );
     void load();
     const timer = setInterval(load, REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
 
+  const template = currentSettings().leadUrlTemplate;
   return (
     <section class="leads">
-      <h2>Leads waiting for a first dial</h2>
-      {who.role === 'manager' && <p class="quiet">Your leads only.</p>}
+      <h2>{t('leads.title')}</h2>
+      {who.role === 'manager' && <p class="quiet">{t('leads.yours')}</p>}
       {error && <p class="error" role="alert">{error}</p>}
-      {leads && leads.items.length === 0 && <p class="quiet">Every lead has been dialled.</p>}
+      {!leads && !error && <p class="loading">{t('loading')}</p>}
+      {leads && leads.items.length === 0 && <p class="quiet" data-testid="no-leads">{t('leads.allDialled')}</p>}
       {leads && leads.items.length > 0 && (
         <table class="grid" data-testid="leads">
           <thead>
-            <tr><th>Created</th><th>Phone</th><th>Owner</th><th>Scenario</th><th>SLA</th><th>Left</th>{who.extension !== null && <th />}</tr>
+            <tr>
+              <th>{t('leads.created')}</th><th>{t('calls.lead')}</th><th>{t('leads.phone')}</th><th>{t('leads.owner')}</th>
+              <th>{t('leads.scenario')}</th><th>{t('leads.sla')}</th><th>{t('leads.left')}</th><th />
+            </tr>
           </thead>
           <tbody>
             {leads.items.map((lead) => {
               const left = (Date.parse(lead.slaDeadline) - now) / 1000;
+              const url = leadUrl(template, lead.id);
               return (
                 <tr data-lead={lead.id} class={left < 0 ? 'overdue' : left < 120 ? 'due-soon' : ''}>
                   <td>{dateTime(lead.createdAt)}</td>
-                  <td>{lead.phoneRaw}</td>
-                  <td>{lead.ownerManager ?? '—'}</td>
+                  <td>{url ? <a href={url} target="_blank" rel="noopener noreferrer" data-lead-link>{lead.id}</a> : lead.id}</td>
+                  <td class="number">{phone(lead.phone || lead.phoneRaw)}</td>
+                  <td>{lead.ownerManager ? <>{managerName(lead.ownerManager)} <span class="ext">{lead.ownerManager}</span></> : '—'}</td>
                   <td>{lead.scenario ?? ''}</td>
-                  <td>{lead.slaMinutes} min</td>
-                  <td class="countdown" data-seconds-left={Math.round(left)}>{left < 0 ? `overdue ${clock(-left)}` : clock(left)}</td>
-                  {who.extension !== null && (
-                    <td>
-                      <button class="small" data-action="call-lead" disabled={calling !== null} onClick={() => callLead(lead)}>
-                        Call
-                      </button>
-                    </td>
-                  )}
+                  <td>{t('leads.minutes', { n: lead.slaMinutes })}</td>
+                  <td class="countdown" data-seconds-left={Math.round(left)}>{left < 0 ? t('leads.overdue', { time: clock(-left) }) : clock(left)}</td>
+                  <td><CallButton who={who} target={{ leadId: lead.id }} /></td>
                 </tr>
               );
             })}
           </tbody>
         </table>
       )}
-      {leads && leads.total > leads.items.length && <p class="quiet">Showing the oldest {leads.items.length} of {leads.total}.</p>}
+      {leads && leads.total > leads.items.length && <p class="quiet">{t('leads.oldest', { shown: leads.items.length, total: leads.total })}</p>}
     </section>
   );
 }

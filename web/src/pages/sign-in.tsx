@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Who } from '../api.js';
+import { t } from '../i18n.js';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
   const [login, setLogin] = useState('');
@@ -14,7 +15,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
     try {
       onSignedIn(await api<Who>('/api/session', { method: 'POST', body: { login, password } }));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'The service cannot be reached.');
+      setError(err instanceof ApiError ? err.message : t('signIn.unreachable'));
     } finally {
       setBusy(false);
     }
@@ -24,16 +25,16 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
     <form class="sign-in" onSubmit={submit}>
       <h1>Leadline</h1>
       <label>
-        Login
+        {t('signIn.login')}
         <input name="login" autocomplete="username" value={login} onInput={(e) => setLogin(e.currentTarget.value)} required />
       </label>
       <label>
-        Password
+        {t('signIn.password')}
         <input name="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required />
       </label>
       {error && <p class="error" role="alert">{error}</p>}
       <button type="submit" disabled={busy}>
-        Sign in
+        {t('signIn.submit')}
       </button>
     </form>
   );

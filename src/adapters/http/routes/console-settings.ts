@@ -9,6 +9,8 @@ export interface ConsoleSettings {
   callbackSlaMinutes: number;
   serviceLevelSeconds: number;
   managers: { extension: string; name: string }[];
+  /** console.leadUrlTemplate: the leads page links each lead to the CRM ({id} replaced); null: no links. */
+  leadUrlTemplate: string | null;
 }
 
 export function consoleSettingsOf(config: Pick<Config, 'routing' | 'phone' | 'console' | 'managers'>): ConsoleSettings {
@@ -19,12 +21,13 @@ export function consoleSettingsOf(config: Pick<Config, 'routing' | 'phone' | 'co
     callbackSlaMinutes: config.console.callbackSlaMinutes,
     serviceLevelSeconds: config.console.wallboard.serviceLevelSeconds,
     managers: config.managers.map((m) => ({ extension: m.extension, name: m.name })),
+    leadUrlTemplate: config.console.leadUrlTemplate ?? null,
   };
 }
 
 const settingsJsonSchema = {
   type: 'object',
-  required: ['timezone', 'defaultRegion', 'pauseReasons', 'callbackSlaMinutes', 'serviceLevelSeconds', 'managers'] satisfies (keyof ConsoleSettings)[],
+  required: ['timezone', 'defaultRegion', 'pauseReasons', 'callbackSlaMinutes', 'serviceLevelSeconds', 'managers', 'leadUrlTemplate'] satisfies (keyof ConsoleSettings)[],
   properties: {
     timezone: { type: 'string', description: 'routing.timezone: the zone the console writes times and cuts days in' },
     defaultRegion: { type: 'string', description: 'phone.defaultRegion: numbers are formatted as seen from this region' },
@@ -36,6 +39,7 @@ const settingsJsonSchema = {
       items: { type: 'object', required: ['extension', 'name'], properties: { extension: { type: 'string' }, name: { type: 'string' } } },
       description: 'Every configured manager: the console shows names, with the extension as detail',
     },
+    leadUrlTemplate: { type: ['string', 'null'], description: 'console.leadUrlTemplate' },
   },
 } as const;
 

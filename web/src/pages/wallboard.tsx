@@ -60,14 +60,14 @@ export function WallboardPage() {
           {board.lines.map((line) => (
             <tr data-line={line.name ?? ''}>
               <th>{line.name ?? t('wallboard.otherNumbers')}</th>
-              <td class={slClass(line.serviceLevel)} data-figure="serviceLevel">{percent(line.serviceLevel)}</td>
-              <td data-figure="offered">{line.offered}</td>
-              <td data-figure="answered">{line.answered}</td>
-              <td data-figure="missed">{line.missed}</td>
-              <td data-figure="abandoned">{line.abandoned}</td>
-              <td data-figure="averageWaitSeconds">{seconds(line.averageWaitSeconds)}</td>
-              <td data-figure="longestWaitSeconds">{seconds(line.longestWaitSeconds)}</td>
-              <td data-figure="waitingNow" class={line.waitingNow > 0 ? 'hot' : ''}>{line.waitingNow}</td>
+              <td class={slClass(line.serviceLevel)} data-figure="serviceLevel" data-value={JSON.stringify(line.serviceLevel)}>{percent(line.serviceLevel)}</td>
+              <td data-figure="offered" data-value={line.offered}>{line.offered}</td>
+              <td data-figure="answered" data-value={line.answered}>{line.answered}</td>
+              <td data-figure="missed" data-value={line.missed}>{line.missed}</td>
+              <td data-figure="abandoned" data-value={line.abandoned}>{line.abandoned}</td>
+              <td data-figure="averageWaitSeconds" data-value={JSON.stringify(line.averageWaitSeconds)}>{seconds(line.averageWaitSeconds)}</td>
+              <td data-figure="longestWaitSeconds" data-value={JSON.stringify(line.longestWaitSeconds)}>{seconds(line.longestWaitSeconds)}</td>
+              <td data-figure="waitingNow" data-value={line.waitingNow} class={line.waitingNow > 0 ? 'hot' : ''}>{line.waitingNow}</td>
             </tr>
           ))}
         </tbody>
@@ -78,8 +78,9 @@ export function WallboardPage() {
 }
 
 function Tiles({ figures: f, sl }: { figures: LineFigures; sl: number }) {
-  const tiles: [string, MessageKey, string, string, Record<string, string | number>?][] = [
+  const tiles: [keyof LineFigures, MessageKey, string, string, Record<string, string | number>?][] = [
     ['serviceLevel', 'wallboard.sl', percent(f.serviceLevel), slClass(f.serviceLevel), { n: sl }],
+    ['offered', 'wallboard.offered', number(f.offered), ''],
     ['answered', 'wallboard.answered', number(f.answered), ''],
     ['missed', 'wallboard.missed', number(f.missed), f.missed > 0 ? 'warn' : ''],
     ['abandoned', 'wallboard.abandoned', number(f.abandoned), f.abandoned > 0 ? 'warn' : ''],
@@ -90,7 +91,7 @@ function Tiles({ figures: f, sl }: { figures: LineFigures; sl: number }) {
   return (
     <div class="wb-tiles" data-testid="wb-team">
       {tiles.map(([key, label, value, cls, vars]) => (
-        <div class={`wb-tile ${cls}`} data-figure={key}>
+        <div class={`wb-tile ${cls}`} data-figure={key} data-value={JSON.stringify(f[key])}>
           <span class="value">{value}</span>
           <span class="label">{t(label, vars)}</span>
         </div>

@@ -16,6 +16,7 @@ import { waitFor } from '../helpers/webhook-receiver.js';
  * SQL views. Each page's screenshot is saved in tests/artifacts/screenshots.
  */
 const CLIENT = '79161234567';
+const FORMATTED_CLIENT = '+7 916 123 45 67';
 const LEAD_URL = 'https://crm.example.test/leads/{id}';
 
 let pbx: TestPbx;
@@ -86,13 +87,20 @@ describe('the supervisor console in Chromium', () => {
 
     const ringing = page.locator('[data-manager="101"][data-status="ringing"] [data-call-state="ringing"]');
     await ringing.waitFor({ timeout: 5000 });
-    expect(await ringing.textContent()).toContain(CLIENT);
+    // The number as people read it, not as stored.
+    expect(await ringing.textContent()).toContain(FORMATTED_CLIENT);
+    // The team's counters count the call from its first ring, not only once it ends.
+    await expect.poll(() => page.textContent('[data-counter="Inbound"] .value'), { timeout: 3000 }).toBe('1');
     expect(await ringing.getAttribute('data-call')).toBe(callId);
     await screenshot(page, 'board-ringing');
 
     const talking = page.locator('[data-manager="101"][data-status="on-call"] [data-call-state="talking"]');
     await talking.waitFor({ timeout: 5000 });
-    expect(await talking.textContent()).toContain(CLIENT);
+    expect(await talking.textContent()).toContain(FORMATTED_CLIENT);
+    await expect.poll(() => page.textContent('[data-counter="Answered"] .value'), { timeout: 3000 }).toBe('1');
+    expect(await page.getAttribute('[data-counter="Answered"] [data-now]', 'data-now')).toBe('1');
+    // His day counts the call he is in.
+    expect(await page.getAttribute('[data-manager="101"] .today', 'data-calls-today')).toBe('1');
     await screenshot(page, 'board-talking');
 
     expect((await caller.done).exitCode).toBe(0);

@@ -109,6 +109,17 @@ describe('the supervisor console in Chromium', () => {
     // The team's day counts the call once its record is written.
     await expect.poll(() => page.textContent('[data-counter="Answered"] .value'), { timeout: 10_000 }).toBe('1');
     await screenshot(page, 'board-after');
+
+    // A pause reason picked from console.pauseReasons on the card (no browser prompt()).
+    const card = page.locator('[data-manager="101"]');
+    await card.locator('[data-action=pause]').click();
+    expect(await card.locator('select[name=reason] option').allTextContents()).toEqual(['break', 'lunch', 'training', 'meeting', 'paperwork']);
+    await card.locator('select[name=reason]').selectOption('lunch');
+    await card.locator('.pause-form button[type=submit]').click();
+    await page.waitForSelector('[data-manager="101"][data-status="paused"]');
+    expect(await card.locator('.status').textContent()).toContain('Paused: lunch');
+    await card.locator('[data-action=unpause]').click();
+    await page.waitForSelector('[data-manager="101"][data-status="available"]');
   }, 60_000);
 
   it('lists the call with its lead, plays its recording in the page and seeks in it', async () => {

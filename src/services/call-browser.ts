@@ -4,10 +4,11 @@ import type { LeadStore } from '../core/leads/lead-store.port.js';
 import { leadUrl } from '../core/leads/lead-url.js';
 import { toE164 } from '../core/phone/e164.js';
 import type { RecordingEntry } from '../core/recordings/recording-store.port.js';
+import type { ConversationAnalytics } from '../core/recordings/conversation-analytics.js';
 import { clientNumberOf } from '../core/webhooks/call-event-data.js';
 
 /** What the list says of a call's recording: whether it can be played (status "stored") and what it is. */
-export type BrowsedRecording = Pick<RecordingEntry, 'status' | 'format' | 'durationSeconds'>;
+export type BrowsedRecording = Pick<RecordingEntry, 'status' | 'format' | 'durationSeconds'> & { analytics: ConversationAnalytics | null };
 
 /** The client's lead in the CRM; `url` is null when no URL template is configured. */
 export interface BrowsedLead {
@@ -61,7 +62,7 @@ export class CallBrowser implements CallBrowsing {
       return {
         ...toCallRecordJson(call),
         clientNumber: client.number,
-        recording: recording ? { status: recording.status, format: recording.format, durationSeconds: recording.durationSeconds } : null,
+        recording: recording ? { status: recording.status, format: recording.format, durationSeconds: recording.durationSeconds, analytics: recording.analytics ?? null } : null,
         lead: lead ? { id: lead.id, url: leadUrl(this.deps.leadUrlTemplate, lead.id) } : null,
       };
     });

@@ -1,3 +1,4 @@
+import type { ConversationAnalytics } from '../core/recordings/conversation-analytics.js';
 import { EventEmitter } from 'node:events';
 import type { CallParties, CallRecordJson } from '../core/calls/call-record.js';
 import type { DrawdownAlertMetric } from '../core/kpi/drawdown-alert.js';
@@ -37,7 +38,8 @@ export interface DomainEventMap {
   'lead.first_dial': { leadId: string; callId: string; manager: string | null; seconds: number; at: string };
   /** A lead nobody dialled within its SLA; reassignedTo is the new owner when leads.reassignOnBreach moved it. */
   /** A call's recording is stored and verified; url is where the API streams it (GET, bearer token). */
-  'recording.ready': { callId: string; url: string; filename: string; format: 'mp3' | 'opus' | 'wav'; durationSeconds: number; at: string };
+  /** analytics: talk, silence, interruptions measured from the stereo audio (docs/conversation-analytics.md); null when not measured. */
+  'recording.ready': { callId: string; url: string; filename: string; format: 'mp3' | 'opus' | 'wav'; durationSeconds: number; analytics: ConversationAnalytics | null; at: string };
   /**
    * A registering trunk lost its registration (or never got one within a grace period
    * after start-up): the provider's calls cannot reach the PBX. trunk.up when it is back.

@@ -119,6 +119,17 @@ describe('recording conversion of a real call', () => {
     expect(echoMatch.correlation).toBeGreaterThanOrEqual(0.99);
     expect(echoMatch.lag).toBeLessThan(MAX_LAG);
 
+    // Conversation analytics of the real call, measured on the decoded PCM: the echo phone says
+    // back what the caller says a few ms later, so both sides talk as long, overlapping throughout.
+    const a = converted.analytics!;
+    expect(a).not.toBeNull();
+    expect(a.durationSeconds).toBeCloseTo(converted.durationSeconds, 0);
+    expect(a.clientTalkSeconds).toBeGreaterThan(0.5);
+    expect(Math.abs(a.clientTalkSeconds - a.managerTalkSeconds)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.overlapSeconds - a.managerTalkSeconds)).toBeLessThanOrEqual(0.1);
+    expect(a.talkRatio).toBeCloseTo(0.5, 1);
+    console.log(`analytics of the real call: ${JSON.stringify(a)}`);
+
     // Naming the trunk instead gives the same channels.
     const byAddress = await convertCallRecording({ pcapPath: join(pcapDir, pcap!), callerAddress: TRUNK_IP, outPath: join(outDir, 'by-address.wav'), format: 'wav' });
     expect(byAddress.callerRule).toBe('address');

@@ -1,3 +1,4 @@
+import type { ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import type { NewRecording } from '../../core/recordings/recording-store.port.js';
 import type { RecordingIndexPort, RecordingJobQueue, RecordingJobRow, StoredFacts } from '../../services/recordings/recording-index.port.js';
 
@@ -39,8 +40,8 @@ export class MemoryRecordingIndex implements RecordingIndexPort {
     this.update(callId, () => ({ pcapPath }));
   }
 
-  async saveConversion(callId: string, durationSeconds: number, bytes: number): Promise<void> {
-    this.update(callId, () => ({ durationSeconds, bytes }));
+  async saveConversion(callId: string, durationSeconds: number, bytes: number, analytics?: ConversationAnalytics | null): Promise<void> {
+    this.update(callId, () => ({ durationSeconds, bytes, ...(analytics ? { analytics } : {}) }));
   }
 
   async noteAttempt(callId: string, error: string | null): Promise<void> {

@@ -138,6 +138,8 @@ export interface RecordingsTable {
   created_at: Generated<Date>;
   stored_at: NullableTimestamp;
   deleted_at: NullableTimestamp;
+  /** jsonb (migration 0017): ConversationAnalytics; pg parses it on read, we write it as JSON text. */
+  analytics: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** Who listened to or deleted which recording (migration 0005). */

@@ -12,6 +12,7 @@ import { migration0012ApproximateCallTimes } from './migrations/0012-approximate
 import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
 import { migration0017Voicemail } from './migrations/0017-voicemail.js';
 import { migration0016CallbackReassignment } from './migrations/0016-callback-reassignment.js';
+import { migration0017RecordingAnalytics } from './migrations/0017-recording-analytics.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0016-live-listen-audit': migration0016LiveListenAudit,
   '0017-voicemail': migration0017Voicemail,
   '0016-callback-reassignment': migration0016CallbackReassignment,
+  '0017-recording-analytics': migration0017RecordingAnalytics,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

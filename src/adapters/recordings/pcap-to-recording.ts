@@ -7,6 +7,7 @@ import { callerMediaFromMetadata, parseRtpengineMetadata } from '../../core/reco
 import { isRtp, parseRtpPacket } from '../../core/recordings/rtp-packet.js';
 import { mixStereo, SAMPLE_RATE, type RecordingSide, type SidePacket, type StereoMix } from '../../core/recordings/stereo-mix.js';
 import { wavHeader } from '../../core/recordings/wav.js';
+import { analyseConversation, type ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { readPcapUdp, type UdpPacket } from '../rtpengine/pcap-reader.js';
 
 export type RecordingFormat = 'mp3' | 'opus' | 'wav';
@@ -43,6 +44,8 @@ export interface ConvertedRecording {
   encoderCpuMs: number;
   /** Less audio than MIN_AUDIO_SECONDS: no file was written and no encoder started. */
   empty: boolean;
+  /** Talk, silence and interruptions from the decoded channels; null for an empty recording. */
+  analytics: ConversationAnalytics | null;
 }
 
 /** Below this much audio a call has nothing worth keeping (a few stray packets at the answer). */
@@ -67,10 +70,12 @@ export async function convertCallRecording(input: ConvertCallRecordingInput): Pr
   const { isCaller, rule } = decideCallerSide(udp, { callerAddress: input.callerAddress, metadata });
   const mix = mixStereo(toSidePackets(udp, isCaller), { skipPayloadTypes: input.skipPayloadTypes });
   if (mix.durationSeconds < MIN_AUDIO_SECONDS) {
-    return { durationSeconds: mix.durationSeconds, bytes: 0, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: 0, empty: true };
+    return { durationSeconds: mix.durationSeconds, bytes: 0, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: 0, empty: true, analytics: null };
   }
+  // Measured on the decoded PCM before encoding: the lossy file would blur quiet stretches.
+  const analytics = analyseConversation(mix.samples);
   const encoded = await encodeStereo(mix, input);
-  return { durationSeconds: mix.durationSeconds, bytes: encoded.bytes, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: encoded.cpuMs, empty: false };
+  return { durationSeconds: mix.durationSeconds, bytes: encoded.bytes, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: encoded.cpuMs, empty: false, analytics };
 }
 
 /** rtpengine writes `<dir>/pcaps/<name>.pcap` and `<dir>/metadata/rtpengine-meta-<name>.txt`. */

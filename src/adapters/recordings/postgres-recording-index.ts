@@ -1,3 +1,4 @@
+import type { ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { sql } from 'kysely';
 import type { AuditEntry, NewAudit, NewRecording, RecordingEntry, RecordingFilter } from '../../core/recordings/recording-store.port.js';
 import type { RecordingIndexPort, RecordingJobRow, StoredFacts } from '../../services/recordings/recording-index.port.js';
@@ -79,8 +80,12 @@ export class PostgresRecordingIndex implements RecordingIndexPort {
   }
 
   /** The conversion's result, kept so a retried upload does not convert again. */
-  async saveConversion(callId: string, durationSeconds: number, bytes: number): Promise<void> {
-    await this.db.updateTable('recordings').set({ duration_seconds: durationSeconds, bytes }).where('call_id', '=', callId).execute();
+  async saveConversion(callId: string, durationSeconds: number, bytes: number, analytics?: ConversationAnalytics | null): Promise<void> {
+    await this.db
+      .updateTable('recordings')
+      .set({ duration_seconds: durationSeconds, bytes, ...(analytics ? { analytics: JSON.stringify(analytics) } : {}) })
+      .where('call_id', '=', callId)
+      .execute();
   }
 
   async noteAttempt(callId: string, error: string | null): Promise<void> {
@@ -226,6 +231,7 @@ function toJobRow(r: NonNullable<Row>): RecordingJobRow {
     deletedAt: r.deleted_at,
     pcapPath: r.pcap_path,
     callerAddress: r.caller_address,
+    analytics: (r.analytics ?? null) as ConversationAnalytics | null,
   };
 }
 

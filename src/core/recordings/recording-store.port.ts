@@ -1,4 +1,5 @@
 import type { Direction } from '../calls/call-record.js';
+import type { ConversationAnalytics } from './conversation-analytics.js';
 
 /** Types only: what the recording pipeline needs from storage, the converter and the index. */
 
@@ -58,6 +59,8 @@ export interface ConvertResult {
   path: string;
   /** The pcap held (next to) no audio: nothing was encoded or written. */
   empty?: boolean;
+  /** What the stereo audio says of the conversation (conversation-analytics.ts); absent from converters that do not measure it. */
+  analytics?: ConversationAnalytics | null;
 }
 
 /** The pcap -> stereo recording conversion (src/adapters/recordings/pcap-to-recording.ts has this shape). */
@@ -82,6 +85,8 @@ export interface RecordingEntry {
   createdAt: Date;
   storedAt: Date | null;
   deletedAt: Date | null;
+  /** Conversation analytics measured at conversion (migration 0017); null before, or for a recording without them. */
+  analytics?: ConversationAnalytics | null;
 }
 
 export interface RecordingFilter {

@@ -1,3 +1,4 @@
+import type { ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ export interface StoredRecording {
   durationSeconds: number;
   bytes: number;
   checksum: string;
+  /** Null when the converter did not measure the conversation. */
+  analytics: ConversationAnalytics | null;
 }
 
 /** The end of one attempt; the queue adapter turns `retry` and `failed` into its own terms. */
@@ -129,6 +132,8 @@ export class RecordingArchiver {
   private async archive(row: RecordingJobRow & { pcapPath: string }): Promise<StoredRecording | null> {
     const converted = this.convertedPath(row);
     let durationSeconds = row.durationSeconds;
+    // A retry after the conversion finds them in the row, where the first attempt saved them.
+    let analytics = row.analytics ?? null;
     if (durationSeconds === null || !(await exists(converted))) {
       const size = await stat(row.pcapPath).then((s) => s.size, () => -1);
       if (size < 0) throw new AttemptFailed('conversion', `pcap ${row.pcapPath} is not in the spool`);
@@ -141,13 +146,14 @@ export class RecordingArchiver {
         const result = await this.deps.convert({ pcapPath: row.pcapPath, callerAddress: row.callerAddress ?? undefined, outPath: partial, format: row.format });
         if (result.empty) return null;
         durationSeconds = result.durationSeconds;
+        analytics = result.analytics ?? null;
         if (result.path !== partial) await rename(result.path, partial);
       } catch (err) {
         await rm(partial, { force: true });
         throw new AttemptFailed('conversion', `conversion failed: ${describe(err)}`);
       }
       await rename(partial, converted);
-      await this.deps.index.saveConversion(row.callId, durationSeconds, (await stat(converted)).size);
+      await this.deps.index.saveConversion(row.callId, durationSeconds, (await stat(converted)).size, analytics);
     }
 
     const storageKey = recordingKey(this.deps.keyPrefix, row.callId, row.startedAt, row.format);
@@ -165,7 +171,7 @@ export class RecordingArchiver {
     });
     await this.deps.index.markStored(row.callId, { storageKey, bytes: put.bytes, checksum: put.checksum, durationSeconds });
     await this.removeSpoolFiles(row);
-    return { callId: row.callId, storageKey, format: row.format, durationSeconds, bytes: put.bytes, checksum: put.checksum };
+    return { callId: row.callId, storageKey, format: row.format, durationSeconds, bytes: put.bytes, checksum: put.checksum, analytics };
   }
 
   private async removeSpoolFiles(row: RecordingJobRow): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import type { NewRecording, RecordingEntry } from '../../core/recordings/recording-store.port.js';
 
 /** A pending row as the archiver needs it: where the pcap is and whose media is the client's. */
@@ -26,7 +27,8 @@ export interface RecordingIndexPort {
   /** Which of these calls have a row (any status). */
   existing(callIds: readonly string[]): Promise<Set<string>>;
   setPcapPath(callId: string, pcapPath: string): Promise<void>;
-  saveConversion(callId: string, durationSeconds: number, bytes: number): Promise<void>;
+  /** After a conversion: its duration, size and, when measured, the conversation analytics. */
+  saveConversion(callId: string, durationSeconds: number, bytes: number, analytics?: ConversationAnalytics | null): Promise<void>;
   noteAttempt(callId: string, error: string | null): Promise<void>;
   markStored(callId: string, s: StoredFacts): Promise<void>;
   /** The call had no audio: nothing to store, the pcap may go. */

@@ -27,18 +27,18 @@ describe('migrateToLatest', () => {
     ]);
   });
 
-  it('creates the KPI views, each documented for BI tools', async () => {
+  it('creates the KPI and conversation views, each documented for BI tools', async () => {
     const { rows } = await sql<{ table_name: string; comment: string | null }>`
       select table_name, obj_description(format('%I.%I', table_schema, table_name)::regclass) as comment
       from information_schema.views where table_schema = ${schema} order by table_name`.execute(db);
-    expect(rows.map((r) => r.table_name)).toEqual(['kpi_manager_callbacks_daily', 'kpi_manager_calls_daily', 'kpi_manager_leads_daily']);
+    expect(rows.map((r) => r.table_name)).toEqual(['conversation_manager_daily', 'kpi_manager_callbacks_daily', 'kpi_manager_calls_daily', 'kpi_manager_leads_daily']);
     expect(rows.every((r) => (r.comment ?? '').length > 0)).toBe(true);
     const columns = await sql<{ column: string; comment: string | null }>`
       select table_name || '.' || column_name as column,
         col_description(format('%I.%I', table_schema, table_name)::regclass, ordinal_position) as comment
-      from information_schema.columns where table_schema = ${schema} and table_name like 'kpi\\_manager\\_%'`.execute(db);
-    // 10 call, 9 lead and 6 callback columns, every one described.
-    expect(columns.rows).toHaveLength(25);
+      from information_schema.columns where table_schema = ${schema} and (table_name like 'kpi\\_manager\\_%' or table_name = 'conversation_manager_daily')`.execute(db);
+    // 10 call, 9 lead, 6 callback and 8 conversation columns, every one described.
+    expect(columns.rows).toHaveLength(33);
     expect(columns.rows.filter((r) => !r.comment).map((r) => r.column)).toEqual([]);
   });
 

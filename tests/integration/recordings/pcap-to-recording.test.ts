@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertCallRecording } from '../../../src/adapters/recordings/pcap-to-recording.js';
 import { PCMA_TO_LINEAR } from '../../../src/core/recordings/g711.js';
-import { syntheticCall, writePcap } from '../../helpers/pcap-writer.js';
+import { rtpBytes, syntheticCall, writePcap, type PcapDatagram } from '../../helpers/pcap-writer.js';
 
 /** Synthetic rtpengine pcaps (tests/helpers/pcap-writer.ts) through the whole conversion, ffmpeg included. */
 let dir: string;
@@ -85,6 +85,20 @@ describe('convertCallRecording', () => {
     expect(stream).toBe(format === 'mp3' ? 'mp3,2' : 'opus,2');
   });
 
+  it('measures the conversation of two known talk spans (client 0-3 s, manager 2-7 s) to 100 ms, from the pcap', async () => {
+    const path = join(dir, 'pcaps', 'talk-spans%40host.pcap');
+    writePcap(path, spannedCall(9, [0, 3], [2, 7]));
+    const result = await convertCallRecording({ pcapPath: path, callerAddress: '10.0.0.1', outPath: join(dir, 'spans.mp3'), format: 'mp3' });
+    const a = result.analytics!;
+    expect(Math.abs(a.clientTalkSeconds - 3)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.managerTalkSeconds - 5)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.overlapSeconds - 1)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.firstManagerWordSeconds! - 2)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(a.longestManagerMonologueSeconds - 5)).toBeLessThanOrEqual(0.1);
+    expect(a.interruptions).toEqual({ byManager: 1, byClient: 0 });
+    expect(Math.abs(a.silenceShare * 9 - 2)).toBeLessThanOrEqual(0.1);
+  });
+
   it('says clearly when ffmpeg is missing', async () => {
     await expect(convertCallRecording({ pcapPath, outPath: join(dir, 'x.mp3'), format: 'mp3', ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toMatchObject({
       code: 'RECORDING.FFMPEG_MISSING',
@@ -98,3 +112,35 @@ describe('convertCallRecording', () => {
     await expect(convertCallRecording({ pcapPath: bad, outPath: join(dir, 'x.wav'), format: 'wav' })).rejects.toMatchObject({ code: 'RECORDING.PCAP_UNREADABLE' });
   });
 });
+
+/** The A-law byte whose decoded value is nearest `sample`. */
+function toAlaw(sample: number): number {
+  let best = 0;
+  for (let b = 1; b < 256; b++) if (Math.abs(PCMA_TO_LINEAR[b]! - sample) < Math.abs(PCMA_TO_LINEAR[best]! - sample)) best = b;
+  return best;
+}
+
+/** Two 20 ms PCMA streams: voice-like audio within each side's span [from, to) seconds, A-law silence elsewhere. */
+function spannedCall(seconds: number, caller: [number, number], manager: [number, number]): PcapDatagram[] {
+  const encode = new Map<number, number>();
+  const byte = (v: number) => {
+    const q = Math.round(v / 16) * 16;
+    if (!encode.has(q)) encode.set(q, toAlaw(q));
+    return encode.get(q)!;
+  };
+  const packets: PcapDatagram[] = [];
+  for (let i = 0; i < seconds * 50; i++) {
+    const at = 1_700_000_000_000 + i * 20;
+    const sides = [[caller, 180, '10.0.0.1:4000', 0x1111], [manager, 120, '127.0.0.1:5000', 0x2222]] as const;
+    for (const [[from, to], f0, src, ssrc] of sides) {
+      const payload = new Uint8Array(160);
+      for (let k = 0; k < 160; k++) {
+        const t = (i * 160 + k) / 8000;
+        const v = t >= from && t < to ? (0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)) * 7000 * Math.sin(2 * Math.PI * f0 * t) : 0;
+        payload[k] = byte(v);
+      }
+      packets.push({ at: at + (ssrc === 0x2222 ? 0.3 : 0), src, dst: '10.0.0.9:30000', payload: rtpBytes({ payloadType: 8, sequence: 1000 + i, timestamp: 5000 + i * 160, ssrc, payload }) });
+    }
+  }
+  return packets;
+}

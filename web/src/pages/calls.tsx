@@ -3,7 +3,8 @@ import type { BrowsedCall } from '../../../src/services/call-browser.js';
 import { addDays, startOfLocalDay } from '../../../src/core/kpi/kpi-period.js';
 import { api, isSupervising, problemOf, query } from '../api.js';
 import type { PageProps } from '../app.js';
-import { clock, dateTime, localToday, phone } from '../format.js';
+import { clock, dateTime, localToday, number, percent, phone } from '../format.js';
+import type { ConversationAnalytics } from '../../../src/core/recordings/conversation-analytics.js';
 import { t, type MessageKey } from '../i18n.js';
 import { currentSettings, managerName } from '../settings.js';
 
@@ -99,7 +100,7 @@ export function CallsPage({ who, params }: PageProps) {
             <thead>
               <tr>
                 <th>{t('calls.started')}</th><th>{t('calls.direction')}</th><th>{t('calls.client')}</th><th>{t('calls.manager')}</th>
-                <th>{t('calls.result')}</th><th>{t('calls.talk')}</th><th>{t('calls.recording')}</th><th>{t('calls.lead')}</th>
+                <th>{t('calls.result')}</th><th>{t('calls.talk')}</th><th>{t('calls.conversation')}</th><th>{t('calls.recording')}</th><th>{t('calls.lead')}</th>
               </tr>
             </thead>
             <tbody>
@@ -111,6 +112,7 @@ export function CallsPage({ who, params }: PageProps) {
                   <td data-manager-ext={c.manager ?? ''}>{c.manager ? <>{managerName(c.manager)} <span class="ext">{c.manager}</span></> : '—'}</td>
                   <td class={`disposition ${c.disposition}`} data-disposition={c.disposition}>{t(`disposition.${c.disposition}` as MessageKey)}</td>
                   <td>{c.talkSeconds > 0 ? clock(c.talkSeconds) : ''}</td>
+                  <td class="conversation">{c.recording?.analytics && <Conversation a={c.recording.analytics} />}</td>
                   <td>
                     {c.recording?.status === 'stored' ? (
                       <button class="small" data-play={c.callId} onClick={() => setPlaying(c.callId)}>{t('calls.play')}</button>
@@ -166,5 +168,21 @@ function Player({ callId, onClose }: { callId: string; onClose: () => void }) {
       )}
       <button class="link" onClick={onClose}>{t('calls.close')}</button>
     </div>
+  );
+}
+
+/** The conversation in one line: the manager's share of the talk, his longest monologue, interruptions; the rest in the tooltip. */
+function Conversation({ a }: { a: ConversationAnalytics }) {
+  const detail = t('calls.conversationDetail', {
+    client: clock(a.clientTalkSeconds),
+    manager: clock(a.managerTalkSeconds),
+    silence: percent(a.silenceShare),
+    clientInterruptions: a.interruptions.byClient,
+    firstWord: a.firstManagerWordSeconds === null ? '—' : `${number(a.firstManagerWordSeconds)} s`,
+  });
+  return (
+    <span title={detail} data-talk-ratio={a.talkRatio ?? ''} data-monologue={a.longestManagerMonologueSeconds} data-interruptions={a.interruptions.byManager}>
+      {t('calls.conversationShort', { ratio: percent(a.talkRatio), monologue: clock(a.longestManagerMonologueSeconds), interruptions: a.interruptions.byManager })}
+    </span>
   );
 }

@@ -1,3 +1,4 @@
+import { conversationAnalyticsJsonSchema } from './conversation-analytics-json.js';
 import type { BrowsedCall } from '../../../services/call-browser.js';
 import { callRecordJsonSchema } from './call-record-json.js';
 
@@ -13,6 +14,7 @@ const extra = {
       status: { type: 'string', enum: ['pending', 'stored', 'failed', 'deleted', 'empty'] },
       format: { type: 'string', enum: ['mp3', 'opus', 'wav'] },
       durationSeconds: { type: ['number', 'null'] },
+      analytics: { ...conversationAnalyticsJsonSchema, type: ['object', 'null'] },
     },
   },
   lead: {

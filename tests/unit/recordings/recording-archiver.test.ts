@@ -136,6 +136,31 @@ describe('RecordingArchiver', () => {
   });
 });
 
+describe('RecordingArchiver and conversation analytics', () => {
+  const measured = { durationSeconds: 12, clientTalkSeconds: 5, managerTalkSeconds: 6, overlapSeconds: 0.5, talkRatio: 0.545, longestManagerMonologueSeconds: 4, interruptions: { byManager: 1, byClient: 0 }, silenceShare: 0.1, firstManagerWordSeconds: 0.8 };
+
+  it('keeps what the conversion measured through a storage outage, and hands it on with the stored recording', async () => {
+    const conversions: string[] = [];
+    const { dir, index, storage, stored, archiver } = setUp({
+      convert: async (r) => {
+        conversions.push(r.pcapPath);
+        writeFileSync(r.outPath, 'mp3');
+        return { durationSeconds: 12, bytes: 3, format: r.format, path: r.outPath, analytics: measured };
+      },
+    });
+    pcapOf(dir, 'talk');
+    await index.insertPending(newRecordingOf(call('talk'), { format: 'mp3', clientAddress: null, pcapPath: null }));
+    storage.failing = true;
+    expect(await archiver.attempt('talk')).toMatchObject({ kind: 'retry' });
+    expect((await index.load('talk'))!.analytics).toEqual(measured);
+    storage.failing = false;
+    // The retry does not convert again: the analytics come from the row the first attempt wrote.
+    expect(await archiver.attempt('talk')).toMatchObject({ kind: 'stored', recording: { analytics: measured } });
+    expect(conversions).toHaveLength(1);
+    expect(stored[0]!.analytics).toEqual(measured);
+  });
+});
+
 describe('SpoolSweep', () => {
   function sweepOf(dir: string, index: MemoryRecordingIndex, queue: MemoryRecordingJobQueue, records: Record<string, ReturnType<typeof call>>) {
     return new SpoolSweep({

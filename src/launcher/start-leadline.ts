@@ -48,6 +48,8 @@ import { KpiReport } from '../services/kpi-report.js';
 import { Wallboard } from '../services/wallboard.js';
 import { CallbackDesk } from '../services/callback-desk.js';
 import { PostgresWallboardFacts } from '../adapters/postgres/wallboard-facts.js';
+import { PostgresConversationFacts } from '../adapters/postgres/conversation-facts.js';
+import { ConversationReport } from '../services/conversation-report.js';
 import { PostgresKpiFacts } from '../adapters/postgres/kpi-facts.js';
 import { PostgresDrawdownAlertStore } from '../adapters/postgres/drawdown-alert-store.js';
 import { ClickToCall } from '../services/click-to-call.js';
@@ -217,6 +219,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         routing: services.console,
         config: { timezone: config.routing.timezone, ...config.console.wallboard },
       }),
+      conversations: new ConversationReport({ facts: new PostgresConversationFacts(db), managers: config.managers, timezone: config.routing.timezone }),
       callbacks: new CallbackDesk({ tasks: new PostgresCallbackTaskStore(db), managers: config.managers, slaMinutes: config.console.callbackSlaMinutes }),
       metrics: metrics.registry,
       trunks,

@@ -13,6 +13,7 @@ import type { KpiDesk } from '../../src/services/kpi-report.js';
 import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings.js';
 import type { WallboardDesk } from '../../src/services/wallboard.js';
 import type { CallbackDesk } from '../../src/services/callback-desk.js';
+import type { ConversationReport } from '../../src/services/conversation-report.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -61,6 +62,7 @@ export async function buildTestApp(
     sessionCheckMs?: number;
     wallboard?: WallboardDesk;
     callbacks?: CallbackDesk;
+    conversations?: ConversationReport;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -79,6 +81,7 @@ export async function buildTestApp(
     sessionCheckMs: overrides.sessionCheckMs,
     wallboard: overrides.wallboard,
     callbacks: overrides.callbacks,
+    conversations: overrides.conversations,
   });
   await app.ready();
   return { app, callStore };

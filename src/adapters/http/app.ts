@@ -38,6 +38,8 @@ import { webphoneUrl } from '../../config/webphone-origins.js';
 import { consoleSettingsOf, consoleSettingsRoutes } from './routes/console-settings.js';
 import { wallboardRoutes } from './routes/wallboard.js';
 import { callbacksRoutes } from './routes/callbacks.js';
+import { conversationsRoutes } from './routes/conversations.js';
+import type { ConversationReport } from '../../services/conversation-report.js';
 import type { WallboardDesk } from '../../services/wallboard.js';
 import type { CallbackDesk } from '../../services/callback-desk.js';
 
@@ -69,6 +71,8 @@ export interface AppDeps {
   wallboard?: WallboardDesk;
   /** Open callback tasks and their reassignment (/api/callbacks); without it those routes do not exist. */
   callbacks?: CallbackDesk;
+  /** Per-manager conversation medians (GET /api/conversations); without it the route does not exist. */
+  conversations?: ConversationReport;
   /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
   sessionCheckMs?: number;
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
@@ -147,6 +151,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   if (deps.wallboard) app.register(wallboardRoutes, { wallboard: deps.wallboard });
   if (deps.callbacks) app.register(callbacksRoutes, { desk: deps.callbacks });
+  if (deps.conversations) app.register(conversationsRoutes, { report: deps.conversations, reportsPerMinute: deps.config.http.reportsPerMinute });
   return app;
 }
 

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresRecordingIndex } from '../../../src/adapters/recordings/postgres-recording-index.js';
 import type { ConversationAnalytics } from '../../../src/core/recordings/conversation-analytics.js';
 import { createTestSchema, type TestSchema } from '../../helpers/postgres-schema.js';
+import { PostgresConversationFacts } from '../../../src/adapters/postgres/conversation-facts.js';
+import { ConversationReport } from '../../../src/services/conversation-report.js';
+import { ANNA_TOKEN, SUPERVISOR_TOKEN, bearer, buildTestApp, testConfig } from '../../helpers/http-app.js';
 
 /** Conversation analytics kept with the recording (migration 0017) and the managers' daily medians for BI tools. */
 let pg: TestSchema;
@@ -54,5 +57,32 @@ describe('conversation analytics in PostgreSQL', () => {
     });
     expect(rows[0]).toMatchObject({ manager: '101', day: '2026-12-01', calls_measured: 3, talk_ratio_median: '0.700', longest_monologue_median_seconds: '40.00', manager_interruptions_median: '3.0' });
     expect(rows.map((r) => [r.manager, r.calls_measured])).toEqual([['101', 3], ['101', 1], ['102', 1]]);
+  });
+});
+
+describe('GET /api/conversations', () => {
+  it("gives the same medians as the view, every configured manager a row, and a manager only his own", async () => {
+    const config = testConfig();
+    const { app } = await buildTestApp({
+      config,
+      conversations: new ConversationReport({ facts: new PostgresConversationFacts(pg.db), managers: config.managers, timezone: 'UTC' }),
+    });
+    try {
+      const res = await app.inject({ url: '/api/conversations?from=2026-12-01&to=2026-12-01', headers: bearer(SUPERVISOR_TOKEN) });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.rows).toEqual([
+        { manager: '101', name: 'Anna', calls: 3, talkRatioMedian: 0.7, longestMonologueMedianSeconds: 40, interruptionsMedian: 3, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
+        { manager: '102', name: 'Boris', calls: 1, talkRatioMedian: 0.4, longestMonologueMedianSeconds: 10, interruptionsMedian: 0, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
+      ]);
+      // Two days: four of Anna's calls, an even count: the mean of the middle two, as percentile_cont.
+      const two = (await app.inject({ url: '/api/conversations?from=2026-12-01&to=2026-12-02', headers: bearer(ANNA_TOKEN) })).json();
+      expect(two.rows).toHaveLength(1);
+      expect(two.rows[0]).toMatchObject({ manager: '101', calls: 4, talkRatioMedian: 0.6 });
+      expect((await app.inject({ url: '/api/conversations?manager=102', headers: bearer(ANNA_TOKEN) })).statusCode).toBe(403);
+      expect((await app.inject({ url: '/api/conversations?from=2026-13-01', headers: bearer(SUPERVISOR_TOKEN) })).statusCode).toBe(400);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -75,3 +75,17 @@ describe('conversation analytics from a stereo recording', () => {
     expect(longestMonologue([{ start: 0, end: 2 }, { start: 2.5, end: 4 }], [{ start: 2.1, end: 2.3 }], 1)).toBe(2);
   });
 });
+
+describe('medians of conversations per manager', () => {
+  it('takes the mean of the middle two for an even count, as percentile_cont(0.5) does, and gives every manager a row', async () => {
+    const { conversationMedians, median } = await import('../../../src/core/recordings/conversation-medians.js');
+    expect(median([])).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    const a = analyseConversation(stereoCall(4, { client: [[0, 1]], manager: [[1.5, 3.5]] }));
+    const rows = conversationMedians([{ manager: '101', analytics: a }, { manager: '999', analytics: a }], ['101', '102']);
+    expect(rows.map((r) => [r.manager, r.calls])).toEqual([['101', 1], ['102', 0]]);
+    expect(rows[1]).toMatchObject({ talkRatioMedian: null, firstWordMedianSeconds: null });
+    expect(rows[0]!.firstWordMedianSeconds).toBe(a.firstManagerWordSeconds);
+  });
+});

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { KpiMetric } from '../../../src/core/kpi/drawdown.js';
 import type { KpiReportResult, KpiReportRow } from '../../../src/services/kpi-report.js';
+import type { ConversationReportResult } from '../../../src/services/conversation-report.js';
 import { api, problemOf, query } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Sparkline } from '../components/sparkline.js';
@@ -93,9 +94,47 @@ export function KpiPage({ params }: PageProps) {
               </table>
             </div>
           )}
+          <ConversationTable from={report.from} to={report.to} />
         </>
       )}
     </section>
+  );
+}
+
+/** Medians of the recorded calls' conversation analytics per manager, for the same days (GET /api/conversations). */
+function ConversationTable({ from, to }: { from: string; to: string }) {
+  const [result, setResult] = useState<ConversationReportResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<ConversationReportResult>(`/api/conversations${query({ from, to })}`).then(setResult, (err) => setError(problemOf(err)));
+  }, [from, to]);
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!result) return null;
+  return (
+    <>
+      <h3>{t('kpi.conversations')}</h3>
+      <table class="grid" data-testid="conversations">
+        <thead>
+          <tr>
+            <th>{t('calls.manager')}</th><th>{t('kpi.conv.calls')}</th><th>{t('kpi.conv.talkRatio')}</th><th>{t('kpi.conv.monologue')}</th>
+            <th>{t('kpi.conv.interruptions')}</th><th>{t('kpi.conv.silence')}</th><th>{t('kpi.conv.firstWord')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.rows.map((r) => (
+            <tr data-manager={r.manager}>
+              <th>{r.name} <span class="ext">{r.manager}</span></th>
+              <td>{r.calls}</td>
+              <td data-value={JSON.stringify(r.talkRatioMedian)}>{percent(r.talkRatioMedian)}</td>
+              <td>{r.longestMonologueMedianSeconds === null ? '—' : clock(r.longestMonologueMedianSeconds)}</td>
+              <td>{number(r.interruptionsMedian)}</td>
+              <td>{percent(r.silenceShareMedian)}</td>
+              <td>{r.firstWordMedianSeconds === null ? '—' : `${number(r.firstWordMedianSeconds)} s`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 

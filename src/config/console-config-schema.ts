@@ -45,6 +45,18 @@ export const consoleSchema = z
       .default(() => [...DEFAULT_PAUSE_REASONS]),
     /** Minutes a missed call's client may wait for the call back before his task shows overdue. */
     callbackSlaMinutes: z.number().int().min(1).max(10_080).default(60),
+    /** Quality control: calls picked per manager per finished day (twice for a weak one) and the checklist a supervisor scores. */
+    review: z
+      .object({
+        perManagerPerDay: z.number().int().min(0).max(50).default(3),
+        checklist: z
+          .array(z.string().trim().min(1).max(80))
+          .min(1, 'console.review.checklist needs at least one item')
+          .max(30)
+          .refine((c) => new Set(c).size === c.length, 'console.review.checklist lists an item twice')
+          .default(() => ['greeting', 'needs found out', 'offer made', 'objections handled', 'next step agreed']),
+      })
+      .prefault({}),
     wallboard: z
       .object({
         /** Service level: the share of inbound calls answered within this many seconds (80/20 is the usual goal). */

@@ -50,6 +50,8 @@ import { CallbackDesk } from '../services/callback-desk.js';
 import { PostgresWallboardFacts } from '../adapters/postgres/wallboard-facts.js';
 import { PostgresConversationFacts } from '../adapters/postgres/conversation-facts.js';
 import { ConversationReport } from '../services/conversation-report.js';
+import { ReviewQueue } from '../services/review-queue.js';
+import { PostgresReviewStore } from '../adapters/postgres/review-store.js';
 import { PostgresKpiFacts } from '../adapters/postgres/kpi-facts.js';
 import { PostgresDrawdownAlertStore } from '../adapters/postgres/drawdown-alert-store.js';
 import { ClickToCall } from '../services/click-to-call.js';
@@ -219,7 +221,14 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         routing: services.console,
         config: { timezone: config.routing.timezone, ...config.console.wallboard },
       }),
-      conversations: new ConversationReport({ facts: new PostgresConversationFacts(db), managers: config.managers, timezone: config.routing.timezone }),
+      conversations: new ConversationReport({ facts: new PostgresConversationFacts(db), reviews: new PostgresReviewStore(db), managers: config.managers, timezone: config.routing.timezone }),
+      reviews: new ReviewQueue({
+        store: new PostgresReviewStore(db),
+        kpi,
+        timezone: config.routing.timezone,
+        perManager: config.console.review.perManagerPerDay,
+        checklist: config.console.review.checklist,
+      }),
       callbacks: new CallbackDesk({ tasks: new PostgresCallbackTaskStore(db), managers: config.managers, slaMinutes: config.console.callbackSlaMinutes }),
       metrics: metrics.registry,
       trunks,

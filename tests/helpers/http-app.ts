@@ -14,6 +14,7 @@ import type { RecordingLibrary } from '../../src/adapters/http/routes/recordings
 import type { WallboardDesk } from '../../src/services/wallboard.js';
 import type { CallbackDesk } from '../../src/services/callback-desk.js';
 import type { ConversationReport } from '../../src/services/conversation-report.js';
+import type { ReviewQueue } from '../../src/services/review-queue.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -63,6 +64,7 @@ export async function buildTestApp(
     wallboard?: WallboardDesk;
     callbacks?: CallbackDesk;
     conversations?: ConversationReport;
+    reviews?: ReviewQueue;
   } = {},
 ): Promise<{ app: FastifyInstance; callStore: CallStore }> {
   const callStore = overrides.callStore ?? new InMemoryCallStore();
@@ -82,6 +84,7 @@ export async function buildTestApp(
     wallboard: overrides.wallboard,
     callbacks: overrides.callbacks,
     conversations: overrides.conversations,
+    reviews: overrides.reviews,
   });
   await app.ready();
   return { app, callStore };

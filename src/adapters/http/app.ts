@@ -39,6 +39,8 @@ import { consoleSettingsOf, consoleSettingsRoutes } from './routes/console-setti
 import { wallboardRoutes } from './routes/wallboard.js';
 import { callbacksRoutes } from './routes/callbacks.js';
 import { conversationsRoutes } from './routes/conversations.js';
+import { reviewsRoutes } from './routes/reviews.js';
+import type { ReviewQueue } from '../../services/review-queue.js';
 import type { ConversationReport } from '../../services/conversation-report.js';
 import type { WallboardDesk } from '../../services/wallboard.js';
 import type { CallbackDesk } from '../../services/callback-desk.js';
@@ -73,6 +75,8 @@ export interface AppDeps {
   callbacks?: CallbackDesk;
   /** Per-manager conversation medians (GET /api/conversations); without it the route does not exist. */
   conversations?: ConversationReport;
+  /** The quality-control review queue (/api/reviews); without it those routes do not exist. */
+  reviews?: ReviewQueue;
   /** How often an open board stream re-checks its console session (default 15 s; tests shorten it). */
   sessionCheckMs?: number;
   /** Signed-out console sessions; default: this process's memory (one instance). The launcher passes Redis. */
@@ -151,6 +155,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   if (deps.wallboard) app.register(wallboardRoutes, { wallboard: deps.wallboard });
   if (deps.callbacks) app.register(callbacksRoutes, { desk: deps.callbacks });
+  if (deps.reviews) app.register(reviewsRoutes, { queue: deps.reviews });
   if (deps.conversations) app.register(conversationsRoutes, { report: deps.conversations, reportsPerMinute: deps.config.http.reportsPerMinute });
   return app;
 }

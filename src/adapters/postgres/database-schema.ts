@@ -163,7 +163,36 @@ export interface KpiDrawdownAlertsTable {
   raised_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The review queue (migration 0018). */
+export interface ReviewItemsTable {
+  call_id: string;
+  /** date: written as YYYY-MM-DD and always read as day::text (pg would make it a Date at local midnight). */
+  day: ColumnType<string, string, string>;
+  manager: string;
+  weight: Numeric;
+  reasons: ColumnType<unknown, string, string>;
+  picked_at: Generated<Date>;
+  marks: ColumnType<unknown, string | null | undefined, string | null>;
+  score: ColumnType<string | null, number | null | undefined, number | null>;
+  note: string | null;
+  reviewer: string | null;
+  reviewed_at: NullableTimestamp;
+}
+
+export interface ReviewAuditTable {
+  id: Generated<string>;
+  action: 'pick' | 'score';
+  /** date, read as day::text. */
+  day: ColumnType<string | null, string | null | undefined, string | null>;
+  call_id: string | null;
+  who: string;
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+  at: Generated<Date>;
+}
+
 export interface DatabaseSchema {
+  review_items: ReviewItemsTable;
+  review_audit: ReviewAuditTable;
   calls: CallsTable;
   call_attempts: CallAttemptsTable;
   callback_tasks: CallbackTasksTable;

@@ -13,6 +13,7 @@ import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audi
 import { migration0017Voicemail } from './migrations/0017-voicemail.js';
 import { migration0016CallbackReassignment } from './migrations/0016-callback-reassignment.js';
 import { migration0017RecordingAnalytics } from './migrations/0017-recording-analytics.js';
+import { migration0018ReviewQueue } from './migrations/0018-review-queue.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0017-voicemail': migration0017Voicemail,
   '0016-callback-reassignment': migration0016CallbackReassignment,
   '0017-recording-analytics': migration0017RecordingAnalytics,
+  '0018-review-queue': migration0018ReviewQueue,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -23,7 +23,7 @@ describe('migrateToLatest', () => {
       order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'call_attempts', 'callback_tasks', 'calls', 'kpi_drawdown_alerts', 'kysely_migration', 'kysely_migration_lock', 'leads',
-      'recording_audit', 'recordings', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
+      'recording_audit', 'recordings', 'review_audit', 'review_items', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
     ]);
   });
 

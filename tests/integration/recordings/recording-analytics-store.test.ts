@@ -72,8 +72,8 @@ describe('GET /api/conversations', () => {
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.rows).toEqual([
-        { manager: '101', name: 'Anna', calls: 3, talkRatioMedian: 0.7, longestMonologueMedianSeconds: 40, interruptionsMedian: 3, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
-        { manager: '102', name: 'Boris', calls: 1, talkRatioMedian: 0.4, longestMonologueMedianSeconds: 10, interruptionsMedian: 0, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
+        { manager: '101', name: 'Anna', reviewed: 0, reviewScoreAverage: null, calls: 3, talkRatioMedian: 0.7, longestMonologueMedianSeconds: 40, interruptionsMedian: 3, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
+        { manager: '102', name: 'Boris', reviewed: 0, reviewScoreAverage: null, calls: 1, talkRatioMedian: 0.4, longestMonologueMedianSeconds: 10, interruptionsMedian: 0, silenceShareMedian: 0.2, firstWordMedianSeconds: 1.5 },
       ]);
       // Two days: four of Anna's calls, an even count: the mean of the middle two, as percentile_cont.
       const two = (await app.inject({ url: '/api/conversations?from=2026-12-01&to=2026-12-02', headers: bearer(ANNA_TOKEN) })).json();

@@ -36,11 +36,13 @@ export const conversationsRoutes: FastifyPluginAsync<{ report: ConversationRepor
                 type: 'array',
                 items: {
                   type: 'object',
-                  required: ['manager', 'name', 'calls', 'talkRatioMedian', 'longestMonologueMedianSeconds', 'interruptionsMedian', 'silenceShareMedian', 'firstWordMedianSeconds'],
+                  required: ['manager', 'name', 'calls', 'reviewed', 'reviewScoreAverage', 'talkRatioMedian', 'longestMonologueMedianSeconds', 'interruptionsMedian', 'silenceShareMedian', 'firstWordMedianSeconds'],
                   properties: {
                     manager: { type: 'string' },
                     name: { type: 'string' },
                     calls: { type: 'integer', description: 'Recorded calls with analytics' },
+                    reviewed: { type: 'integer', description: 'Calls a supervisor scored in the review queue' },
+                    reviewScoreAverage: { ...nullableNumber, description: 'Their average checklist score, 0..1' },
                     talkRatioMedian: nullableNumber,
                     longestMonologueMedianSeconds: nullableNumber,
                     interruptionsMedian: nullableNumber,

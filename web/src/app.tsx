@@ -6,6 +6,7 @@ import { CallbacksPage } from './pages/callbacks.js';
 import { CallsPage } from './pages/calls.js';
 import { KpiPage } from './pages/kpi.js';
 import { LeadsPage } from './pages/leads.js';
+import { ReviewsPage } from './pages/reviews.js';
 import { SignInPage } from './pages/sign-in.js';
 import { WallboardPage } from './pages/wallboard.js';
 import { PhonePanel } from './phone/phone-panel.js';
@@ -17,6 +18,7 @@ const PAGES = {
   callbacks: { title: 'nav.callbacks', Page: CallbacksPage },
   kpi: { title: 'nav.kpi', Page: KpiPage },
   leads: { title: 'nav.leads', Page: LeadsPage },
+  reviews: { title: 'nav.reviews', Page: ReviewsPage },
 } satisfies Record<string, { title: MessageKey; Page: unknown }>;
 type PageName = keyof typeof PAGES;
 
@@ -65,7 +67,7 @@ export function App() {
       <header class="top">
         <span class="brand">Leadline</span>
         <nav>
-          {(Object.keys(PAGES) as PageName[]).map((name) => (
+          {(Object.keys(PAGES) as PageName[]).filter((name) => name !== 'reviews' || isSupervising(who)).map((name) => (
             <a href={`#/${name}`} class={name === route.page ? 'active' : ''} data-nav={name}>
               {t(PAGES[name].title)}
             </a>

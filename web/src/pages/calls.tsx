@@ -143,7 +143,7 @@ export function CallsPage({ who, params }: PageProps) {
  * seeking loads only what is played. When it cannot load, one small request asks the
  * service why (403 for another manager's call, 404 for none) to say so in words.
  */
-function Player({ callId, onClose }: { callId: string; onClose: () => void }) {
+export function Player({ callId, onClose }: { callId: string; onClose: () => void }) {
   const url = `/api/recordings/${encodeURIComponent(callId)}/audio`;
   const [problem, setProblem] = useState<string | null>(null);
   const audio = useRef<HTMLAudioElement>(null);

@@ -118,6 +118,7 @@ function ConversationTable({ from, to }: { from: string; to: string }) {
           <tr>
             <th>{t('calls.manager')}</th><th>{t('kpi.conv.calls')}</th><th>{t('kpi.conv.talkRatio')}</th><th>{t('kpi.conv.monologue')}</th>
             <th>{t('kpi.conv.interruptions')}</th><th>{t('kpi.conv.silence')}</th><th>{t('kpi.conv.firstWord')}</th>
+            <th>{t('kpi.conv.reviewed')}</th><th>{t('kpi.conv.reviewScore')}</th>
           </tr>
         </thead>
         <tbody>
@@ -130,6 +131,8 @@ function ConversationTable({ from, to }: { from: string; to: string }) {
               <td>{number(r.interruptionsMedian)}</td>
               <td>{percent(r.silenceShareMedian)}</td>
               <td>{r.firstWordMedianSeconds === null ? '—' : `${number(r.firstWordMedianSeconds)} s`}</td>
+              <td>{r.reviewed}</td>
+              <td data-value={JSON.stringify(r.reviewScoreAverage)}>{percent(r.reviewScoreAverage)}</td>
             </tr>
           ))}
         </tbody>

@@ -171,4 +171,30 @@ describe('the wallboard and the callbacks page in Chromium', () => {
     }
     await screenshot(anna, 'callbacks-manager-done');
   }, 90_000);
+
+  it("lists yesterday's review queue for the supervisor and saves a score from the page", async () => {
+    // Four recorded, answered calls of Anna's yesterday.
+    const yesterday = new Date(Date.now() - 86_400_000);
+    for (let i = 0; i < 4; i++) {
+      const id = `yesterday-${i}@test`;
+      await sql`insert into calls (call_id, direction, caller_number, callee_number, company_number, manager, started_at, answered_at, ended_at, ring_seconds, talk_seconds, disposition)
+        values (${id}, 'inbound', '79160000000', ${COMPANY_NUMBER}, ${COMPANY_NUMBER}, '101', ${yesterday}, ${yesterday}, ${yesterday}, 1, ${i === 0 ? 5 : 90}, 'answered')`.execute(pbx.db);
+      await sql`insert into recordings (call_id, status, format, manager, caller_number, callee_number, direction, started_at, storage_key, duration_seconds)
+        values (${id}, 'stored', 'mp3', '101', '79160000000', ${COMPANY_NUMBER}, 'inbound', ${yesterday}, ${`k/${id}.mp3`}, 90)`.execute(pbx.db);
+    }
+    const head = await openAs('head', 'en-US', '/#/reviews');
+    await head.waitForSelector('[data-testid=reviews] tr[data-review]');
+    expect(await head.locator('tr[data-review]').count()).toBe(3);
+    const row = head.locator('tr[data-review]').first();
+    for (const box of await row.locator('input[type=checkbox]').all()) await box.check();
+    await row.locator('textarea[name=note]').fill('good opening');
+    await row.locator('[data-save]').click();
+    await expect.poll(() => row.locator('[data-score]').getAttribute('data-score')).toBe('1');
+    const callId = await row.getAttribute('data-review');
+    const { rows } = await sql<{ score: string; note: string; reviewer: string }>`select score, note, reviewer from review_items where call_id = ${callId}`.execute(pbx.db);
+    expect(rows[0]).toMatchObject({ score: '1', note: 'good opening', reviewer: 'head' });
+    const audit = await sql<{ action: string }>`select action from review_audit order by id`.execute(pbx.db);
+    expect(audit.rows.map((r) => r.action)).toEqual(['pick', 'score']);
+    await screenshot(head, 'reviews');
+  }, 60_000);
 });

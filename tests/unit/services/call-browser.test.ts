@@ -89,9 +89,9 @@ describe('CallBrowser', () => {
       { callId: 'anon', status: 'deleted', format: 'wav', durationSeconds: 12 },
     ]);
     const calls = await byId(browser({ recordings }));
-    expect(calls.get('in')!.recording).toEqual({ status: 'stored', format: 'mp3', durationSeconds: 61.5 });
-    expect(calls.get('out')!.recording).toEqual({ status: 'pending', format: 'opus', durationSeconds: null });
-    expect(calls.get('anon')!.recording).toEqual({ status: 'deleted', format: 'wav', durationSeconds: 12 });
+    expect(calls.get('in')!.recording).toEqual({ status: 'stored', format: 'mp3', durationSeconds: 61.5, analytics: null });
+    expect(calls.get('out')!.recording).toEqual({ status: 'pending', format: 'opus', durationSeconds: null, analytics: null });
+    expect(calls.get('anon')!.recording).toEqual({ status: 'deleted', format: 'wav', durationSeconds: 12, analytics: null });
     expect(calls.get('int')!.recording).toBeNull();
     expect(recordings.loadMany).toHaveBeenCalledTimes(1);
     expect(recordings.loadMany.mock.calls[0]![0]).toEqual(['anon', 'int', 'out', 'in']);

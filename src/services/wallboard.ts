@@ -23,6 +23,8 @@ export interface WallboardDeps {
   routing: Pick<RoutingConsole, 'managers' | 'waiting' | 'scenarios'>;
   config: WallboardConfig;
   clock?: () => number;
+  /** Figures younger than this are shared by every screen that asks (default 2 s): ten TVs cost one set of queries. */
+  cacheMs?: number;
 }
 
 /** What the HTTP API asks of the wallboard (src/adapters/http/routes/wallboard.ts). */
@@ -37,12 +39,25 @@ export interface WallboardDesk {
  */
 export class Wallboard implements WallboardDesk {
   private readonly clock: () => number;
+  private last: { at: number; result: Promise<WallboardResult> } | null = null;
 
   constructor(private readonly deps: WallboardDeps) {
     this.clock = deps.clock ?? Date.now;
   }
 
-  async figures(): Promise<WallboardResult> {
+  figures(): Promise<WallboardResult> {
+    const now = this.clock();
+    if (this.last && now - this.last.at < (this.deps.cacheMs ?? 2000)) return this.last.result;
+    const result = this.compute();
+    this.last = { at: now, result };
+    // A failed read is not kept: the next screen asks again.
+    result.catch(() => {
+      if (this.last?.result === result) this.last = null;
+    });
+    return result;
+  }
+
+  private async compute(): Promise<WallboardResult> {
     const { timezone, serviceLevelSeconds, historyWeeks } = this.deps.config;
     const now = new Date(this.clock());
     const date = todayIn(timezone, now);

@@ -133,6 +133,9 @@ describe('the supervisor console in Chromium', () => {
     const row = page.locator(`tr[data-call="${callId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('answered');
+    // The conversation measured from the stereo recording: the echo phone talks as much as the caller.
+    const ratio = Number(await row.locator('.conversation [data-talk-ratio]').getAttribute('data-talk-ratio'));
+    expect(ratio).toBeCloseTo(0.5, 1);
     expect(await row.locator('a[data-lead]').getAttribute('href')).toBe('https://crm.example.test/leads/L-42');
 
     await row.locator('[data-play]').click();
@@ -231,6 +234,12 @@ describe('the supervisor console in Chromium', () => {
     expect(await borisAnswered.getAttribute('title')).toMatch(/average 4 \(-100%\) · still running/);
     expect(await table.getAttribute('data-running')).toBe('true');
     expect(await page.getAttribute('tr[data-manager="101"] td[data-metric="inboundAnswered"]', 'class')).toBe('');
+
+    // Each manager's conversation medians: Anna's one recorded call.
+    const conversations = page.locator('[data-testid=conversations] tr[data-manager="101"]');
+    await conversations.waitFor();
+    expect(await conversations.locator('td').first().textContent()).toBe('1');
+    expect(Number(await conversations.locator('td[data-value]').first().getAttribute('data-value'))).toBeCloseTo(0.5, 1);
 
     const csvHref = await page.locator('[data-testid=csv]').getAttribute('href');
     expect(csvHref).toBe(`/api/kpi.csv?from=${day}&to=${day}`);

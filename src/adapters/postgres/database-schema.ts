@@ -50,7 +50,7 @@ export interface CallbackTasksTable {
   done_call_id: string | null;
   voicemail_url: ColumnType<string | null, string | null | undefined, string | null>;
   voicemail_seconds: ColumnType<number | null, number | null | undefined, number | null>;
-  /** Migration 0016: the last reassignment by a supervisor. */
+  /** Migration 0021: the last reassignment by a supervisor. */
   reassigned_from: Generated<string | null>;
   reassigned_by: Generated<string | null>;
   reassigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -138,7 +138,7 @@ export interface RecordingsTable {
   created_at: Generated<Date>;
   stored_at: NullableTimestamp;
   deleted_at: NullableTimestamp;
-  /** jsonb (migration 0017): ConversationAnalytics; pg parses it on read, we write it as JSON text. */
+  /** jsonb (migration 0022): ConversationAnalytics; pg parses it on read, we write it as JSON text. */
   analytics: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
@@ -163,7 +163,7 @@ export interface KpiDrawdownAlertsTable {
   raised_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-/** The review queue (migration 0018). */
+/** The review queue (migration 0023). */
 export interface ReviewItemsTable {
   call_id: string;
   /** date: written as YYYY-MM-DD and always read as day::text (pg would make it a Date at local midnight). */

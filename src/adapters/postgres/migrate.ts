@@ -11,9 +11,9 @@ import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-e
 import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
 import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
 import { migration0017Voicemail } from './migrations/0017-voicemail.js';
-import { migration0016CallbackReassignment } from './migrations/0016-callback-reassignment.js';
-import { migration0017RecordingAnalytics } from './migrations/0017-recording-analytics.js';
-import { migration0018ReviewQueue } from './migrations/0018-review-queue.js';
+import { migration0021CallbackReassignment } from './migrations/0021-callback-reassignment.js';
+import { migration0022RecordingAnalytics } from './migrations/0022-recording-analytics.js';
+import { migration0023ReviewQueue } from './migrations/0023-review-queue.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -31,9 +31,9 @@ export const migrations: Record<string, Migration> = {
   '0012-approximate-call-times': migration0012ApproximateCallTimes,
   '0016-live-listen-audit': migration0016LiveListenAudit,
   '0017-voicemail': migration0017Voicemail,
-  '0016-callback-reassignment': migration0016CallbackReassignment,
-  '0017-recording-analytics': migration0017RecordingAnalytics,
-  '0018-review-queue': migration0018ReviewQueue,
+  '0021-callback-reassignment': migration0021CallbackReassignment,
+  '0022-recording-analytics': migration0022RecordingAnalytics,
+  '0023-review-queue': migration0023ReviewQueue,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

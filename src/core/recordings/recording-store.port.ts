@@ -85,7 +85,7 @@ export interface RecordingEntry {
   createdAt: Date;
   storedAt: Date | null;
   deletedAt: Date | null;
-  /** Conversation analytics measured at conversion (migration 0017); null before, or for a recording without them. */
+  /** Conversation analytics measured at conversion (migration 0022); null before, or for a recording without them. */
   analytics?: ConversationAnalytics | null;
 }
 

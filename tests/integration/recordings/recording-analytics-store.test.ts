@@ -7,7 +7,7 @@ import { PostgresConversationFacts } from '../../../src/adapters/postgres/conver
 import { ConversationReport } from '../../../src/services/conversation-report.js';
 import { ANNA_TOKEN, SUPERVISOR_TOKEN, bearer, buildTestApp, testConfig } from '../../helpers/http-app.js';
 
-/** Conversation analytics kept with the recording (migration 0017) and the managers' daily medians for BI tools. */
+/** Conversation analytics kept with the recording (migration 0022) and the managers' daily medians for BI tools. */
 let pg: TestSchema;
 let index: PostgresRecordingIndex;
 beforeAll(async () => {

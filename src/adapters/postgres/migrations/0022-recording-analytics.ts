@@ -4,7 +4,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * Conversation analytics (src/core/recordings/conversation-analytics.ts) are measured
  * once, when the recording is converted, and kept with the recording as jsonb. The view
  * gives BI tools each manager's medians per day (session TimeZone, as the KPI views).
- * Numbered 0017 to stay clear of migrations other work adds meanwhile.
+ * Numbered 0022 to stay clear of migrations other work adds meanwhile.
  */
 const TZ = sql`current_setting('TimeZone')`;
 const num = (field: string) => sql.raw(`(analytics->>'${field}')::float8`);
@@ -20,7 +20,7 @@ const COLUMNS: Record<string, string> = {
   first_word_median_seconds: "Median seconds from the answer to the manager's first word.",
 };
 
-export const migration0017RecordingAnalytics: Migration = {
+export const migration0022RecordingAnalytics: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('recordings').addColumn('analytics', 'jsonb').execute();
     await sql`create view conversation_manager_daily as

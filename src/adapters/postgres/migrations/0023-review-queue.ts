@@ -3,9 +3,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /**
  * The review queue (src/core/review/review-picker.ts): the calls picked for a day, a
  * supervisor's checklist marks, score and note on each, and an audit of every pick and
- * score. Numbered 0018 to stay clear of migrations other work adds meanwhile.
+ * score. Numbered 0023 to stay clear of migrations other work adds meanwhile.
  */
-export const migration0018ReviewQueue: Migration = {
+export const migration0023ReviewQueue: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('review_items')

@@ -3,9 +3,9 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * A supervisor may give a callback task to another manager (the callbacks page): the
  * task remembers whom it was taken from, by whom and when, so a reassignment is never
- * silent. Numbered 0016 to stay clear of migrations other work adds meanwhile.
+ * silent. Numbered 0021 to stay clear of migrations other work adds meanwhile.
  */
-export const migration0016CallbackReassignment: Migration = {
+export const migration0021CallbackReassignment: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .alterTable('callback_tasks')

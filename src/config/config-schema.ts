@@ -5,6 +5,7 @@ import { crmSchema } from './crm-config-schema.js';
 import { kpiSchema } from './kpi-config-schema.js';
 import { sipSecuritySchema, trunkLimitsSchema } from './sip-security-config-schema.js';
 import { webphoneSchema } from './webphone-config-schema.js';
+import { checkLeaseFitsFirstDecision, failoverSchema } from './failover-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
 
 const port = z.number().int().min(1).max(65535);
@@ -332,7 +333,9 @@ export const configSchema = z.object({
   sipSecurity: sipSecuritySchema,
   /** The browser phone: SIP over WebSocket and its short-lived credentials (webphone-config-schema.ts). */
   webphone: webphoneSchema,
-}).superRefine(checkApiTokens).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
+  /** Several service instances on one Kamailio: the router lease (failover-config-schema.ts). */
+  failover: failoverSchema,
+}).superRefine(checkApiTokens).superRefine(checkLeaseFitsFirstDecision).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
 
 /**
  * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the

@@ -65,6 +65,7 @@ import { startReconciliation } from './start-reconciliation.js';
 import { startMetrics } from './start-metrics.js';
 import { timedRouter } from '../adapters/metrics/timed-router.js';
 import { requireBinary, requirePortFree } from './preflight.js';
+import { routerFailover } from './router-failover.js';
 
 export interface RunningLeadline {
   config: Config;
@@ -183,11 +184,24 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const metrics = startMetrics({ config, db, events: services.events, routing: services.console, kamailio: new KamailioRpc(evapi), log: log.child({ component: 'metrics' }) }, cleanup);
     const router = timedRouter(services.router, metrics);
     const trunks = new TrunkStatus(config, { log: log.child({ component: 'trunks' }), events: services.events });
-    const bridge = new KamailioBridge({ config, evapi, log: serviceLog, router, events: services.callEvents, registrations: services.registrations, trunks });
+    const failover = routerFailover(config, redis, log.child({ component: 'failover' }));
+    const { election } = failover;
+    const bridge = new KamailioBridge({
+      config,
+      evapi,
+      log: serviceLog,
+      router,
+      events: services.callEvents,
+      registrations: services.registrations,
+      trunks,
+      leadership: { ...failover.leadership, isLive: async (callId) => (await services.calls.get(callId)) !== null },
+    });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
-    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, log: log.child({ component: 'reconciliation' }) });
+    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, election, log: log.child({ component: 'reconciliation' }) });
     cleanup.push(async () => reconciliation.stop());
+    // Runs early in the stop: events stop being handled, those in hand finish, then the lease goes to a standby.
+    cleanup.push(() => election.withdraw('stopping', () => bridge.idle(2000)));
     bridge.start();
     // An external Kamailio starts once it finds the rendered config: give it time.
     await evapi.waitConnected(embedded ? 10_000 : 120_000).catch((err: Error) => {
@@ -253,6 +267,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         { name: 'redis', check: () => checkRedis(redis) },
         { name: 'postgres', check: () => checkPostgres(db) },
         { name: 'kamailio', check: async () => kamailioHealth(kamailio, evapi) },
+        // Informational: a standby is healthy, it serves the API and takes over routing when needed.
+        { name: 'router', check: async () => ({ ok: true, detail: election.isActive ? `active (${election.holder})` : 'standby: another instance routes calls' }) },
         { name: 'rtpengine', check: () => pingRtpengine(config.rtpengine.ngPort) },
         { name: 'trunks', check: async () => trunks.health() },
         ...(webhooks ? [webhooks.health] : []),

@@ -11,12 +11,16 @@ import { hasMediaSession } from '../adapters/rtpengine/rtpengine-ping.js';
 import { mediaTimesOf } from '../adapters/rtpengine/spool-pcap.js';
 import type { RegistrationStore } from '../core/agents/agent-ports.js';
 import { Reconciliation } from '../services/reconciliation.js';
+import type { RouterElection } from '../services/router-election.js';
 import type { Services } from './compose-services.js';
 
 /**
- * Reconciliation with Kamailio each time the evapi channel opens (first start,
- * restart after a crash, Kamailio restarted). Subscribed before the channel starts,
- * after the bridge, so the managers' credentials go out first.
+ * Reconciliation with Kamailio each time this instance becomes the router: the channel
+ * opened and it took the router lease (first start, restart after a crash, Kamailio
+ * restarted, the previous router died). First the bridge replays what it heard while
+ * standing by, then the reconciliation checks the rest against Kamailio. The channel
+ * decides whether the instance competes for the lease at all: one that cannot reach
+ * Kamailio cannot route.
  */
 export function startReconciliation(opts: {
   config: Config;
@@ -24,7 +28,8 @@ export function startReconciliation(opts: {
   evapi: EvapiClient;
   services: Services;
   registrationStore: RegistrationStore;
-  bridge: Pick<KamailioBridge, 'routeAgain'>;
+  bridge: Pick<KamailioBridge, 'routeAgain' | 'takeOver' | 'standBy'>;
+  election: RouterElection;
   log: Logger;
 }): Reconciliation {
   const { config, evapi, services, registrationStore, log } = opts;
@@ -42,9 +47,18 @@ export function startReconciliation(opts: {
     mediaUp: (callId) => hasMediaSession(config.rtpengine.ngPort, callId),
     log,
   });
-  evapi.on('connected', () => {
-    reconciliation.connected().catch((err: unknown) => log.error({ err }, 'reconciliation with kamailio failed'));
+  const { election, bridge } = opts;
+  election.on('promoted', () => {
+    void (async () => {
+      await bridge.takeOver();
+      await reconciliation.connected();
+    })().catch((err: unknown) => log.error({ err }, 'reconciliation with kamailio failed'));
   });
-  evapi.on('disconnected', () => reconciliation.disconnected());
+  election.on('demoted', () => {
+    bridge.standBy();
+    reconciliation.disconnected();
+  });
+  evapi.on('connected', () => election.compete());
+  evapi.on('disconnected', () => void election.withdraw('the channel to kamailio closed'));
   return reconciliation;
 }

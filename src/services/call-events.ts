@@ -87,6 +87,8 @@ export class CallEvents {
     return this.deps.queue.run(callId, async () => {
       const call = await this.deps.calls.get(callId);
       if (!call) return this.unknown(callId, 'answered');
+      // A dialog starts once: a second report is a replay (a standby taking over), not a second answer.
+      if (call.answeredAt !== null) return this.unknown(callId, 'answered again');
       await this.answer(call, at, answeredFrom);
     });
   }

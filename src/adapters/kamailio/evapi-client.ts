@@ -16,7 +16,8 @@ const ACK_FRAME = encodeNetstring(JSON.stringify({ type: 'ack' }));
 export interface EvapiClientEvents {
   connected: [];
   disconnected: [];
-  event: [KamailioEvent];
+  /** The event, and the message as Kamailio sent it (every instance receives the same bytes). */
+  event: [KamailioEvent, string];
   /** A route request the service cannot read: Kamailio still waits for an answer to it. */
   unusable: [UnusableRouteRequest];
 }
@@ -129,7 +130,7 @@ export class EvapiClient extends EventEmitter<EvapiClientEvents> {
     }
     const result = kamailioEventSchema.safeParse(parsed);
     if (result.success) {
-      this.emit('event', result.data);
+      this.emit('event', result.data, payload);
       return result.data.event;
     }
     const issue = parsed === null ? 'not JSON' : result.error.issues[0]?.message;

@@ -8,8 +8,10 @@ import type { CallEvents } from '../../services/call-events.js';
 import type { CallRouter } from '../../services/call-router.js';
 import type { Registrations } from '../../services/registrations.js';
 import type { TrunkStatus } from '../../services/trunk-status.js';
+import type { HandledEvents } from '../../services/router-lease.port.js';
 import type { EvapiClient } from './evapi-client.js';
 import type { KamailioEvent, RouteRequest, RoutingDecisionMessage } from './evapi-protocol.js';
+import { StandbyGate, type TakeoverReport } from './standby-gate.js';
 
 export interface KamailioBridgeDeps {
   config: Config;
@@ -20,6 +22,17 @@ export interface KamailioBridgeDeps {
   registrations: Registrations;
   trunks: TrunkStatus;
   log: Logger;
+  /**
+   * Several instances on one Kamailio (failover): only the lease holder handles events;
+   * without this, every event is handled (one instance, tests).
+   */
+  leadership?: {
+    isActive: () => boolean;
+    handled: HandledEvents;
+    /** Whether a call is known (live): a replayed route request of a known call was answered already. */
+    isLive: (callId: string) => Promise<boolean>;
+    windowMs: number;
+  };
 }
 
 /** A route request older than this is refused: its caller is already on a retransmission timer. */
@@ -38,18 +51,68 @@ const REPORT_RETRIES = 18;
  * whenever the channel (re)connects.
  */
 export class KamailioBridge {
-  constructor(private readonly deps: KamailioBridgeDeps) {}
+  private readonly gate: StandbyGate | null;
+
+  constructor(private readonly deps: KamailioBridgeDeps) {
+    const lead = deps.leadership;
+    this.gate = lead
+      ? new StandbyGate({
+          isActive: lead.isActive,
+          handled: lead.handled,
+          windowMs: lead.windowMs,
+          firstDecisionMs: deps.config.sipSecurity.firstDecisionSeconds * 1000,
+          handle: (event) => this.handle(event),
+          refuseUnusable: (request) => this.refuseUnusable(request),
+          replayRoute: async (request) => {
+            if (await lead.isLive(request.callid)) return 'known';
+            await this.route(request, Math.round(request.ts * 1000), { replayed: true });
+            return 'routed';
+          },
+          log: deps.log.child({ component: 'failover' }),
+        })
+      : null;
+  }
 
   start(): void {
     this.deps.evapi.on('connected', () => this.pushCredentials());
-    this.deps.evapi.on('event', (event) => void this.handle(event));
-    // Kamailio holds the caller until it hears from us: refuse what we cannot read.
-    this.deps.evapi.on('unusable', (request) => this.send(request.callId ?? '(unreadable)', request, reject(400)));
+    const gate = this.gate;
+    if (gate) {
+      this.deps.evapi.on('event', (event, payload) => event.event !== 'rpc' && gate.heard(event, payload));
+      this.deps.evapi.on('unusable', (request) => gate.unusable(request));
+    } else {
+      this.deps.evapi.on('event', (event) => void this.handle(event));
+      this.deps.evapi.on('unusable', (request) => this.refuseUnusable(request));
+    }
     this.deps.evapi.start();
+  }
+
+  /** This instance took the router lease: it replays what the previous router left unfinished. */
+  async takeOver(): Promise<TakeoverReport | null> {
+    return this.gate ? this.gate.takeOver() : null;
+  }
+
+  /** Resolves when the events in hand are handled (an orderly hand-over), or after `timeoutMs`. */
+  async idle(timeoutMs: number): Promise<void> {
+    await this.gate?.idle(timeoutMs);
+  }
+
+  /** This instance lost the router lease: it only listens. */
+  standBy(): void {
+    this.gate?.standBy();
+  }
+
+  // Kamailio holds the caller until it hears from us: refuse what we cannot read.
+  private refuseUnusable(request: Parameters<StandbyGate['unusable']>[0]): void {
+    this.send(request.callId ?? '(unreadable)', request, reject(400));
   }
 
   /** Resumes a call Kamailio holds suspended (it waited in line). */
   resume(call: LiveCall, decision: RoutingDecision): void {
+    if (this.deps.leadership && !this.deps.leadership.isActive()) {
+      // A line left in the memory of an instance that lost the lease: the router now holding it took the line over (reconciliation).
+      this.deps.log.warn({ callId: call.callId }, 'waiting call not resumed: this instance no longer routes');
+      return;
+    }
     if (!call.transaction) {
       this.deps.log.error({ callId: call.callId }, 'cannot resume a call without its kamailio transaction');
       return;
@@ -120,9 +183,14 @@ export class KamailioBridge {
     }
   }
 
-  private async route(request: RouteRequest, at: number): Promise<void> {
+  /**
+   * `replayed`: heard while standing by and left unanswered by the router that died; it
+   * waited for the takeover (not for an overloaded service), and the Call-ID may carry
+   * the dead router's claim, so it is decided as a resumed request.
+   */
+  private async route(request: RouteRequest, at: number, { replayed = false } = {}): Promise<void> {
     const waitedMs = Date.now() - at;
-    if (waitedMs > STALE_ROUTE_REQUEST_MS) {
+    if (!replayed && waitedMs > STALE_ROUTE_REQUEST_MS) {
       // Overloaded: the caller has been retransmitting; refuse at once rather than add to the backlog.
       this.deps.log.warn({ callId: request.callid, waitedMs }, 'route request too old: refused with 503');
       return this.send(request.callid, request, { action: 'reject', code: 503, reason: 'Overloaded' });
@@ -137,7 +205,7 @@ export class KamailioBridge {
       transaction,
       invitedFrom: `${request.src_ip}:${request.src_port}`,
       ...(request.from_tag && request.sdp ? { offer: { fromTag: request.from_tag, sdp: request.sdp } } : {}),
-    });
+    }, { resumed: replayed });
     this.send(request.callid, transaction, decision);
   }
 

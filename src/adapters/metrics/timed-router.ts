@@ -11,11 +11,11 @@ type Decider = Pick<CallRouter, 'decide'>;
  */
 export function timedRouter(router: Decider, metrics: LeadlineMetrics): Decider {
   return {
-    async decide(request) {
+    async decide(request, options) {
       const started = performance.now();
       let action = 'error';
       try {
-        const decision = await router.decide(request);
+        const decision = await router.decide(request, options);
         action = decision.action;
         return decision;
       } finally {

@@ -18,6 +18,12 @@ const AGENT_COMMANDS: Record<string, { file: string; numberOfKeys?: number }> = 
   agentRegisteredAfresh: { file: 'agent-registered-afresh', numberOfKeys: 1 },
 };
 
+/** Scripts on the router lease (router-lease.port.ts): one key each, no shared helpers. */
+const LEASE_COMMANDS: Record<string, string> = {
+  takeRouterLease: 'take-router-lease',
+  releaseRouterLease: 'release-router-lease',
+};
+
 type Arg = string | number;
 
 export interface LeadlineRedis extends Redis {
@@ -33,6 +39,10 @@ export interface LeadlineRedis extends Redis {
   agentRegisteredAfresh(agentKey: string, now: Arg, dndReason: string): Promise<0 | 1>;
   /** The turn key, then one '1'/'0' per member. Returns the index taken or -1. */
   takeTurn(turnKey: string, eligibleMask: string): Promise<number>;
+  /** 1: the lease is this holder's for ttlMs from now; 0: another instance holds it. */
+  takeRouterLease(leaseKey: string, holder: string, ttlMs: Arg): Promise<0 | 1>;
+  /** 1: the lease was this holder's and is free now. */
+  releaseRouterLease(leaseKey: string, holder: string): Promise<0 | 1>;
 }
 
 /**
@@ -45,6 +55,7 @@ export async function createRedis(url: string): Promise<LeadlineRedis> {
     redis.defineCommand(name, { lua: agentScript(file), numberOfKeys });
   }
   redis.defineCommand('takeTurn', { lua: lua('take-turn'), numberOfKeys: 1 });
+  for (const [name, file] of Object.entries(LEASE_COMMANDS)) redis.defineCommand(name, { lua: lua(file), numberOfKeys: 1 });
   redis.on('error', () => {}); // reconnects are logged by health checks; avoid unhandled 'error' events
   try {
     await redis.connect();

@@ -46,6 +46,16 @@ export class RedisKeys {
     return `${this.prefix}service-seen`;
   }
 
+  /** The router lease (take-router-lease.lua): the holder id of the one instance answering Kamailio. */
+  routerLease(): string {
+    return `${this.prefix}router-lease`;
+  }
+
+  /** A Kamailio event the active instance has handled (its digest): a standby taking over does not handle it again. */
+  handledEvent(digest: string): string {
+    return `${this.prefix}event-done:${digest}`;
+  }
+
   /** A round-robin group's turn (reserve-in-turn.lua): the position in its member list where the next offer starts. */
   turn(line: string): string {
     return `${this.prefix}turn:${line}`;

@@ -35,6 +35,11 @@ export interface TakeoverReport {
   dropped: number;
 }
 
+/** An event's identity across instances: each receives the same bytes from Kamailio. */
+export function eventDigest(payload: string): string {
+  return createHash('sha1').update(payload).digest('base64url');
+}
+
 /** Room enough for about 15 s of events at the rated 300 calls/s (a few events per call). */
 const MAX_HEARD = 50_000;
 /** A route request this close to Kamailio's first-decision timer is left to it: the answer would race its 503. */
@@ -63,7 +68,7 @@ export class StandbyGate {
 
   /** An event from Kamailio. */
   heard(event: KamailioEvent, payload: string): void {
-    const digest = createHash('sha1').update(payload).digest('base64url');
+    const digest = eventDigest(payload);
     if (this.catchingUp) this.catchingUp.push({ event, digest });
     else if (this.deps.isActive()) void this.handleAndMark(event, digest);
     else this.buffer.push(event, digest);

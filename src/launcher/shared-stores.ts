@@ -27,7 +27,14 @@ export async function openSharedStores(opts: {
   callbacks: CallbackTaskStore;
   records: CallRecordSink;
   log: Logger;
-}): Promise<{ stores: ServiceStores & { registrations: CachedRegistrationStore }; stop(): void }> {
+}): Promise<{
+  stores: ServiceStores & { registrations: CachedRegistrationStore };
+  /** This instance took the router lease: the mirrors are read again from the shared truth. */
+  takeOver(): Promise<void>;
+  /** It lost the lease: its copies of the live calls are another instance's to change now. */
+  standBy(): void;
+  stop(): void;
+}> {
   const { config, redis } = opts;
   const keys = new RedisKeys(config.redis.keyPrefix);
   const extensions = config.managers.map((m) => m.extension);
@@ -37,18 +44,24 @@ export async function openSharedStores(opts: {
   await agents.start(Date.now());
   const scores = new CachedAnswerScoreStore(new RedisAnswerScoreStore(redis, keys));
   await scores.load(extensions);
+  const liveCalls = new CachedLiveCallStore(new RedisLiveCallStore(redis, keys));
   return {
     stores: {
       registrations,
       agents,
       scores,
       callbackTurns: new RedisCallbackTurns(redis, keys),
-      liveCalls: new CachedLiveCallStore(new RedisLiveCallStore(redis, keys)),
+      liveCalls,
       callIds: new RedisCallIdClaims(redis, keys),
       clients: new RedisClientHistory(redis, keys),
       callbacks: opts.callbacks,
       records: opts.records,
     },
+    takeOver: async () => {
+      await registrations.load(extensions);
+      await scores.load(extensions);
+    },
+    standBy: () => liveCalls.forget(),
     stop: () => agents.stop(),
   };
 }

@@ -194,11 +194,11 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       events: services.callEvents,
       registrations: services.registrations,
       trunks,
-      leadership: { ...failover.leadership, isLive: async (callId) => (await services.calls.get(callId)) !== null },
+      leadership: { ...failover.leadership, isLive: async (callId) => (await services.calls.get(callId)) !== null, registrationCache: shared.stores.registrations },
     });
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
-    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, election, log: log.child({ component: 'reconciliation' }) });
+    const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, election, mirrors: shared, log: log.child({ component: 'reconciliation' }) });
     cleanup.push(async () => reconciliation.stop());
     // Runs early in the stop: events stop being handled, those in hand finish, then the lease goes to a standby.
     cleanup.push(() => election.withdraw('stopping', () => bridge.idle(2000)));

@@ -30,6 +30,8 @@ export function startReconciliation(opts: {
   registrationStore: RegistrationStore;
   bridge: Pick<KamailioBridge, 'routeAgain' | 'takeOver' | 'standBy'>;
   election: RouterElection;
+  /** The in-memory mirrors of the shared stores: read again at a takeover, the live calls dropped at a demotion. */
+  mirrors: { takeOver(): Promise<void>; standBy(): void };
   log: Logger;
 }): Reconciliation {
   const { config, evapi, services, registrationStore, log } = opts;
@@ -47,15 +49,17 @@ export function startReconciliation(opts: {
     mediaUp: (callId) => hasMediaSession(config.rtpengine.ngPort, callId),
     log,
   });
-  const { election, bridge } = opts;
+  const { election, bridge, mirrors } = opts;
   election.on('promoted', () => {
     void (async () => {
+      await mirrors.takeOver().catch((err: unknown) => log.warn({ err }, 'mirrors not read again at the takeover'));
       await bridge.takeOver();
       await reconciliation.connected();
     })().catch((err: unknown) => log.error({ err }, 'reconciliation with kamailio failed'));
   });
   election.on('demoted', () => {
     bridge.standBy();
+    mirrors.standBy();
     reconciliation.disconnected();
   });
   evapi.on('connected', () => election.compete());

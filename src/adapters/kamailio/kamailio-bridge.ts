@@ -9,6 +9,7 @@ import type { CallRouter } from '../../services/call-router.js';
 import type { Registrations } from '../../services/registrations.js';
 import type { TrunkStatus } from '../../services/trunk-status.js';
 import type { HandledEvents } from '../../services/router-lease.port.js';
+import type { CachedRegistrationStore } from '../memory/cached-registration-store.js';
 import type { EvapiClient } from './evapi-client.js';
 import type { KamailioEvent, RouteRequest, RoutingDecisionMessage } from './evapi-protocol.js';
 import { StandbyGate, type TakeoverReport } from './standby-gate.js';
@@ -31,6 +32,8 @@ export interface KamailioBridgeDeps {
     handled: HandledEvents;
     /** Whether a call is known (live): a replayed route request of a known call was answered already. */
     isLive: (callId: string) => Promise<boolean>;
+    /** The registrations mirror a standby keeps warm from the REGISTERs it hears (the holder stores them). */
+    registrationCache: Pick<CachedRegistrationStore, 'remember' | 'forget'>;
     windowMs: number;
   };
 }
@@ -61,6 +64,7 @@ export class KamailioBridge {
           handled: lead.handled,
           windowMs: lead.windowMs,
           firstDecisionMs: deps.config.sipSecurity.firstDecisionSeconds * 1000,
+          warm: (event) => this.warm(event, lead.registrationCache),
           handle: (event) => this.handle(event),
           refuseUnusable: (request) => this.refuseUnusable(request),
           replayRoute: async (request) => {
@@ -99,6 +103,14 @@ export class KamailioBridge {
   /** This instance lost the router lease: it only listens. */
   standBy(): void {
     this.gate?.standBy();
+  }
+
+  private warm(event: KamailioEvent, cache: Pick<CachedRegistrationStore, 'remember' | 'forget'>): void {
+    if (event.event === 'unregistered') cache.forget(event.user);
+    if (event.event !== 'registered' || !this.deps.config.managers.some((m) => m.extension === event.user)) return;
+    const seconds = registrationSeconds(event.expires, event.ts);
+    const at = Math.round(event.ts * 1000);
+    cache.remember(event.user, { contact: event.contact, source: event.source, ...(event.regcallid ? { callId: event.regcallid } : {}), expiresAt: at + seconds * 1000 }, seconds);
   }
 
   // Kamailio holds the caller until it hears from us: refuse what we cannot read.

@@ -12,6 +12,8 @@ export interface StandbyGateDeps {
   windowMs: number;
   /** sipSecurity.firstDecisionSeconds in ms: a route request older than this was answered by Kamailio itself (503). */
   firstDecisionMs: number;
+  /** What a standby does with an event besides keeping it: its mirrors stay warm (registrations). */
+  warm: (event: KamailioEvent) => void;
   /** The bridge's handling of a live event. */
   handle: (event: KamailioEvent) => Promise<void>;
   /** The bridge's answer to an unreadable route request. */
@@ -60,6 +62,8 @@ export class StandbyGate {
   private readonly buffer: StandbyBuffer<KamailioEvent>;
   private catchingUp: { event: KamailioEvent; digest: string }[] | null = null;
   private readonly inHand = new Set<Promise<void>>();
+  /** Set once a takeover has replayed what was heard: until then a lease holder still keeps events, so none overtakes the replay. */
+  private routing = false;
 
   constructor(private readonly deps: StandbyGateDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -70,13 +74,16 @@ export class StandbyGate {
   heard(event: KamailioEvent, payload: string): void {
     const digest = eventDigest(payload);
     if (this.catchingUp) this.catchingUp.push({ event, digest });
-    else if (this.deps.isActive()) void this.handleAndMark(event, digest);
-    else this.buffer.push(event, digest);
+    else if (this.routing && this.deps.isActive()) void this.handleAndMark(event, digest);
+    else {
+      this.buffer.push(event, digest);
+      this.deps.warm(event);
+    }
   }
 
   /** An unreadable route request: refused by the lease holder only (a standby's refusal would be a second answer). */
   unusable(request: UnusableRouteRequest): void {
-    if (this.deps.isActive() && !this.catchingUp) this.deps.refuseUnusable(request);
+    if (this.routing && this.deps.isActive() && !this.catchingUp) this.deps.refuseUnusable(request);
   }
 
   /** This instance took the lease: replay what the previous active left, then handle events as they come. */
@@ -102,6 +109,7 @@ export class StandbyGate {
       }
     } finally {
       this.catchingUp = null;
+      this.routing = true;
     }
     this.deps.log.info(report, 'took over from the previous router: what it left is replayed');
     return report;
@@ -109,6 +117,7 @@ export class StandbyGate {
 
   /** The lease is lost: keep what is heard from now on, in case it comes back. */
   standBy(): void {
+    this.routing = false;
     this.buffer.clear();
   }
 

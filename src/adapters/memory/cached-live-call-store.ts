@@ -26,6 +26,11 @@ export class CachedLiveCallStore implements LiveCallStore {
     return this.shared.remove(callId);
   }
 
+  /** Drops the mirror: another instance now changes these calls (this one lost the router lease). */
+  forget(): void {
+    this.memory.clear();
+  }
+
   ids(): Promise<string[]> {
     return this.shared.ids();
   }

@@ -31,6 +31,18 @@ export class CachedRegistrationStore implements RegistrationStore {
     return this.shared.setUnregistered(extension);
   }
 
+  /**
+   * A registration another instance is storing (this one stands by and hears the same
+   * REGISTER): the mirror stays warm, the shared store is that instance's to write.
+   */
+  remember(extension: string, registration: Registration, expiresSeconds: number): void {
+    this.memory.set(extension, { registration, expiresAt: this.now() + expiresSeconds * 1000 });
+  }
+
+  forget(extension: string): void {
+    this.memory.delete(extension);
+  }
+
   /** Synchronous check for the agent-state mirror. */
   isRegistered(extension: string): boolean {
     const entry = this.memory.get(extension);

@@ -71,15 +71,15 @@ beforeAll(async () => {
   rmSync(logB, { force: true });
   redis = await createRedis(configA.redis.url);
   db = createDatabase(configA.postgres);
-  a = await startServiceChild(configA, logA);
+  a = await startServiceChild(configA, logA, 90_000);
   await until('A holds the router lease', async () => (await redis.get(new RedisKeys(configA.redis.keyPrefix).routerLease())) !== null, 10_000, logA);
-  b = await startServiceChild(configB, logB);
-}, 90_000);
+  b = await startServiceChild(configB, logB, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await b?.stop();
   // A was killed: its Kamailio and rtpengine are left running; a start of A adopts them and a stop ends them.
-  a = a ?? (await startServiceChild(configA, logA).catch(() => null));
+  a = a ?? (await startServiceChild(configA, logA, 90_000).catch(() => null));
   await a?.stop();
   await crm.stop();
   const keys = await redis.keys(`${configA.redis.keyPrefix}*`);
@@ -88,7 +88,7 @@ afterAll(async () => {
   await sql`drop schema if exists ${sql.id(configA.postgres.schema)} cascade`.execute(db);
   await db.destroy();
   rmSync(workDir, { recursive: true, force: true });
-}, 90_000);
+}, 240_000);
 
 async function routerOf(service: ServiceChild): Promise<string> {
   const health = (await (await fetch(`${service.httpUrl}/healthz`)).json()) as { checks?: Record<string, { detail?: string }> };

@@ -21,7 +21,11 @@ export async function startServiceChild(config: Config, logFile: string, timeout
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const httpUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start within ${timeoutMs} ms (see ${logFile}): ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Stopped in order (its daemons too), not left running after the test gave up on it.
+      child.kill('SIGTERM');
+      reject(new Error(`the service did not start within ${timeoutMs} ms (see ${logFile}): ${stderr}`));
+    }, timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^ready (\S+)/.exec(line);
       if (!m) return;

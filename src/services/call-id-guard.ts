@@ -19,4 +19,16 @@ export class CallIdGuard implements CallIdClaims {
     const [fresh, found] = await Promise.all([this.claims.claim(callId), stored]);
     return fresh && !found;
   }
+
+  /**
+   * A route request heard by a standby and replayed at its takeover: its claim may be
+   * the dead router's, taken for this very call before it died (nothing stored yet).
+   * Claimed as usual; taken already, it is this call's unless a stored call has it. (A
+   * live call with it was checked by the caller: that request was answered.)
+   */
+  async claimReplayed(callId: string): Promise<boolean> {
+    const stored = this.stored?.hasCall(callId).catch(() => false) ?? false;
+    const [, found] = await Promise.all([this.claims.claim(callId), stored]);
+    return !found;
+  }
 }

@@ -25,8 +25,8 @@ export interface CallRouterDeps {
   registrations: RegistrationStore;
   agents: AgentStateStore;
   calls: CallLedger;
-  /** Refuses a new call whose Call-ID another call has (see call-id-claims.port.ts). */
-  callIds: CallIdClaims;
+  /** Refuses a new call whose Call-ID another call has (see call-id-claims.port.ts, CallIdGuard). */
+  callIds: CallIdClaims & { claimReplayed(callId: string): Promise<boolean> };
   distributor: InboundDistributor;
   queue: KeyedQueue;
   events: DomainEvents;
@@ -44,12 +44,15 @@ export class CallRouter {
   /**
    * `resumed`: the request of a call Kamailio kept suspended after the process it asked
    * died unanswered (found at reconciliation): the Call-ID is claimed already, by this call.
+   * `replayed`: a request a standby heard and answers at its takeover: the dead router
+   * may have claimed its Call-ID already (CallIdGuard.claimReplayed).
    */
-  async decide(request: NewCallRequest, { resumed = false } = {}): Promise<RoutingDecision> {
+  async decide(request: NewCallRequest, { resumed = false, replayed = false } = {}): Promise<RoutingDecision> {
     const startedAt = performance.now();
     const intent = classifyCall({ source: request.source, fromUser: request.fromUser, dialled: request.dialled }, { extensions: this.extensions });
+    const claimed = (): Promise<boolean> => (replayed ? this.deps.callIds.claimReplayed(request.callId) : this.deps.callIds.claim(request.callId));
     const decision = await this.deps.queue.run(request.callId, async () =>
-      resumed || (await this.deps.callIds.claim(request.callId)) ? this.decideIntent(request, intent) : this.refuseCollision(request),
+      resumed || (await claimed()) ? this.decideIntent(request, intent) : this.refuseCollision(request),
     );
     if (decision.action !== 'reject') this.announce(request.callId);
     const decisionMs = Math.round((performance.now() - startedAt) * 1000) / 1000;

@@ -198,7 +198,7 @@ export class KamailioBridge {
   /**
    * `replayed`: heard while standing by and left unanswered by the router that died; it
    * waited for the takeover (not for an overloaded service), and the Call-ID may carry
-   * the dead router's claim, so it is decided as a resumed request.
+   * the dead router's claim (CallIdGuard.claimReplayed).
    */
   private async route(request: RouteRequest, at: number, { replayed = false } = {}): Promise<void> {
     const waitedMs = Date.now() - at;
@@ -217,7 +217,7 @@ export class KamailioBridge {
       transaction,
       invitedFrom: `${request.src_ip}:${request.src_port}`,
       ...(request.from_tag && request.sdp ? { offer: { fromTag: request.from_tag, sdp: request.sdp } } : {}),
-    }, { resumed: replayed });
+    }, { replayed });
     this.send(request.callid, transaction, decision);
   }
 

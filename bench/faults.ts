@@ -4,21 +4,28 @@
 //
 // Faults: `service` (SIGKILL of the service, started again at once: it adopts Kamailio and
 // rtpengine and reconciles), `kamailio` (SIGKILL of Kamailio's process group: the launcher
-// starts it again and the service gives it back the registrations).
+// starts it again and the service gives it back the registrations), `service-standby`
+// (SIGKILL of the routing instance while a second instance stands by on the same Kamailio;
+// nobody starts the killed one again: the standby takes the router lease over).
 //
 // Per fault it prints: calls offered (sipp created), routed (a call record exists: the
 // service decided), refused (no record and sipp saw a final error: Kamailio's 503 while
 // no service was connected), lost (offered - routed - refused: must be 0), records
 // written (and how many were answered), recordings stored, and the routing gap: the longest time between two
-// consecutive routed calls' start, against the traffic's own spacing (1/rate).
+// consecutive routed calls' start, against the traffic's own spacing (1/rate). For
+// `service-standby` the callers who came during the takeover were held and routed, so
+// their starts keep the traffic's spacing: its gap is the time from the kill until the
+// standby held the lease (polled every 50 ms), when their routing resumed.
 //
-// Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 12] [--fault-at 6]
-import { mkdtempSync, readFileSync } from 'node:fs';
+// Run: npx tsx bench/faults.ts [--rate 4] [--seconds 20] [--hold 3] [--managers 12] [--fault-at 6] [--fault service|kamailio|service-standby]
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { createDatabase } from '../src/adapters/postgres/database.js';
+import { createRedis } from '../src/adapters/redis/create-redis.js';
+import { RedisKeys } from '../src/adapters/redis/redis-keys.js';
 import type { Config } from '../src/config/config-schema.js';
 import { startSipp } from '../tests/helpers/sipp.js';
 import { BENCH_NUMBER, SIP, benchConfig, cleanUp, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
@@ -31,7 +38,7 @@ const MANAGERS = numberArg('--managers', 12);
 const FAULT_AT_S = numberArg('--fault-at', 6);
 const CALLER = { localIp: '127.0.0.5', localPort: 25070, mediaPort: 27000 };
 
-type Fault = 'service' | 'kamailio';
+type Fault = 'service' | 'kamailio' | 'service-standby';
 
 interface Row {
   fault: Fault;
@@ -56,6 +63,8 @@ async function runFault(fault: Fault): Promise<Row> {
   writeDialplan(config, 'faults', { max_concurrent: 1 });
   const logFile = `bench/results/faults-${fault}.log`;
   let service: ChildProcess = await startService(config, work, logFile);
+  // The second instance: same install, the daemons the first started, its own HTTP port and run directory.
+  const second = fault === 'service-standby' ? await startSecond(config, work, `${logFile}.second`) : null;
   await registerManagers(config);
   const uas = await startBenchUas({ rtpEcho: true, timeoutMs: (SECONDS + 120) * 1000, label: `  [${fault}] uas` });
   const calls = RATE * SECONDS;
@@ -72,7 +81,10 @@ async function runFault(fault: Fault): Promise<Row> {
     timeoutMs: (SECONDS + 90) * 1000,
   });
   await new Promise((r) => setTimeout(r, FAULT_AT_S * 1000));
-  if (fault === 'service') {
+  let takeoverS: number | null = null;
+  if (fault === 'service-standby') {
+    takeoverS = await killRouterAwaitTakeover(config, service);
+  } else if (fault === 'service') {
     const exited = new Promise((r) => service.once('exit', r));
     service.kill('SIGKILL');
     await exited;
@@ -106,13 +118,70 @@ async function runFault(fault: Fault): Promise<Row> {
 
   await uas.stop();
   await db.destroy();
+  if (second) {
+    // The killed instance's daemons were left running (as after any crash): stopped by their pidfiles.
+    stopLeftDaemons(config);
+    service = second;
+  }
   await cleanUp(service, config, work);
   const answered = records.filter((r) => r.disposition === 'answered').length;
-  return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, answered, recordings, gapS: gap / 1000 };
+  return { fault, offered, routed, refused, lost: offered - routed - refused, records: routed, answered, recordings, gapS: takeoverS ?? gap / 1000 };
 }
 
+async function startSecond(config: Config, work: string, logFile: string): Promise<ChildProcess> {
+  const dir = join(work, 'second');
+  mkdirSync(dir, { recursive: true });
+  const second: Config = {
+    ...config,
+    http: { ...config.http, port: config.http.port + 1 },
+    daemons: { mode: 'external', kamailioConfigOut: join(dir, 'run', 'kamailio.cfg') },
+    paths: { ...config.paths, runDir: join(dir, 'run') },
+  };
+  return startService(second, dir, logFile);
+}
+
+/** SIGKILL of the lease holder; resolves with the seconds until another instance holds the lease. */
+async function killRouterAwaitTakeover(config: Config, router: ChildProcess): Promise<number> {
+  const redis = await createRedis(config.redis.url);
+  const lease = new RedisKeys(config.redis.keyPrefix).routerLease();
+  const holder = await redis.get(lease);
+  if (!holder?.includes(`:${router.pid}:`)) throw new Error(`the first instance does not hold the router lease (${holder})`);
+  const killedAt = Date.now();
+  await stopChild(router, 'SIGKILL');
+  for (;;) {
+    const now = await redis.get(lease);
+    if (now !== null && now !== holder) break;
+    if (Date.now() - killedAt > 30_000) throw new Error('no instance took the router lease over within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  redis.disconnect();
+  return (Date.now() - killedAt) / 1000;
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+/** Kamailio's process group and rtpengine, by the pidfiles the killed launcher left. */
+function stopLeftDaemons(config: Config): void {
+  for (const [name, group] of [['kamailio', true], ['rtpengine', false]] as const) {
+    try {
+      const pid = Number(readFileSync(join(config.paths.runDir, `${name}.pid`), 'utf8').trim());
+      process.kill(group ? -pid : pid, 'SIGTERM');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+const FAULTS: Fault[] = ['service', 'kamailio', 'service-standby'];
+const only = process.argv.indexOf('--fault');
+const faults = only >= 0 ? FAULTS.filter((f) => f === process.argv[only + 1]) : FAULTS;
 const rows: Row[] = [];
-for (const fault of ['service', 'kamailio'] as const) {
+for (const fault of faults) {
   console.log(`fault: ${fault} (SIGKILL at ${FAULT_AT_S} s of ${SECONDS} s, ${RATE} calls/s, ${HOLD_S} s talk, ${MANAGERS} managers)`);
   rows.push(await runFault(fault));
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
-import type { DomainEvents } from './domain-events.js';
+import type { DomainEventMap, DomainEvents } from './domain-events.js';
 
 export type TrunkState = 'trusted' | 'pending' | 'registered' | 'unregistered';
 
@@ -41,8 +41,27 @@ export class TrunkStatus {
     }
   }
 
-  /** A report from Kamailio; `status` is uac_reg_status's return code. */
-  reported(name: string, status: number, at: number): void {
+  /**
+   * A report from Kamailio; `status` is uac_reg_status's return code. `quiet`: heard by
+   * a standby instance, which keeps the same state (its /api/trunks and health) while the
+   * router raises the events.
+   */
+  reported(name: string, status: number, at: number, { quiet = false } = {}): void {
+    this.quiet = quiet;
+    try {
+      this.apply(name, status, at);
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  private quiet = false;
+
+  private emit<K extends 'trunk.down' | 'trunk.up'>(name: K, payload: DomainEventMap[K]): void {
+    if (!this.quiet) this.deps.events.emit(name, payload);
+  }
+
+  private apply(name: string, status: number, at: number): void {
     const trunk = this.trunks.get(name);
     if (!trunk || trunk.kind !== 'registering') return;
     this.firstReportAt ??= at;
@@ -58,7 +77,7 @@ export class TrunkStatus {
     const graceOver = at - this.firstReportAt >= (this.deps.startGraceMs ?? 30_000);
     if (!trunk.alerted && (trunk.everRegistered || graceOver)) {
       trunk.alerted = true;
-      this.deps.events.emit('trunk.down', { trunk: name, status, at: new Date(at).toISOString() });
+      this.emit('trunk.down', { trunk: name, status, at: new Date(at).toISOString() });
     }
   }
 
@@ -70,7 +89,7 @@ export class TrunkStatus {
       this.deps.log.info({ trunk: trunk.name, was }, 'trunk registered with its provider');
       if (trunk.alerted) {
         trunk.alerted = false;
-        this.deps.events.emit('trunk.up', { trunk: trunk.name, at: new Date(at).toISOString() });
+        this.emit('trunk.up', { trunk: trunk.name, at: new Date(at).toISOString() });
       }
     } else {
       this.deps.log.warn({ trunk: trunk.name, was, status }, 'trunk not registered with its provider: its inbound calls cannot reach us');

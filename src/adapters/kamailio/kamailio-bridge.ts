@@ -105,7 +105,14 @@ export class KamailioBridge {
     this.gate?.standBy();
   }
 
+  /**
+   * A standby's view stays current: registrations (routing reads them the moment it takes
+   * over) and trunks' state (its /api/trunks and health; the router raises trunk.down/up).
+   * A trunk's change reported in the moment the router died is then not raised by the
+   * standby's replay (its state has it already); the next change is.
+   */
   private warm(event: KamailioEvent, cache: Pick<CachedRegistrationStore, 'remember' | 'forget'>): void {
+    if (event.event === 'trunk_status') this.deps.trunks.reported(event.trunk, event.status, Math.round(event.ts * 1000), { quiet: true });
     if (event.event === 'unregistered') cache.forget(event.user);
     if (event.event !== 'registered' || !this.deps.config.managers.some((m) => m.extension === event.user)) return;
     const seconds = registrationSeconds(event.expires, event.ts);

@@ -65,4 +65,16 @@ describe('TrunkStatus', () => {
     expect(raised).toEqual([]);
     expect(status.list()[0]!.state).toBe('trusted');
   });
+
+  it('keeps the same state on a standby instance without raising anything, and raises the next change once it routes', () => {
+    const { status, raised } = tracker();
+    status.reported('provider', 1, 1_000, { quiet: true });
+    status.reported('provider', -99, 6_000, { quiet: true });
+    expect(status.list()[1]!.state).toBe('unregistered');
+    expect(status.health().ok).toBe(false);
+    expect(raised).toEqual([]);
+    // Took over: the router's trunk.down was raised by the router; the way back is raised here.
+    status.reported('provider', 1, 9_000);
+    expect(raised).toEqual(['up provider']);
+  });
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Config } from '../../src/config/config-schema.js';
 
@@ -22,8 +24,9 @@ export async function startServiceChild(config: Config, logFile: string, timeout
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const httpUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      // Stopped in order (its daemons too), not left running after the test gave up on it.
-      child.kill('SIGTERM');
+      // Mid-start it has no SIGTERM handler yet: killed, and the daemons it started ended by their pidfiles.
+      child.kill('SIGKILL');
+      void exited.then(() => stopLeftDaemons(config.paths.runDir));
       reject(new Error(`the service did not start within ${timeoutMs} ms (see ${logFile}): ${stderr}`));
     }, timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -49,4 +52,16 @@ export async function startServiceChild(config: Config, logFile: string, timeout
       await exited;
     },
   };
+}
+
+/** Kamailio's process group and rtpengine, by the pidfiles in the run directory (a killed service leaves them). */
+function stopLeftDaemons(runDir: string): void {
+  for (const [name, group] of [['kamailio', true], ['rtpengine', false]] as const) {
+    try {
+      const pid = Number(readFileSync(join(runDir, `${name}.pid`), 'utf8').trim());
+      if (pid > 1) process.kill(group ? -pid : pid, 'SIGTERM');
+    } catch {
+      // not started, or gone already
+    }
+  }
 }

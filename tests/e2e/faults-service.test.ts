@@ -40,7 +40,7 @@ beforeAll(async () => {
   service = await startServiceChild(config, logFile);
   redis = await createRedis(config.redis.url);
   db = createDatabase(config.postgres);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await service?.stop();

@@ -14,7 +14,7 @@ export interface ServiceChild {
   stop(): Promise<void>;
 }
 
-export async function startServiceChild(config: Config, logFile: string, timeoutMs = 30_000): Promise<ServiceChild> {
+export async function startServiceChild(config: Config, logFile: string, timeoutMs = 90_000): Promise<ServiceChild> {
   const child = spawn('node', ['--import', 'tsx', 'tests/helpers/service-process.ts'], {
     env: { ...process.env, LEADLINE_TEST_SERVICE_CONFIG: JSON.stringify(config), LEADLINE_TEST_SERVICE_LOG: logFile },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -183,7 +183,9 @@ const faults = only >= 0 ? FAULTS.filter((f) => f === process.argv[only + 1]) : 
 const rows: Row[] = [];
 for (const fault of faults) {
   console.log(`fault: ${fault} (SIGKILL at ${FAULT_AT_S} s of ${SECONDS} s, ${RATE} calls/s, ${HOLD_S} s talk, ${MANAGERS} managers)`);
-  rows.push(await runFault(fault));
+  const row = await runFault(fault);
+  rows.push(row);
+  console.log(`  ${JSON.stringify(row)}`);
 }
 console.log(`\nnormal spacing of calls: ${(1 / RATE).toFixed(2)} s`);
 console.log('| fault | offered | routed | refused | lost | records | answered | recordings | routing gap (s) |');

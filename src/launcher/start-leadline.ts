@@ -200,8 +200,6 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     cleanup.push(async () => evapi.stop());
     const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, election, mirrors: shared, log: log.child({ component: 'reconciliation' }) });
     cleanup.push(async () => reconciliation.stop());
-    // Runs early in the stop: events stop being handled, those in hand finish, then the lease goes to a standby.
-    cleanup.push(() => election.withdraw('stopping', () => bridge.idle(2000)));
     bridge.start();
     // An external Kamailio starts once it finds the rendered config: give it time.
     await evapi.waitConnected(embedded ? 10_000 : 120_000).catch((err: Error) => {
@@ -282,6 +280,9 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       const supervised = workers;
       cleanup.push(() => supervised.stop());
     }
+    // First in the stop: events stop being handled, those in hand finish, then the lease
+    // goes to a standby at once (not after the workers and the HTTP server have stopped).
+    cleanup.push(() => election.withdraw('stopping', () => bridge.idle(2000)));
     const httpUrl = await startHttpServer(app, config.http);
     log.info({ sip: `${config.sip.listen}:${config.sip.port}`, http: httpUrl }, 'Leadline is ready');
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -22,11 +22,15 @@ import { COMPANY_NUMBER, portPlan, testConfig, writeDialplans, type TestPbx } fr
  * B takes the lease within the bound, replays what A left (route requests that came in
  * the gap, answers and hang-ups), takes A's waiting line over, and nothing is lost or
  * done twice: every offered call is routed (no 503), has one record, one recording and
- * one webhook of each kind.
+ * one webhook of each kind. Then A is started again (it stands by) and B is stopped for
+ * a deploy (SIGTERM) in the middle of a second burst: it gives the lease back and A
+ * routes at once, again with nothing lost.
  */
 const BASE_PORT = 36000;
 const MANAGERS = 4;
 const CALLS = 16;
+/** The second burst, through the deploy (SIGTERM of the router). */
+const DEPLOY_CALLS = 8;
 const RATE = 2;
 const TALK_MS = 3000;
 const LEASE_S = 2;
@@ -90,13 +94,52 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 }, 240_000);
 
+/** When the service logged `msg` first after `after` (epoch ms), by its own clock. */
+function logTime(file: string, msg: string, after: number): number {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes(msg)) continue;
+    const entry = JSON.parse(line) as { time: number; msg: string };
+    if (entry.msg === msg && entry.time >= after) return entry.time;
+  }
+  throw new Error(`${file} has no "${msg}" after ${new Date(after).toISOString()}`);
+}
+
 async function routerOf(service: ServiceChild): Promise<string> {
   const health = (await (await fetch(`${service.httpUrl}/healthz`)).json()) as { checks?: Record<string, { detail?: string }> };
   return health.checks?.router?.detail ?? JSON.stringify(health);
 }
 
-describe('SIGKILL of the routing instance with a second instance running', () => {
-  it('the standby takes over within the lease bound, answers the callers who came meanwhile, and nothing is lost or done twice', async () => {
+/** Every offered call: one record (answered), one recording, one webhook of each kind; no live call, no pcap left. */
+async function expectEachCallOnce(total: number) {
+  const records = await until('a record for every call', async () => {
+    const rows = await db.selectFrom('calls').select(['call_id', 'disposition', 'started_at']).execute();
+    return rows.length >= total ? rows : null;
+  }, 90_000, logB);
+  expect(records).toHaveLength(total);
+  expect(records.every((r) => r.disposition === 'answered')).toBe(true);
+  const recordings = await until('a recording for every answered call', async () => {
+    const rows = await db.selectFrom('recordings').select('call_id').execute();
+    return rows.length >= total ? rows : null;
+  }, 90_000, logB);
+  expect(recordings).toHaveLength(total);
+  expect(new Set(recordings.map((r) => r.call_id))).toEqual(new Set(records.map((r) => r.call_id)));
+  expect(await redis.keys(`${new RedisKeys(configA.redis.keyPrefix).liveCall('')}*`)).toEqual([]);
+  const pcaps = join(configA.paths.spoolDir, 'pcaps');
+  await until('the spool emptied', async () => !existsSync(pcaps) || readdirSync(pcaps).length === 0, 60_000, logB);
+  // Exactly once: one webhook of each kind per call, none twice (each event was handled by one instance).
+  const callIdOf = (d: Record<string, unknown>) => (d.callId ?? (d.record as { callId?: string } | undefined)?.callId) as string;
+  for (const type of ['call.answered', 'call.ended', 'recording.ready']) {
+    const delivered = await until(`${type} for every call`, async () => {
+      const got = crm.verified().filter((e) => e.type === type).map((e) => callIdOf(e.data));
+      return got.length >= total ? got : null;
+    }, 60_000, logB);
+    expect(delivered.sort()).toEqual(records.map((r) => r.call_id).sort());
+  }
+  return records;
+}
+
+describe('SIGKILL of the routing instance with a second instance running, then a deploy', () => {
+  it('the standby takes over within the lease bound and answers the callers who came meanwhile; a stopped router hands over at once; nothing is lost or done twice', async () => {
     const keys = new RedisKeys(configA.redis.keyPrefix);
     const holderA = await redis.get(keys.routerLease());
     expect(await routerOf(a!)).toMatch(/^active/);
@@ -132,33 +175,37 @@ describe('SIGKILL of the routing instance with a second instance running', () =>
     // Every caller got through, including those whose INVITE came while nobody routed.
     expect(offered.stats?.created).toBe(CALLS);
     expect(offered.stats?.successful).toBe(CALLS);
-
-    const records = await until('a record for every call', async () => {
-      const rows = await db.selectFrom('calls').select(['call_id', 'disposition', 'started_at']).execute();
-      return rows.length >= CALLS ? rows : null;
-    }, 90_000, logB);
-    expect(records).toHaveLength(CALLS);
-    expect(records.every((r) => r.disposition === 'answered')).toBe(true);
+    const records = await expectEachCallOnce(CALLS);
     // Calls did come in while A was dead and before B took over.
     expect(records.some((r) => r.started_at.getTime() > killedAt && r.started_at.getTime() < takenAt)).toBe(true);
-    const recordings = await until('a recording for every answered call', async () => {
-      const rows = await db.selectFrom('recordings').select('call_id').execute();
-      return rows.length >= CALLS ? rows : null;
-    }, 90_000, logB);
-    expect(recordings).toHaveLength(CALLS);
-    expect(new Set(recordings.map((r) => r.call_id))).toEqual(new Set(records.map((r) => r.call_id)));
-    expect(await redis.keys(`${keys.liveCall('')}*`)).toEqual([]);
-    const pcaps = join(configA.paths.spoolDir, 'pcaps');
-    await until('the spool emptied', async () => !existsSync(pcaps) || readdirSync(pcaps).length === 0, 60_000, logB);
 
-    // Exactly once: one webhook of each kind per call, none twice (each event was handled by one instance).
-    const callIdOf = (d: Record<string, unknown>) => (d.callId ?? (d.record as { callId?: string } | undefined)?.callId) as string;
-    for (const type of ['call.answered', 'call.ended', 'recording.ready']) {
-      const delivered = await until(`${type} for every call`, async () => {
-        const got = crm.verified().filter((e) => e.type === type).map((e) => callIdOf(e.data));
-        return got.length >= CALLS ? got : null;
-      }, 60_000, logB);
-      expect(delivered.sort()).toEqual(records.map((r) => r.call_id).sort());
-    }
-  }, 240_000);
+    // A deploy next: the killed instance is started again (it adopts its daemons and
+    // stands by), then the router is stopped (SIGTERM) in the middle of another burst.
+    a = await startServiceChild(configA, logA);
+    await until('A standing by', async () => /^standby/.test(await routerOf(a!)), 10_000, logA);
+    const holderB = await redis.get(keys.routerLease());
+    const again: SippRun[] = [];
+    for (const extension of pbx.extensions) again.push(await phones.answer(extension, 'echo', DEPLOY_CALLS));
+    const trunk2 = phones.trunkCalls(1, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: DEPLOY_CALLS, rate: RATE, talkMs: TALK_MS });
+    await until('the second burst talking', async () => (await redis.keys(`${keys.liveCall('')}*`)).length >= 3, 60_000, logB);
+    const stoppedAt = Date.now();
+    const stopping = b!.stop();
+    b = null;
+    const handedAt = await until('A holds the router lease again', async () => {
+      const holder = await redis.get(keys.routerLease());
+      return holder !== null && holder !== holderB ? Date.now() : null;
+    }, 10_000, logA);
+    await stopping;
+    // Given back, not left to expire: from B standing down (its log) to A taking the lease
+    // (A's log) within an eighth of the lease, plus slack for this loaded machine.
+    const stoodDown = logTime(logB, 'router lease lost: this instance stands by', stoppedAt);
+    const tookOver = logTime(logA, 'router lease taken: this instance answers kamailio', stoppedAt);
+    expect(tookOver - stoodDown).toBeGreaterThanOrEqual(0);
+    expect(tookOver - stoodDown).toBeLessThan(LEASE_S * 1000 / 8 + 1000);
+    expect(handedAt - stoppedAt).toBeLessThan(10_000);
+    const offered2 = await trunk2.done;
+    for (const phone of again) await phone.stop();
+    expect(offered2.stats?.successful).toBe(DEPLOY_CALLS);
+    await expectEachCallOnce(CALLS + DEPLOY_CALLS);
+  }, 400_000);
 });

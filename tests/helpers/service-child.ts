@@ -24,10 +24,13 @@ export async function startServiceChild(config: Config, logFile: string, timeout
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const httpUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      // Mid-start it has no SIGTERM handler yet: killed, and the daemons it started ended by their pidfiles.
+      // Mid-start it has no SIGTERM handler yet: killed, and the daemons it started ended by
+      // their pidfiles as soon as it is gone (a test's teardown may not wait for them).
       child.kill('SIGKILL');
-      void exited.then(() => stopLeftDaemons(config.paths.runDir));
-      reject(new Error(`the service did not start within ${timeoutMs} ms (see ${logFile}): ${stderr}`));
+      void exited.then(() => {
+        stopLeftDaemons(config.paths.runDir);
+        reject(new Error(`the service did not start within ${timeoutMs} ms (see ${logFile}): ${stderr}`));
+      });
     }, timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^ready (\S+)/.exec(line);

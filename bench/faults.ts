@@ -134,6 +134,7 @@ async function startSecond(config: Config, work: string, logFile: string): Promi
   const second: Config = {
     ...config,
     http: { ...config.http, port: config.http.port + 1 },
+    voicemail: { port: config.sip.port + 3 },
     daemons: { mode: 'external', kamailioConfigOut: join(dir, 'run', 'kamailio.cfg') },
     paths: { ...config.paths, runDir: join(dir, 'run') },
   };

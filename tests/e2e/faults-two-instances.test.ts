@@ -16,7 +16,7 @@ import { COMPANY_NUMBER, portPlan, testConfig, writeDialplans, type TestPbx } fr
 
 /**
  * Two service instances on one Kamailio: A started it (embedded daemons), B connects to
- * it as a second instance (daemons external, its own HTTP port and workers). A holds the
+ * it as a second instance (daemons external, its own HTTP and mailbox ports and workers). A holds the
  * router lease, B stands by. In the middle of a burst (phones talking, callers waiting in
  * line, new callers still coming) A is killed with SIGKILL and nobody starts it again.
  * B takes the lease within the bound, replays what A left (route requests that came in
@@ -66,6 +66,8 @@ beforeAll(async () => {
   configB = {
     ...configA,
     http: { ...configA.http, port: configA.http.port + 1 },
+    // Each instance's mailbox user agent listens on its own port (A's: sip.port + 2).
+    voicemail: { port: configA.sip.port + 3 },
     daemons: { mode: 'external', kamailioConfigOut: join(workDir, 'run-b', 'kamailio.cfg') },
     paths: { ...configA.paths, runDir: join(workDir, 'run-b') },
   };

@@ -30,6 +30,12 @@
 #!define FLT_PHONE 2
 # Requests Kamailio sends itself: the first leg of a click-to-call (dlg_bridge).
 #!define FLT_CONTROLLER 3
+# A request from behind NAT (nathelper's tests); its registration is kept alive by pings.
+#!define FLT_NATS 5
+#!define FLB_NATB 6
+#!define FLB_NATSIPPING 7
+# Phones behind NAT get an OPTIONS this often, so their NAT keeps the binding open.
+#!trydef NAT_KEEPALIVE_S {{NAT_KEEPALIVE_S}}
 #!define SELF_URI "sip:{{SIP_LISTEN}}:{{SIP_PORT}}"
 # A request that came over WebSocket (the browser phone).
 #!define FLT_WS 4
@@ -52,7 +58,7 @@ max_branches=30
 # Processes that resume requests put to sleep with async_ms_route (see WITHINDLG).
 async_workers=1
 auto_aliases=no
-listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}
+listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}{{SIP_ADVERTISE}}
 #!ifdef WITH_WEBPHONE
 # TCP only for the WebSocket port (the handshake is HTTP, then SIP over WebSocket).
 disable_tcp=no
@@ -66,6 +72,7 @@ disable_tcp=yes
 # The alias must carry the port: a bare IP makes phones on other loopback ports
 # look local and breaks loose_route().
 alias="{{SIP_LISTEN}}:{{SIP_PORT}}"
+alias="{{SIP_PUBLIC}}:{{SIP_PORT}}"
 server_header="Server: Leadline"
 user_agent_header="User-Agent: Leadline"
 tcp_accept_no_cl=yes
@@ -86,6 +93,8 @@ loadmodule "pv.so"
 loadmodule "maxfwd.so"
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
+# Phones behind NAT: Contact and registration fixed to the source address, keepalive pings.
+loadmodule "nathelper.so"
 loadmodule "textops.so"
 loadmodule "siputils.so"
 loadmodule "xlog.so"
@@ -116,8 +125,8 @@ loadmodule "jsonrpcs.so"
 #!ifdef WITH_WEBPHONE
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
-# Contact aliases: in-dialog requests find the browser's WebSocket connection.
-loadmodule "nathelper.so"
+# Contact aliases (nathelper, loaded above for phones behind NAT): in-dialog requests
+# find the browser's WebSocket connection.
 loadmodule "auth_ephemeral.so"
 #!endif
 
@@ -132,7 +141,7 @@ modparam("uac", "restore_mode", "auto")
 modparam("uac", "rr_from_store_param", "lf")
 modparam("uac", "rr_to_store_param", "lt")
 modparam("uac", "reg_db_url", "text://{{TRUNK_REG_DB}}")
-modparam("uac", "reg_contact_addr", "{{SIP_LISTEN}}:{{SIP_PORT}}")
+modparam("uac", "reg_contact_addr", "{{SIP_PUBLIC}}:{{SIP_PORT}}")
 modparam("uac", "reg_timer_interval", 5)
 modparam("uac", "reg_retry_interval", 10)
 modparam("uac", "reg_keep_callid", 1)
@@ -142,6 +151,13 @@ modparam("uac", "auth_password_avp", "$avp(trunk_auth_pass)")
 modparam("uac", "auth_realm_avp", "$avp(trunk_auth_realm)")
 modparam("rtimer", "timer", "name=trunk_status;interval=5;mode=1;")
 modparam("rtimer", "exec", "timer=trunk_status;route=TRUNK_STATUS")
+modparam("nathelper", "received_avp", "$avp(nat_received)")
+modparam("registrar", "received_avp", "$avp(nat_received)")
+modparam("usrloc", "nat_bflag", FLB_NATB)
+modparam("nathelper", "natping_interval", NAT_KEEPALIVE_S)
+modparam("nathelper", "ping_nated_only", 1)
+modparam("nathelper", "sipping_bflag", FLB_NATSIPPING)
+modparam("nathelper", "sipping_from", "sip:keepalive@{{SIP_DOMAIN}}")
 modparam("registrar", "max_expires", 3600)
 modparam("registrar", "min_expires", 30)
 modparam("usrloc", "timer_interval", 10)
@@ -156,6 +172,8 @@ modparam("htable", "htable", "trunks=>size=4;autoexpire=0;")
 # address; and by provider domain, the Contact user (to answer its digest challenges).
 modparam("htable", "htable", "reg_trunks=>size=4;autoexpire=0;")
 modparam("htable", "htable", "reg_trunk_domains=>size=4;autoexpire=0;")
+# ... and by trunk name (the service names a route's trunk in its next hop).
+modparam("htable", "htable", "reg_trunk_names=>size=4;autoexpire=0;")
 # Per trunk name: its calls-per-second and concurrent-call limits.
 modparam("htable", "htable", "trunk_limits=>size=4;autoexpire=0;")
 # Failed digest attempts per "ip:ADDR" and "user:NAME"; an entry lapses after the
@@ -199,7 +217,6 @@ modparam("auth_ephemeral", "username_format", 1)
 modparam("htable", "htable", "ws_origins=>size=4;autoexpire=0;")
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_interval", 30)
-modparam("nathelper", "received_avp", "$avp(received)")
 #!endif
 
 ####### Routing logic #########
@@ -208,6 +225,8 @@ modparam("nathelper", "received_avp", "$avp(received)")
 request_route {
 	# sanity, loops, flood, banned addresses
 	route(REQINIT);
+	# senders behind NAT: answer and reach them where they really are
+	route(NATDETECT);
 	# CANCEL of a pending INVITE
 	route(CANCEL);
 	# requests inside a dialog this proxy tracks; anything else with a To-tag: 481
@@ -274,6 +293,23 @@ route[REQINIT] {
 		exit;
 	}
 	route(WS_REQUEST);
+}
+
+# A sender behind NAT names a private address in its Contact or Via, or a Via port
+# that is not where it sent from: replies go back to the source (rport), and its
+# Contact (or registration) is rewritten to the source, so requests inside the dialog,
+# calls to its registration and keepalive pings cross its NAT.
+route[NATDETECT] {
+	# A browser (WebSocket) names .invalid addresses by design: the webphone routes handle it.
+	if (isflagset(FLT_WS)) return;
+	force_rport();
+	if (!nat_uac_test("19")) return;
+	setflag(FLT_NATS);
+	if (is_method("REGISTER")) {
+		fix_nated_register();
+	} else if (is_method("INVITE|UPDATE|REFER|SUBSCRIBE|NOTIFY")) {
+		fix_nated_contact();
+	}
 }
 
 # Relays a CANCEL to the branches of its INVITE transaction, and tells the
@@ -435,6 +471,11 @@ route[COUNT_AUTH_FAILURE] {
 # Saves the binding and tells the service who is reachable where.
 route[REGISTRAR] {
 	if (!is_method("REGISTER")) return;
+	if (isflagset(FLT_NATS)) {
+		# nathelper pings this contact (OPTIONS) at its received address.
+		setbflag(FLB_NATB);
+		setbflag(FLB_NATSIPPING);
+	}
 	# A browser takes its extension over (0x04: its binding replaces the others), so a
 	# reloaded page never leaves calls ringing a closed WebSocket.
 	if (isflagset(FLT_WS)) {
@@ -547,6 +588,9 @@ route[ASK_SERVICE] {
 	if (has_body("application/sdp")) {
 		$var(jk) = "sdp"; $var(jv) = $rb; route(JSON_STR);
 	}
+	if (isflagset(FLT_TRUNK)) {
+		$var(jk) = "trunk"; $var(jv) = $var(trunk); route(JSON_STR);
+	}
 	jansson_set("real", "ts", "$TV(Sn)", "$var(ev)");
 	evapi_async_multicast("$var(ev)", "leadline");
 	exit;
@@ -596,11 +640,18 @@ route[RESUME] {
 		exit;
 	}
 	jansson_get("routes", "$var(answer)", "$var(routes)");
+	# A list of trunks: the service names the failure codes on which the next is tried.
+	$var(failover) = "";
+	jansson_get("failover", "$var(answer)", "$var(failover)");
+	$avp(failover) = $null;
+	$avp(out_trunk) = $null;
+	if ($var(failover) != "") $avp(failover) = $var(failover);
 	if (!rtjson_init_routes("$var(routes)")) {
 		t_reply("500", "Bad Route Document");
 		exit;
 	}
 	rtjson_push_routes();
+	if (!route(TRUNK_FIRST)) exit;
 	route(RELAY);
 }
 
@@ -633,6 +684,8 @@ branch_route[BRANCH] {
 
 onreply_route[REPLY] {
 	route(WS_REPLY);
+	# A phone behind NAT answering: the caller's ACK and BYE must reach its source.
+	if (nat_uac_test("1")) fix_nated_contact();
 	if (!has_body("application/sdp")) return;
 	if (status =~ "^2") {
 		route(MEDIA_RECORDED);
@@ -641,7 +694,8 @@ onreply_route[REPLY] {
 	}
 }
 
-# rtpengine anchors the media of every call.
+# rtpengine anchors the media of every call. An SDP naming a private address (a phone
+# behind NAT): its media is sent where its signalling came from, not to that address.
 route[MEDIA] {
 	route(MEDIA_FLAGS);
 	rtpengine_manage("$var(rtp_flags)");
@@ -681,6 +735,9 @@ route[MEDIA_FLAGS] {
 	} else {
 		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove";
 	}
+	# A phone behind NAT names a private address in its SDP: its media goes where its
+	# signalling came from (rtpengine also follows where its RTP really comes from).
+	if ($var(from_ws) == 0 && nat_uac_test("8")) $var(rtp_flags) = $var(rtp_flags) + " SIP-source-address";
 }
 
 # The ringing branches failed (busy, no answer, unreachable): suspend again and
@@ -692,6 +749,8 @@ failure_route[FAILOVER] {
 		if (uac_auth()) route(RELAY);
 		xlog("L_WARN", "digest challenge of trunk account $avp(trunk_reg) could not be answered\n");
 	}
+	# A trunk of the service's list failed: on to the next one with room (TRUNK_FAILOVER).
+	if ($avp(failover) != $null && !t_is_canceled() && route(TRUNK_FAILED)) route(TRUNK_FAILOVER);
 	$var(ev) = "{}";
 	$var(jk) = "event"; $var(jv) = "branch_failed"; route(JSON_STR);
 	$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
@@ -725,13 +784,116 @@ route[CLICK_TO_CALL] {
 	}
 }
 
+####### Several trunks #########
+# The service gives an outbound call its trunks in order, one rtjson route each, the
+# trunk named in the next hop (`;trunk=<name>`, never sent); Kamailio walks the list.
+
+# The first route of a trunk list: taken if its trunk has room, else the next that has.
+route[TRUNK_FIRST] {
+	if ($avp(failover) == $null || $du == $null) return 1;
+	$var(t) = $(du{uri.param,trunk});
+	if ($var(t) == "") return 1;
+	$var(skipped) = "";
+	if (!route(TRUNK_HAS_ROOM)) {
+		$var(code) = 0;
+		if (!route(TRUNK_TAKE_NEXT)) {
+			$var(t) = "";
+			route(TRUNK_REPORT_NEXT);
+			append_to_reply("Retry-After: 5\r\n");
+			t_reply("503", "All Trunks Busy");
+			return -1;
+		}
+		route(TRUNK_REPORT_NEXT);
+	}
+	route(TRUNK_CLAIM);
+	return 1;
+}
+
+# Whether the failed branch is a trunk's failure (not the callee's): a code the service
+# named, or no reply at all before the timer. A ring that times out after 180 is not.
+route[TRUNK_FAILED] {
+	if ($avp(out_trunk) == $null) return -1;
+	if (t_branch_timeout()) {
+		if (t_branch_replied()) return -1;
+		return 1;
+	}
+	$var(code_s) = "" + $T_reply_code;
+	if ($var(code_s) =~ $avp(failover)) return 1;
+	return -1;
+}
+
+# Relays the call through the next trunk of the list that has room, and reports the
+# move; returns (to the FAILOVER report) when none is left.
+route[TRUNK_FAILOVER] {
+	$var(code) = $T_reply_code;
+	$var(failed) = $avp(out_trunk);
+	$var(skipped) = "";
+	if (!route(TRUNK_TAKE_NEXT)) {
+		xlog("L_WARN", "trunk $var(failed) failed ($var(code)) and no other trunk of the list has room\n");
+		return;
+	}
+	xlog("L_WARN", "trunk $var(failed) failed ($var(code)): trying trunk $var(t)\n");
+	unset_dlg_profile("trunk_calls", "$var(failed)");
+	$avp(trunk_auth_sent) = $null;
+	route(TRUNK_REPORT_NEXT);
+	route(TRUNK_CLAIM);
+	route(RELAY);
+}
+
+# Moves the next route of the list whose trunk has room into $ru/$du ($var(t): its
+# trunk); $var(skipped) collects the trunks passed over. False when none is left.
+route[TRUNK_TAKE_NEXT] {
+	while (rtjson_next_route()) {
+		$var(t) = $(branch(dst_uri)[0]{uri.param,trunk});
+		$ru = $(branch(uri)[0]);
+		$du = $(branch(dst_uri)[0]);
+		remove_branch(0);
+		if ($var(t) == "" || route(TRUNK_HAS_ROOM)) return 1;
+		if ($var(skipped) != "") $var(skipped) = $var(skipped) + ",";
+		$var(skipped) = $var(skipped) + $var(t);
+	}
+	return -1;
+}
+
+# A trunk's concurrent-call limit counts its calls both ways (the trunk_calls profile).
+route[TRUNK_HAS_ROOM] {
+	get_profile_size("trunk_calls", "$var(t)", "$var(n)");
+	if ($var(n) < $sht(trunk_limits=>$var(t)::calls)) return 1;
+	xlog("L_WARN", "trunk $var(t): $var(n) calls in progress, its limit: passed over\n");
+	return -1;
+}
+
+route[TRUNK_CLAIM] {
+	set_dlg_profile("trunk_calls", "$var(t)");
+	$avp(out_trunk) = $var(t);
+}
+
+# Tells the service the call moved on: from the trunk tried last (failed with $var(code),
+# 0: never tried) past $var(skipped) to $var(t) ("" when none was left).
+route[TRUNK_REPORT_NEXT] {
+	$var(ev) = "{}";
+	$var(jk) = "event"; $var(jv) = "trunk_next"; route(JSON_STR);
+	$var(jk) = "callid"; $var(jv) = $ci; route(JSON_STR);
+	jansson_set("integer", "code", "$var(code)", "$var(ev)");
+	$var(jk) = "skipped"; $var(jv) = $var(skipped); route(JSON_STR);
+	$var(jk) = "next"; $var(jv) = $var(t); route(JSON_STR);
+	if ($var(t) != "") {
+		$var(jk) = "next_uri"; $var(jv) = $ru; route(JSON_STR);
+	}
+	route(SEND_EVENT);
+}
+
 ####### Registering trunks #########
 
 # A branch toward a registering trunk's domain: remember it, so that the provider's
 # digest challenge can be answered with the trunk's account (failure_route FAILOVER).
 route[TRUNK_BRANCH] {
-	if ($sht(reg_trunk_domains=>$rd) == $null) return;
-	$avp(trunk_reg) = $sht(reg_trunk_domains=>$rd);
+	# The service names the trunk in the next hop; a route without it is matched by domain.
+	$var(reg) = $null;
+	if ($du != $null && $(du{uri.param,trunk}) != "") $var(reg) = $sht(reg_trunk_names=>$(du{uri.param,trunk}));
+	if ($var(reg) == $null) $var(reg) = $sht(reg_trunk_domains=>$rd);
+	if ($var(reg) == $null) return;
+	$avp(trunk_reg) = $var(reg);
 	$avp(trunk_ruri) = $ru;
 }
 

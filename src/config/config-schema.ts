@@ -28,6 +28,11 @@ export const managerSchema = z.object({
   extension: z.string().regex(/^\d{2,6}$/, 'an extension is 2 to 6 digits'),
   name: z.string().min(1),
   password: z.string().min(6, 'a SIP password needs at least 6 characters (12 outside the demo): generate one with `openssl rand -base64 12`'),
+  /**
+   * His company line (one of `numbers`): his outbound calls show its caller ID and leave
+   * through its trunk first, unless the client has a line of his own (trunks.md).
+   */
+  line: digits.optional(),
   /** His user id in the CRM (Bitrix24 USER_ID, Kommo responsible_user_id); sent with his calls' events. */
   crmUserId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
   /**
@@ -77,6 +82,32 @@ export const trunkSchema = z.object({
     });
   }
 });
+
+/** A company number: which trunk carries it, and the caller ID its outbound calls show. */
+export const companyNumberSchema = z.object({
+  number: digits,
+  /** The name of the trunk (one of `trunks`) the provider delivers this number on. */
+  trunk: z.string({ error: 'a company number names the trunk that carries it (trunk: <name of one of trunks>)' }).min(1),
+  /** Shown on outbound calls of this line through its trunk; default: the number itself. */
+  callerId: digits.optional(),
+});
+
+/** Outbound calls to numbers starting with `prefix` try these trunks, in this order. */
+export const outboundRuleSchema = z.object({
+  prefix: z.string().regex(/^\+?\d{1,20}$/, 'a prefix is digits, optionally starting with + (e.g. "+7495")'),
+  trunks: z.array(z.string().min(1)).min(1, 'a rule names at least one trunk'),
+});
+
+export const outboundSchema = z.object({
+  /** Longest matching prefix wins; without a match: the line's trunk, then the others in config order. */
+  rules: z.array(outboundRuleSchema).default([]),
+  /**
+   * Try the next trunk of the list when one answers with one of these codes ("5xx" for the
+   * class), or does not answer at all within 4 s. A timeout after the provider answered
+   * anything (100, 180, 183) is the client not picking up: no other trunk is tried.
+   */
+  failoverOn: z.array(z.union([z.number().int().min(400).max(699), z.enum(['4xx', '5xx', '6xx'])])).default([408, '5xx']),
+}).prefault({});
 
 export { apiRoles, type ApiRole };
 
@@ -190,6 +221,13 @@ export const configSchema = z.object({
     port: port.default(5060),
     /** Digest realm and the domain phones register to. */
     domain: z.string().min(1).default('leadline.local'),
+    /**
+     * The public address of a host behind 1:1 NAT (a cloud VM whose interface has a private
+     * address): Kamailio puts it in Via/Record-Route/Contact and rtpengine in SDP (docs/trunks.md).
+     */
+    advertise: ipv4.optional(),
+    /** Phones behind NAT: OPTIONS sent to each this often keep its NAT binding open (docs/trunks.md). */
+    natKeepaliveSeconds: z.number().int().min(5).max(600).default(30),
   }).prefault({}),
   http: z.object({
     host: z.string().default('127.0.0.1'),
@@ -323,6 +361,10 @@ export const configSchema = z.object({
   processes: processesSchema,
   managers: z.array(managerSchema).min(1),
   trunks: z.array(trunkSchema).min(1),
+  /** Company numbers: trunk and outbound caller ID of each (trunks.md). Default: each trunk's callerId, on that trunk. */
+  numbers: z.array(companyNumberSchema).default([]),
+  /** How outbound calls choose their trunks, and when they fail over (trunks.md). */
+  outbound: outboundSchema,
   /** Webhook delivery to CRMs (see crm-config-schema.ts); none by default. */
   crm: crmSchema,
   /** The supervisor console: accounts that sign in to the web pages (console-config-schema.ts). */
@@ -335,7 +377,7 @@ export const configSchema = z.object({
   webphone: webphoneSchema,
   /** Several service instances on one Kamailio: the router lease (failover-config-schema.ts). */
   failover: failoverSchema,
-}).superRefine(checkApiTokens).superRefine(checkLeaseFitsFirstDecision).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback);
+}).superRefine(checkApiTokens).superRefine(checkLeaseFitsFirstDecision).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback).superRefine(checkTrunkNames);
 
 /**
  * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the
@@ -358,6 +400,49 @@ function checkApiTokens(
       ctx.addIssue({ code: 'custom', path: [...at, 'token'], message: `the same token as api.tokens.${first}: every token must be different` });
     } else {
       seen.set(t.token, i);
+    }
+  });
+}
+
+/**
+ * Trunk names are unique, and every number, rule and manager line names what exists: a
+ * typo would otherwise send calls nowhere at run time, so it stops the start here.
+ */
+function checkTrunkNames(
+  config: {
+    trunks: { name: string; address?: string; register?: unknown }[];
+    numbers: { number: string; trunk: string }[];
+    outbound: { rules: { trunks: string[] }[] };
+    managers: { line?: string }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const names = config.trunks.map((t) => t.name);
+  const known = `trunks: ${names.join(', ')}`;
+  config.trunks.forEach((t, i) => {
+    if (names.indexOf(t.name) !== i) ctx.addIssue({ code: 'custom', path: ['trunks', i, 'name'], message: `a second trunk named "${t.name}": every trunk needs its own name` });
+    // Kamailio knows an address-trusted trunk's calls by their source address alone.
+    const same = config.trunks.findIndex((o) => !o.register && !t.register && o.address === t.address);
+    if (!t.register && same !== i) {
+      ctx.addIssue({ code: 'custom', path: ['trunks', i, 'address'], message: `${t.address} is also trunks.${same}'s address: calls are told apart by their source address, so two address-trusted trunks need two addresses` });
+    }
+  });
+  const numbers = new Map<string, number>();
+  config.numbers.forEach((n, i) => {
+    if (!names.includes(n.trunk)) ctx.addIssue({ code: 'custom', path: ['numbers', i, 'trunk'], message: `unknown trunk "${n.trunk}" for number ${n.number} (${known})` });
+    const key = n.number.replace(/^\+/, '');
+    const first = numbers.get(key);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['numbers', i, 'number'], message: `${n.number} is listed twice (also numbers.${first}): a number is carried by one trunk` });
+    else numbers.set(key, i);
+  });
+  config.outbound.rules.forEach((r, i) => r.trunks.forEach((name, j) => {
+    if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['outbound', 'rules', i, 'trunks', j], message: `unknown trunk "${name}" (${known})` });
+  }));
+  const lines = config.numbers.length > 0 ? config.numbers.map((n) => n.number) : [];
+  config.managers.forEach((m, i) => {
+    if (m.line === undefined) return;
+    if (!numbers.has(m.line.replace(/^\+/, ''))) {
+      ctx.addIssue({ code: 'custom', path: ['managers', i, 'line'], message: `${m.line} is not one of the company numbers (numbers: ${lines.join(', ') || 'none configured'})` });
     }
   });
 }

@@ -27,7 +27,8 @@ import { MissedCalls } from '../services/missed-calls.js';
 import { Registrations } from '../services/registrations.js';
 import { RoutingConsoleService } from '../services/routing-console-service.js';
 import { StaleHolds } from '../services/stale-holds.js';
-import { trunkRoute } from '../services/trunk-route.js';
+import { forwardRoutes } from '../services/trunk-route.js';
+import { failoverPattern } from '../core/trunks/choose-trunks.js';
 
 /** The stores the services run on: Redis and PostgreSQL in production, memory in unit tests. */
 export interface ServiceStores {
@@ -82,7 +83,7 @@ export function composeServices({ config, stores, scenarios, log, announcer, voi
     calls,
     clients: stores.clients,
     crmOwnerOf: stores.leads ? crmOwnerLookup(stores.leads, config.phone.defaultRegion, log) : undefined,
-    trunkRoute: (number) => trunkRoute(config, number, false),
+    trunkRoutes: (number) => ({ targets: forwardRoutes(config, number), failover: failoverPattern(config.outbound.failoverOn) }),
     missed,
     queue,
     autoPause: {
@@ -99,7 +100,8 @@ export function composeServices({ config, stores, scenarios, log, announcer, voi
     clock,
   });
   const callIds = new CallIdGuard(stores.callIds, stores.callHistory);
-  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, callIds, distributor, queue, events, log });
+  const clientLine = clientLineLookup(stores, scenarios, config.phone.defaultRegion, log);
+  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, callIds, distributor, queue, events, clientLine, log });
   const callEvents = new CallEvents({
     agents: stores.agents,
     calls,
@@ -173,6 +175,26 @@ export type Services = ReturnType<typeof composeServices>;
  * The leads live in PostgreSQL: while it is down the call is routed without the owner
  * (to the group) rather than refused.
  */
+/**
+ * The company line a client knows: the number he last called (Redis), else the first
+ * number of the scenario his lead was placed in (PostgreSQL). A store that does not answer
+ * costs the call only its line choice: the manager's line is used.
+ */
+function clientLineLookup(stores: ServiceStores, scenarios: ScenarioSource, defaultRegion: string, log: Logger): (clientNumber: string) => Promise<string | null> {
+  return async (clientNumber) => {
+    try {
+      const called = await stores.clients.lastLine(clientNumber);
+      if (called || !stores.leads) return called;
+      const phone = toE164(clientNumber, defaultRegion);
+      const lead = phone ? (await stores.leads.newestByPhones([phone])).get(phone) : undefined;
+      return lead?.scenario ? scenarios.byName(lead.scenario)?.numbers[0] ?? null : null;
+    } catch (err) {
+      log.warn({ err }, 'client line not looked up (store unavailable): the manager\'s line is used');
+      return null;
+    }
+  };
+}
+
 function crmOwnerLookup(leads: LeadStore, defaultRegion: string, log: Logger): (callerNumber: string) => Promise<string | null> {
   return async (callerNumber) => {
     const phone = toE164(callerNumber, defaultRegion);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentStateStore } from '../core/agents/agent-ports.js';
 import { AUTO_PAUSE_REASON, DND_PAUSE_REASON, NEVER_AUTO_PAUSE, type OfferOutcome } from '../core/agents/agent-state.js';
-import { answeringManager, applyAnswer, callParties, endRinging, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
+import { answeringManager, applyAnswer, callParties, endRinging, failOverTrunk, ringingAttempts, type LiveAttempt, type LiveCall } from '../core/calls/live-call.js';
 import type { CallbackTaskStore, ClientHistory } from '../core/calls/missed-call.js';
 import { reject, type RoutingDecision } from '../core/calls/routing-decision.js';
 import { localDate } from '../core/scenarios/business-hours.js';
@@ -59,6 +59,28 @@ export class CallEvents {
       if (after.progress) return (await this.deps.distributor.afterFailedOffer(after, at)).decision;
       await this.close(after, at);
       return reject(code, true);
+    });
+  }
+
+  /**
+   * Kamailio moved a call on along its trunk list (by itself: no decision is asked). `code`
+   * is how the trunk tried last failed (0: it was at its concurrent-call limit and never
+   * tried), `skipped` the trunks passed over at their limit, `next` the trunk tried now;
+   * null when none was left: Kamailio refused the call (503) and nothing more will come.
+   */
+  trunkFailedOver(callId: string, report: { code: number; skipped: string[]; next: { trunk: string; uri: string } | null }, at: number): Promise<void> {
+    return this.deps.queue.run(callId, async () => {
+      const call = await this.deps.calls.get(callId);
+      if (!call) return this.unknown(callId, 'trunk_next');
+      let after = failOverTrunk(call, report.code, null, at);
+      for (const trunk of report.skipped) after = failOverTrunk(failOverTrunk(after, 0, { trunk, uri: `trunk:${trunk}` }, at), 0, null, at);
+      if (report.next) after = failOverTrunk(after, 0, report.next, at);
+      this.deps.log.warn({ callId, code: report.code, from: call.trunk ?? null, skipped: report.skipped, next: report.next?.trunk ?? null }, report.next ? 'trunk failed: the call goes on through the next trunk' : 'no trunk left with room: call refused');
+      if (report.next) {
+        await this.deps.calls.put(after);
+        return;
+      }
+      await this.close({ ...after, rejected: { code: 503, reason: 'every trunk of the call is at its concurrent-call limit' } }, at);
     });
   }
 
@@ -169,6 +191,8 @@ export class CallEvents {
     await Promise.all([
       ...held.map((m) => this.deps.agents.callEnded(m, call.callId, at, wrapUpMs, talkSeconds, day)),
       talker && call.direction !== 'internal' ? this.deps.clients.remember(client, talker, at) : undefined,
+      // The number he dialled is the one he knows: calls back to him show it (trunks.md).
+      call.direction === 'inbound' && call.companyNumber ? this.deps.clients.rememberLine(client, call.companyNumber) : undefined,
       call.direction === 'outbound' && call.answeredAt !== null ? this.deps.callbacks.closeFor(client, call.callId, new Date(at)) : undefined,
     ]);
     if (held.length > 0) this.deps.distributor.dispatchAt(at + wrapUpMs);

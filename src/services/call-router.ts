@@ -11,7 +11,8 @@ import type { CallLedger } from './call-ledger.js';
 import type { InboundDistributor, ScenarioSource } from './inbound-distributor.js';
 import type { DomainEvents } from './domain-events.js';
 import type { KeyedQueue } from './keyed-queue.js';
-import { trunkRoute } from './trunk-route.js';
+import { outboundRoutes } from './trunk-route.js';
+import { failoverPattern } from '../core/trunks/choose-trunks.js';
 
 /** The auto-answer hints phones honour (Polycom/Yealink Alert-Info, Snom/Grandstream Call-Info). */
 const AUTO_ANSWER_HEADERS = 'Alert-Info: <http://www.notused.com>;info=alert-autoanswer\r\nCall-Info: <sip:leadline>;answer-after=0\r\n';
@@ -30,6 +31,11 @@ export interface CallRouterDeps {
   distributor: InboundDistributor;
   queue: KeyedQueue;
   events: DomainEvents;
+  /**
+   * The company line a client knows: the number he last called, else his lead's line.
+   * Without it outbound calls use the manager's line.
+   */
+  clientLine?: (clientNumber: string) => Promise<string | null>;
   log: Logger;
 }
 
@@ -115,7 +121,7 @@ export class CallRouter {
 
   private async routeInbound(request: NewCallRequest, dialled: string): Promise<RoutingDecision> {
     const scenario = this.deps.scenarios.scenarioFor(dialled);
-    const call = this.newCall(request, 'inbound', scenario ? dialled : null, null);
+    const call = { ...this.newCall(request, 'inbound', scenario ? dialled : null, null), trunk: request.trunk ?? null };
     if (!scenario) return this.refuse(call, 404, `no scenario in dialplans/ serves ${dialled}`);
     return (await this.deps.distributor.start(startLiveCall(call), scenario, request.offer)).decision;
   }
@@ -142,10 +148,23 @@ export class CallRouter {
     return reg ?? null;
   }
 
+  /**
+   * Out through the trunks the rules choose (src/core/trunks/choose-trunks.ts), in order:
+   * Kamailio walks the list itself on a failure and reports each move (trunkFailedOver).
+   */
   private async routeOutbound(request: NewCallRequest, from: string, number: string): Promise<RoutingDecision> {
-    const base = this.newCall(request, 'outbound', this.deps.config.trunks[0]!.callerId, from);
-    const route = trunkRoute(this.deps.config, number, true);
-    return this.open(addAttempts(startLiveCall(base), [{ manager: null, target: route.uri }], request.receivedAt), from, route);
+    const managerLine = this.deps.config.managers.find((m) => m.extension === from)?.line ?? null;
+    const clientLine = this.deps.clientLine ? await this.deps.clientLine(number).catch(() => null) : null;
+    const { choice, targets } = outboundRoutes(this.deps.config, number, { managerLine, clientLine });
+    const first = targets[0]!;
+    this.deps.log.info(
+      { callId: request.callId, line: choice.line, lineFrom: choice.lineFrom, rule: choice.rule, trunks: choice.attempts.map((a) => a.trunk) },
+      'outbound call: trunks chosen',
+    );
+    const base = { ...this.newCall(request, 'outbound', choice.line, from), trunk: first.trunk ?? null };
+    const call = addAttempts(startLiveCall(base), [{ manager: null, target: first.uri }], request.receivedAt);
+    await Promise.all([this.deps.calls.put(call), this.deps.agents.placedCall(from, call.callId, call.startedAt)]);
+    return { action: 'route', targets, failover: failoverPattern(this.deps.config.outbound.failoverOn) };
   }
 
   private newCall(request: NewCallRequest, direction: LiveCall['direction'], line: string | null, placedBy: string | null): NewLiveCall {

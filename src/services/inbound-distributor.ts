@@ -33,7 +33,8 @@ export interface InboundDistributorDeps {
   /** The client's owner in the CRM (leads), for sticky steps with crm_owner; absent without leads. */
   crmOwnerOf?: (callerNumber: string) => Promise<string | null>;
   /** The route of a call forwarded out through the trunk (after hours). */
-  trunkRoute: (number: string) => RouteTarget;
+  /** The routes out to an external number, one per trunk, and the failover pattern Kamailio walks them with. */
+  trunkRoutes: (number: string) => { targets: RouteTarget[]; failover: string };
   missed: MissedCalls;
   /** Per-call queue shared with CallEvents: one call's events never interleave. */
   queue: KeyedQueue;
@@ -425,9 +426,10 @@ export class InboundDistributor {
     this.deps.log.info({ callId: call.callId, scenario: scenario.name, action: action.action, why }, `line closed, ${action.action}: ${why}`);
     switch (action.action) {
       case 'forward': {
-        const target = this.deps.trunkRoute(action.to);
-        const forwarded = addAttempts(call, [{ manager: null, target: target.uri }], now);
-        return this.settled(forwarded, { action: 'route', targets: [target] }, now);
+        const { targets, failover } = this.deps.trunkRoutes(action.to);
+        const first = targets[0]!;
+        const forwarded = addAttempts({ ...call, trunk: first.trunk ?? null }, [{ manager: null, target: first.uri }], now);
+        return this.settled(forwarded, { action: 'route', targets, failover }, now);
       }
       case 'hangup':
         return this.settled({ ...call, rejected: { code: 480, reason: why } }, reject(480), now);

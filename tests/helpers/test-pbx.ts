@@ -62,6 +62,14 @@ export interface TestPbxOptions {
   processes?: Record<string, unknown>;
   /** The whole `trunks` section instead of the one address-trusted test trunk. */
   trunks?: Record<string, unknown>[];
+  /** More of the `sip` section (its address, port and domain are the test's). */
+  sip?: Record<string, unknown>;
+  /** The `numbers` section (company numbers and their trunks). */
+  numbers?: Record<string, unknown>[];
+  /** The `outbound` section (trunk rules, failover codes). */
+  outbound?: Record<string, unknown>;
+  /** Company line of each manager, by extension. */
+  lines?: Record<string, string>;
   /** Dial plan files (name -> YAML); default: one line ringing every manager top-down. */
   dialplans?: Record<string, string>;
   /** A Redis of the test's own (one it restarts); the host's by default. */
@@ -111,12 +119,13 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     name: `Manager ${101 + i}`,
     password: `pass-${101 + i}-secret`,
     ...(opts.disabledManagers?.includes(String(101 + i)) ? { disabled: true } : {}),
+    ...(opts.lines?.[String(101 + i)] ? { line: opts.lines[String(101 + i)] } : {}),
   }));
   const run = randomBytes(4).toString('hex');
   return configSchema.parse({
     // Loopback only, with test secrets: as the demo.
     demo: true,
-    sip: { listen: '127.0.0.1', port: ports.sip, domain: SIP_DOMAIN },
+    sip: { ...opts.sip, listen: '127.0.0.1', port: ports.sip, domain: SIP_DOMAIN },
     http: { host: '127.0.0.1', port: ports.http },
     api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
     redis: { keyPrefix: `e2e:${opts.name}:${run}:`, ...(opts.redisUrl ? { url: opts.redisUrl } : {}) },
@@ -131,6 +140,8 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     paths: { runDir: join(workDir, 'run'), spoolDir: join(workDir, 'spool'), ...(opts.sounds ? { soundsDir: join(workDir, 'sounds') } : {}) },
     managers,
     trunks: opts.trunks ?? [{ name: 'test-trunk', address: TRUNK_IP, port: ports.trunk, callerId: COMPANY_NUMBER, ...opts.trunk }],
+    ...(opts.numbers ? { numbers: opts.numbers } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
     ...(opts.sipSecurity ? { sipSecurity: opts.sipSecurity } : {}),
     ...(opts.crm ? { crm: opts.crm } : {}),
     ...(opts.console ? { console: opts.console } : {}),

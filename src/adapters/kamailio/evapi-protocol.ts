@@ -23,6 +23,8 @@ export const routeRequestSchema = z.object({
   // The caller's tag and SDP offer: rtpengine plays him announcements by them.
   from_tag: z.string().max(1024).optional(),
   sdp: z.string().max(16_384).optional(),
+  /** The trunk a trunk call came on (empty for phones). */
+  trunk: z.string().optional(),
   ts,
 });
 
@@ -64,6 +66,18 @@ export const kamailioEventSchema = z.discriminatedUnion('event', [
       result: z.unknown().optional(),
       error: z.object({ code: z.number(), message: z.string() }).optional(),
     }),
+  }),
+  // Kamailio moved an outbound call on along its trunk list (failure_route FAILOVER, or a
+  // trunk at its concurrent-call limit): code 0 when the trunk left was never tried;
+  // `skipped` the trunks passed over at their limit (comma-separated); `next` empty: none left.
+  z.object({
+    event: z.literal('trunk_next'),
+    callid: z.string(),
+    code: z.number().int(),
+    skipped: z.string().default(''),
+    next: z.string(),
+    next_uri: z.string().default(''),
+    ts,
   }),
   // Every few seconds per registering trunk: uac_reg_status's code (1: registered).
   z.object({ event: z.literal('trunk_status'), trunk: z.string(), status: z.number().int(), ts }),
@@ -136,7 +150,8 @@ interface DecisionAddress {
 
 export type RoutingDecisionMessage = DecisionAddress &
   (
-    | { action: 'route'; routes: { version: '1.0'; routing: 'serial' | 'parallel'; routes: RtjsonRoute[] } }
+    /** failover: the SIP codes (a regular expression) on which Kamailio tries the next route itself; empty: none. */
+    | { action: 'route'; failover: string; routes: { version: '1.0'; routing: 'serial' | 'parallel'; routes: RtjsonRoute[] } }
     /** media 'yes' when rtpengine holds a session for the call that must be closed (a string: Kamailio compares it as one). */
     | { action: 'reject'; code: number; reason: string; media: 'yes' | 'no' }
     /** Keep the call suspended until another decision comes; ringback 'no': the caller hears rtpengine. */

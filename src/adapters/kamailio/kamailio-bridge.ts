@@ -44,7 +44,7 @@ const STALE_ROUTE_REQUEST_MS = 1000;
 type Transaction = { tindex: number; tlabel: number };
 
 /** Events that need no answer: retried when handling fails, for about half a minute. */
-const REPORTS = new Set<KamailioEvent['event']>(['cancelled', 'answered', 'ended', 'registered', 'unregistered']);
+const REPORTS = new Set<KamailioEvent['event']>(['cancelled', 'answered', 'ended', 'registered', 'unregistered', 'trunk_next']);
 const REPORT_RETRIES = 18;
 
 /**
@@ -181,6 +181,12 @@ export class KamailioBridge {
           return await this.deps.registrations.registered(event.user, { contact: event.contact, source: event.source, callId: event.regcallid }, registrationSeconds(event.expires, event.ts), at);
         case 'unregistered':
           return await this.deps.registrations.unregistered(event.user);
+        case 'trunk_next':
+          return await this.deps.events.trunkFailedOver(
+            event.callid,
+            { code: event.code, skipped: event.skipped.split(',').filter(Boolean), next: event.next ? { trunk: event.next, uri: event.next_uri } : null },
+            at,
+          );
         case 'trunk_status':
           return this.deps.trunks.reported(event.trunk, event.status, at);
       }
@@ -224,6 +230,7 @@ export class KamailioBridge {
       transaction,
       invitedFrom: `${request.src_ip}:${request.src_port}`,
       ...(request.from_tag && request.sdp ? { offer: { fromTag: request.from_tag, sdp: request.sdp } } : {}),
+      ...(request.trunk ? { trunk: request.trunk } : {}),
     }, { replayed });
     this.send(request.callid, transaction, decision);
   }
@@ -248,6 +255,8 @@ function toMessage({ tindex, tlabel }: Transaction, decision: RoutingDecision): 
       return {
         ...address,
         action: 'route',
+        // Empty: Kamailio asks the service after every failure (no trunk list to walk).
+        failover: decision.failover ?? '',
         routes: {
           version: '1.0',
           routing: decision.parallel ? 'parallel' : 'serial',

@@ -32,6 +32,9 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     SIP_DOMAIN: config.sip.domain,
     SIP_LISTEN: config.sip.listen,
     SIP_PORT: String(config.sip.port),
+    SIP_ADVERTISE: config.sip.advertise ? ` advertise ${config.sip.advertise}:${config.sip.port}` : '',
+    SIP_PUBLIC: config.sip.advertise ?? config.sip.listen,
+    NAT_KEEPALIVE_S: String(config.sip.natKeepaliveSeconds),
     CHILDREN: String(config.kamailio.children),
     EVAPI_ADDR: `127.0.0.1:${config.kamailio.evapiPort}`,
     EVAPI_WORKERS: String(Math.max(2, Math.min(8, config.kamailio.children))),
@@ -81,6 +84,7 @@ function trunkEntry(config: Config, t: TrunkConfig): string {
     `\t$sht(reg_trunks=>${user}::name) = "${t.name}";`,
     `\t$sht(reg_trunks=>${user}::number) = "${t.callerId}";`,
     `\t$sht(reg_trunk_domains=>${hostOf(t.register.domain)}) = "${user}";`,
+    `\t$sht(reg_trunk_names=>${t.name}) = "${user}";`,
   );
   if (t.address) lines.push(`\t$sht(reg_trunks=>${user}::address) = "${t.address}";`);
   return lines.join('\n');

@@ -18,6 +18,18 @@ export class MemoryClientHistory implements ClientHistory {
     const digits = digitsOf(clientNumber);
     if (digits) this.entries.set(digits, { manager, at });
   }
+
+  /** The line each client last called, keyed by digits. */
+  readonly lines = new Map<string, string>();
+
+  async lastLine(clientNumber: string): Promise<string | null> {
+    return this.lines.get(digitsOf(clientNumber)) ?? null;
+  }
+
+  async rememberLine(clientNumber: string, line: string): Promise<void> {
+    const digits = digitsOf(clientNumber);
+    if (digits) this.lines.set(digits, line);
+  }
 }
 
 export interface StoredCallbackTask extends CallbackTask {

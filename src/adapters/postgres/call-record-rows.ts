@@ -21,6 +21,7 @@ export function toCallRow(r: CallRecord): Insertable<CallsTable> {
     sip_code: r.sipCode,
     reason: r.reason,
     times_approximate: r.timesApproximate ?? false,
+    trunk: r.trunk ?? null,
   };
 }
 
@@ -54,6 +55,7 @@ export function fromRows(row: Selectable<CallsTable>, attempts: Selectable<CallA
     sipCode: row.sip_code,
     reason: row.reason,
     ...(row.times_approximate ? { timesApproximate: true } : {}),
+    ...(row.trunk ? { trunk: row.trunk } : {}),
     attempts: attempts.map(fromAttemptRow),
   };
 }

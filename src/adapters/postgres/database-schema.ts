@@ -23,6 +23,8 @@ export interface CallsTable {
   reason: string | null;
   /** Answer or end time estimated after the service was away (migration 0012). */
   times_approximate: Generated<boolean>;
+  /** The trunk that carried the call (migration 0024); null for internal calls. */
+  trunk: string | null;
   created_at: Generated<Date>;
 }
 

@@ -14,6 +14,7 @@ import { migration0017Voicemail } from './migrations/0017-voicemail.js';
 import { migration0021CallbackReassignment } from './migrations/0021-callback-reassignment.js';
 import { migration0022RecordingAnalytics } from './migrations/0022-recording-analytics.js';
 import { migration0023ReviewQueue } from './migrations/0023-review-queue.js';
+import { migration0024CallTrunk } from './migrations/0024-call-trunk.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0021-callback-reassignment': migration0021CallbackReassignment,
   '0022-recording-analytics': migration0022RecordingAnalytics,
   '0023-review-queue': migration0023ReviewQueue,
+  '0024-call-trunk': migration0024CallTrunk,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

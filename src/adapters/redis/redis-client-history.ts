@@ -16,4 +16,14 @@ export class RedisClientHistory implements ClientHistory {
     const digits = digitsOf(clientNumber);
     if (digits) await this.redis.hset(this.keys.clientManagers(), digits, JSON.stringify({ manager, at }));
   }
+
+  async lastLine(clientNumber: string): Promise<string | null> {
+    const digits = digitsOf(clientNumber);
+    return digits ? this.redis.hget(this.keys.clientLines(), digits) : null;
+  }
+
+  async rememberLine(clientNumber: string, line: string): Promise<void> {
+    const digits = digitsOf(clientNumber);
+    if (digits) await this.redis.hset(this.keys.clientLines(), digits, line);
+  }
 }

@@ -22,6 +22,11 @@ export class RedisKeys {
     return `${this.prefix}client-managers`;
   }
 
+  /** The company number each client last called (field: the number's digits), for outbound caller ID. */
+  clientLines(): string {
+    return `${this.prefix}client-lines`;
+  }
+
   liveCall(callId: string): string {
     return `${this.prefix}call:${callId}`;
   }

@@ -12,7 +12,7 @@ import { pingRtpengine } from './rtpengine-ping.js';
  * Its media timeouts are given here instead. Ready when it answers an ng ping.
  */
 export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
-  const { listen } = config.sip;
+  const { listen, advertise } = config.sip;
   return {
     name: 'rtpengine',
     command: binary,
@@ -24,7 +24,8 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       '--timeout=60',
       '--silent-timeout=3600',
       '--table=-1',
-      `--interface=${listen}`,
+      // behind 1:1 NAT: bound to the private address, the public one written into SDP
+      `--interface=${advertise ? `${listen}!${advertise}` : listen}`,
       `--listen-ng=127.0.0.1:${config.rtpengine.ngPort}`,
       `--port-min=${config.rtpengine.portMin}`,
       `--port-max=${config.rtpengine.portMax}`,

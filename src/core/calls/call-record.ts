@@ -46,6 +46,8 @@ export interface CallRecord {
    * is the best estimate there was, not an event's. Absent when measured.
    */
   timesApproximate?: boolean;
+  /** The trunk that carried the call (the last one tried when none answered); absent for internal calls. */
+  trunk?: string;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface LiveCall {
   media?: { callId: string; fromTag: string } | null;
   /** Answer or end time estimated at reconciliation (the service was away when it happened). */
   timesApproximate?: boolean;
+  /** The trunk the call came in on, or is going out through now (after any failover). */
+  trunk?: string | null;
 }
 
 export interface LiveAttempt {
@@ -53,7 +55,7 @@ export interface LiveAttempt {
 }
 
 export type NewLiveCall = Pick<LiveCall, 'callId' | 'direction' | 'callerNumber' | 'calleeNumber' | 'companyNumber' | 'placedBy' | 'startedAt'> &
-  Partial<Pick<LiveCall, 'transaction' | 'progress' | 'invitedFrom'>>;
+  Partial<Pick<LiveCall, 'transaction' | 'progress' | 'invitedFrom' | 'trunk'>>;
 
 export interface NewAttempt {
   manager: string | null;
@@ -94,6 +96,19 @@ export function attemptResultOf(code: number, canceled: boolean): AttemptResult 
 export function addAttempts(call: LiveCall, targets: readonly NewAttempt[], at: number): LiveCall {
   const added = targets.map((t) => ({ manager: t.manager, target: t.target, nextHop: t.nextHop ?? null, startedAt: at, endedAt: null, result: null, sipCode: null }));
   return { ...call, attempts: [...call.attempts, ...added] };
+}
+
+/**
+ * Kamailio moved an outbound call on to the next trunk of its list: the ringing attempt
+ * ended with `code` (0: the trunk was skipped at its concurrent-call limit, never tried),
+ * and the next trunk's attempt starts. `next` null: no trunk was left.
+ */
+export function failOverTrunk(call: LiveCall, code: number, next: { trunk: string; uri: string } | null, at: number): LiveCall {
+  const attempts = call.attempts.map((a) =>
+    a.endedAt !== null ? a : { ...a, endedAt: at, sipCode: code === 0 ? null : code, result: code === 0 ? ('busy' as const) : attemptResultOf(code, false) },
+  );
+  const ended = { ...call, attempts };
+  return next ? { ...addAttempts(ended, [{ manager: null, target: next.uri }], at), trunk: next.trunk } : ended;
 }
 
 /** Attempts still ringing. */
@@ -166,6 +181,7 @@ export function finishCall(call: LiveCall, at: number): CallRecord {
     sipCode: disposition === 'answered' ? null : call.rejected?.code ?? call.missed?.code ?? (call.canceled ? 487 : last?.sipCode ?? null),
     reason: disposition === 'answered' ? null : reasonOf(call, disposition),
     ...(call.timesApproximate ? { timesApproximate: true } : {}),
+    ...(call.trunk ? { trunk: call.trunk } : {}),
     attempts: call.attempts.map((a) => ({
       manager: a.manager,
       target: a.target,

@@ -23,6 +23,9 @@ export interface CallbackTaskStore {
 export interface ClientHistory {
   lastManager(clientNumber: string): Promise<{ manager: string; at: number } | null>;
   remember(clientNumber: string, manager: string, at: number): Promise<void>;
+  /** The company number this client last called: his outbound calls show it (trunks.md). */
+  lastLine(clientNumber: string): Promise<string | null>;
+  rememberLine(clientNumber: string, line: string): Promise<void>;
 }
 
 /** The manager who last talked to this client within `days`, if any. */

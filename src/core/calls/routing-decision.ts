@@ -12,6 +12,8 @@ export interface NewCallRequest {
   invitedFrom?: string;
   /** The caller's From tag and SDP offer, for announcements before anyone answers. */
   offer?: { fromTag: string; sdp: string };
+  /** The trunk an inbound call came on, as Kamailio recognised it (by address or registration). */
+  trunk?: string;
 }
 
 /** One branch of the fork. */
@@ -24,6 +26,8 @@ export interface RouteTarget {
   fromUri?: string;
   /** Header lines added to the INVITE (CRLF-terminated), e.g. an auto-answer hint. */
   extraHeaders?: string;
+  /** The trunk this route leaves through (its concurrent-call limit applies; the call record names it). */
+  trunk?: string;
 }
 
 /**
@@ -33,7 +37,12 @@ export interface RouteTarget {
  * for the call that a refusal must close.
  */
 export type RoutingDecision =
-  | { action: 'route'; targets: RouteTarget[]; parallel?: boolean }
+  /**
+   * `failover`: a serial list of trunk routes that Kamailio walks by itself: it moves on
+   * when a route fails with a code matching this pattern, or gets no answer at all, and
+   * skips a trunk at its concurrent-call limit. Otherwise every failure comes back here.
+   */
+  | { action: 'route'; targets: RouteTarget[]; parallel?: boolean; failover?: string }
   | { action: 'reject'; code: number; reason: string; media?: boolean }
   /** Keep the call suspended; `quiet`: no 180, the caller hears rtpengine (music) instead. */
   | { action: 'wait'; quiet?: boolean }

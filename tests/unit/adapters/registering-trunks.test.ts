@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { renderKamailioConfig } from '../../../src/adapters/kamailio/render-config.js';
 import { registrationContactUser, registrationsDbFiles } from '../../../src/adapters/kamailio/trunk-registrations.js';
-import { trunkRoute } from '../../../src/services/trunk-route.js';
+import { trunkTarget } from '../../../src/services/trunk-route.js';
 
 const head = `api:
   tokens:
@@ -63,6 +63,7 @@ describe('registering trunks toward Kamailio', () => {
     expect(cfg).not.toContain('pa:ss');
     expect(cfg).toContain(`$sht(reg_trunks=>${contactUser}::name) = "provider";`);
     expect(cfg).toContain(`$sht(reg_trunk_domains=>sip.provider.example) = "${contactUser}";`);
+    expect(cfg).toContain(`$sht(reg_trunk_names=>provider) = "${contactUser}";`);
     expect(cfg).toContain(`$var(reg) = "${contactUser}"; route(TRUNK_STATUS_ONE);`);
     expect(cfg).toContain('$sht(trunks=>127.0.0.2) = "old";');
   });
@@ -75,9 +76,10 @@ describe('registering trunks toward Kamailio', () => {
 
   it('sends outbound calls to the provider\'s domain through its proxy, From the account, caller ID in P-Asserted-Identity', () => {
     const only = parseConfig(withTrunks(...registering));
-    expect(trunkRoute(only, '79161234567', true)).toEqual({
+    expect(trunkTarget(only, only.trunks[0]!, '79161234567', '+74951234567')).toEqual({
       uri: 'sip:79161234567@sip.provider.example:5070',
-      nextHop: 'sip:203.0.113.9',
+      nextHop: 'sip:203.0.113.9;trunk=provider',
+      trunk: 'provider',
       ringTimeoutMs: 60_000,
       fromUri: 'sip:acct-1@sip.provider.example',
       extraHeaders: 'P-Asserted-Identity: <sip:+74951234567@sip.provider.example>\r\n',

@@ -5,6 +5,7 @@ import {
   applyAnswer,
   attemptResultOf,
   endRinging,
+  failOverTrunk,
   finishCall,
   missedLiveCall,
   rejectedLiveCall,
@@ -147,5 +148,24 @@ describe('live call', () => {
     ]);
     expect(attemptResultOf(408, true)).toBe('cancelled');
     expect(attemptResultOf(487, false)).toBe('cancelled');
+  });
+});
+
+describe('failOverTrunk', () => {
+  const start = addAttempts(startLiveCall({ callId: 'c1', direction: 'outbound', callerNumber: '101', calleeNumber: '+79161234567', companyNumber: '+74951111111', placedBy: '101', startedAt: 1000, trunk: 'msk' }), [{ manager: null, target: 'sip:+79161234567@10.0.0.1:5060' }], 1000);
+
+  it('ends the trunk that failed with its code and starts the next trunk\'s attempt', () => {
+    const after = failOverTrunk(start, 503, { trunk: 'spb', uri: 'sip:+79161234567@10.0.0.2:5060' }, 1200);
+    expect(after.trunk).toBe('spb');
+    expect(after.attempts.map((a) => [a.target, a.sipCode, a.result, a.endedAt])).toEqual([
+      ['sip:+79161234567@10.0.0.1:5060', 503, 'unreachable', 1200],
+      ['sip:+79161234567@10.0.0.2:5060', null, null, null],
+    ]);
+    expect(finishCall(applyAnswer(after, 1500).call, 3000)).toMatchObject({ trunk: 'spb', disposition: 'answered' });
+  });
+
+  it('marks a trunk passed over at its limit as busy without a SIP code, and a silent one as no answer', () => {
+    expect(failOverTrunk(start, 0, null, 1100).attempts[0]).toMatchObject({ sipCode: null, result: 'busy' });
+    expect(failOverTrunk(start, 408, null, 1100).attempts[0]).toMatchObject({ sipCode: 408, result: 'no-answer' });
   });
 });

@@ -57,7 +57,11 @@ describe('after hours', () => {
     const s = at(EVENING, { action: 'forward', to: '+79161234567' });
     await s.register('101');
     const decision = await s.inbound('a', CLIENT);
-    expect(decision).toEqual({ action: 'route', targets: [{ uri: 'sip:+79161234567@127.0.0.2:5080', ringTimeoutMs: 60_000 }] });
+    expect(decision).toEqual({
+      action: 'route',
+      targets: [{ uri: 'sip:+79161234567@127.0.0.2:5080', nextHop: 'sip:127.0.0.2:5080;trunk=trunk', trunk: 'trunk', ringTimeoutMs: 60_000 }],
+      failover: '^(408|5[0-9][0-9])$',
+    });
     expect((await s.calls.get('a'))?.attempts.map((t) => [t.manager, t.target])).toEqual([[null, 'sip:+79161234567@127.0.0.2:5080']]);
     await s.answer('a');
     await s.hangUp('a');

@@ -317,7 +317,8 @@ describe("managers' own calls", () => {
     const decision = await s.dial('o1', '101', '+79169998877');
     expect(decision).toEqual({
       action: 'route',
-      targets: [{ uri: 'sip:+79169998877@127.0.0.2:5080', ringTimeoutMs: 60_000, fromUri: `sip:${COMPANY}@leadline.local` }],
+      targets: [{ uri: 'sip:+79169998877@127.0.0.2:5080', nextHop: 'sip:127.0.0.2:5080;trunk=trunk', trunk: 'trunk', ringTimeoutMs: 60_000, fromUri: `sip:${COMPANY}@leadline.local` }],
+      failover: '^(408|5[0-9][0-9])$',
     });
     expect((await s.state('101')).calls).toEqual(['o1']);
     expect(managersOf(await s.inbound('in'))).toEqual(['102']);

@@ -43,6 +43,7 @@ export const callRecordJsonSchema = {
     sipCode: nullableInteger,
     reason: nullableString,
     attempts: { type: 'array', items: ringAttemptJsonSchema },
+    trunk: { type: 'string', description: 'The trunk that carried the call (an outbound call: the last trunk tried, after any failover); absent for internal calls.' },
     timesApproximate: { type: 'boolean', description: 'Present and true when the call ended while the service was away: its times are estimates.' },
   },
 } as const;

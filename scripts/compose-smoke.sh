@@ -30,6 +30,12 @@ done
 for tool in podman podman-compose runc sipp; do
   command -v "$tool" >/dev/null || { echo "compose-smoke: $tool is missing (apt-get install podman podman-compose runc sip-tester)" >&2; exit 1; }
 done
+# The call is placed by a script of the checkout (scripts/compose-smoke-call.ts): a fresh
+# clone needs its npm dependencies first.
+if [ ! -x "$root/node_modules/.bin/tsx" ]; then
+  echo "[smoke] installing the checkout's npm dependencies (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || { echo "compose-smoke: npm ci failed" >&2; exit 1; }
+fi
 # runc + cgroupfs + host network (docker/podman/containers.conf says why).
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/docker/podman/containers.conf}
 

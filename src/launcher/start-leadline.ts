@@ -109,12 +109,15 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     cleanup.push(async () => void redis.disconnect());
     const db = await openDatabase(config);
     cleanup.push(() => db.destroy());
+    // A missing dial plan directory is named before the prompts take seconds to generate,
+    // and the run directory is private before the converted prompts go into it.
+    requireDialplansDir(config);
+    makePrivateDir(runDir);
     const sounds = new SoundLibrary(resolve(config.paths.soundsDir), resolve(runDir, 'sounds'), log.child({ component: 'sounds' }));
     await prepareSounds(sounds);
     const scenarios = await loadScenarios(config, log.child({ component: 'scenarios' }), sounds);
     cleanup.push(async () => scenarios.stop());
 
-    makePrivateDir(runDir);
     makePrivateDir(resolve(config.paths.spoolDir));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
     const kamailioCfgText = renderKamailioConfig(config);
@@ -376,11 +379,15 @@ async function checkSounds(sounds: SoundLibrary, scenario: Scenario): Promise<{ 
   return problems;
 }
 
-async function loadScenarios(config: Config, log: Logger, sounds: SoundLibrary): Promise<ScenarioDirectory> {
+function requireDialplansDir(config: Config): void {
   const dir = resolve(config.routing.dialplansDir);
   if (!existsSync(dir)) {
     throw new StartupError('DIALPLANS_MISSING', `The dial plan directory ${dir} does not exist: create it with at least one scenario (see dialplans/README.md) or set routing.dialplansDir.`);
   }
+}
+
+async function loadScenarios(config: Config, log: Logger, sounds: SoundLibrary): Promise<ScenarioDirectory> {
+  const dir = resolve(config.routing.dialplansDir);
   const directory = new ScenarioDirectory(dir, {
     check: (scenario) => checkSounds(sounds, scenario),
     onReload: ({ active, errors }) => {

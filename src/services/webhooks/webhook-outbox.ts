@@ -94,9 +94,12 @@ export class WebhookOutbox implements WebhookAdmin {
       throw new DeliveryNotReplayableError(`Endpoint "${found.endpoint}" is disabled: enable it first (POST /api/webhooks/endpoints/${found.endpoint}/enable).`);
     }
     const reopened = await this.log.reopen(id);
-    // Another replay won the race; the delivery is on its way either way.
+    // Read before the job is queued: the answer is the replay as accepted (pending), not
+    // whatever a fast worker has made of it since. Another replay may have won the race;
+    // the delivery is on its way either way.
+    const view = (await this.log.get(id))!;
     if (reopened) await this.queue.add([reopened]);
-    return (await this.log.get(id))!;
+    return view;
   }
 
   async endpoints(): Promise<EndpointView[]> {

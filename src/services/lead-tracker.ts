@@ -6,7 +6,7 @@ import { callFactOf, type CallFact, type CallSides } from '../core/leads/first-d
 import { firstDialStats, type ManagerFirstDialStats } from '../core/leads/first-dial-stats.js';
 import type { Lead } from '../core/leads/lead.js';
 import { newLeadFrom, type IntakeRules, type LeadInput } from '../core/leads/lead-intake.js';
-import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore, SlowLead } from '../core/leads/lead-store.port.js';
 import { leastLoadedManager } from '../core/leads/reassignment.js';
 import type { DomainEvents } from './domain-events.js';
 
@@ -16,6 +16,8 @@ export interface LeadDesk {
   get(id: string): Promise<Lead | null>;
   list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage>;
   stats(from: Date, to: Date, ownerManager?: string): Promise<ManagerFirstDialStats[]>;
+  /** The leads of the period that waited longest for a first dial, as of now(). */
+  slowest(from: Date, to: Date, limit: number, ownerManager?: string): Promise<SlowLead[]>;
   /** The tracker's clock, so replies judge "within SLA" by the same time as the sweep. */
   now(): Date;
 }
@@ -123,6 +125,10 @@ export class LeadTracker implements LeadDesk {
 
   async stats(from: Date, to: Date, ownerManager?: string): Promise<ManagerFirstDialStats[]> {
     return firstDialStats(await this.deps.store.statsLeads(from, to, ownerManager), this.now());
+  }
+
+  slowest(from: Date, to: Date, limit: number, ownerManager?: string): Promise<SlowLead[]> {
+    return this.deps.store.slowestLeads(from, to, this.now(), limit, ownerManager);
   }
 
   /**

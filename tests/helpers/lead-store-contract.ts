@@ -162,5 +162,35 @@ export function leadStoreContract(name: string, fresh: () => Promise<LeadStore>)
       expect(await store.statsLeads(at(0), at(3600))).toEqual([{ ownerManager: '101', createdAt: at(0), slaMinutes: 15, firstDialSeconds: 42.5 }]);
       expect(await store.statsLeads(at(0), at(3601), '102')).toEqual([]);
     });
+
+    it('lists the slowest leads of the period, an undialled one by its wait so far, ties by age then id', async () => {
+      // Dialled at 600 s, 42.5 s and 300 s; one never dialled (2,000 s old at `now`); a tie at 300 s; one outside the period.
+      const lead = (id: string, phone: string, createdAt: number, ownerManager: string | null = '101') =>
+        store.upsert(makeNewLead({ id, phone, createdAt: at(createdAt), ownerManager }));
+      await lead('slow', '+79160000001', 0);
+      await lead('fast', '+79160000002', 0);
+      await lead('tie-b', '+79160000003', 100, '102');
+      await lead('tie-a', '+79160000004', 100, '102');
+      await lead('tie-older', '+79160000005', 50, null);
+      await lead('waiting', '+79160000006', 400);
+      await lead('later', '+79160000007', 3600);
+      const dialAt = (phone: string, seconds: number) => store.recordCall(dial(`c-${phone}`, seconds, { clientPhone: phone }));
+      await dialAt('+79160000001', 600);
+      await dialAt('+79160000002', 42.5);
+      await dialAt('+79160000003', 400);
+      await dialAt('+79160000004', 400);
+      await dialAt('+79160000005', 350);
+      await dialAt('+79160000007', 9000);
+      const now = at(2400);
+      const slowest = async (limit: number, owner?: string) =>
+        (await store.slowestLeads(at(0), at(3600), now, limit, owner)).map((s) => [s.lead.id, s.waitSeconds]);
+      expect(await slowest(10)).toEqual([['waiting', 2000], ['slow', 600], ['tie-older', 300], ['tie-a', 300], ['tie-b', 300], ['fast', 42.5]]);
+      expect(await slowest(2)).toEqual([['waiting', 2000], ['slow', 600]]);
+      expect(await slowest(10, '102')).toEqual([['tie-a', 300], ['tie-b', 300]]);
+      expect(await slowest(0)).toEqual([]);
+      expect(await store.slowestLeads(at(-7200), at(-3600), now, 10)).toEqual([]);
+      const [first] = await store.slowestLeads(at(0), at(3600), now, 1);
+      expect(first?.lead).toEqual(await store.get('waiting'));
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { applyCall, type CallFact } from '../../core/leads/first-dial.js';
-import type { StatsLead } from '../../core/leads/first-dial-stats.js';
+import { slowestLeads, type StatsLead } from '../../core/leads/first-dial-stats.js';
 import { newLeadRecord, slaDeadline, type Lead, type NewLead } from '../../core/leads/lead.js';
-import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore, SlowLead } from '../../core/leads/lead-store.port.js';
 
 /**
  * In-memory twin of PostgresLeadStore for unit tests. Both pass the contract in
@@ -90,6 +90,12 @@ export class MemoryLeadStore implements LeadStore {
     return [...this.leads.values()]
       .filter((l) => matches(l, { from, to, ownerManager }))
       .map((l) => ({ ownerManager: l.ownerManager, createdAt: l.createdAt, slaMinutes: l.slaMinutes, firstDialSeconds: l.firstDial?.seconds ?? null }));
+  }
+
+  async slowestLeads(from: Date, to: Date, now: Date, limit: number, ownerManager?: string): Promise<SlowLead[]> {
+    const inPeriod = [...this.leads.values()].filter((l) => matches(l, { from, to, ownerManager }));
+    return slowestLeads(inPeriod.map((l) => ({ ...l, firstDialSeconds: l.firstDial?.seconds ?? null })), now, limit)
+      .map(({ lead: { firstDialSeconds: _s, ...lead }, waitSeconds }) => ({ lead, waitSeconds }));
   }
 }
 

@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder, type UpdateObject } from 'kysely';
 import type { CallFact, ContactKind } from '../../core/leads/first-dial.js';
 import type { StatsLead } from '../../core/leads/first-dial-stats.js';
 import type { Lead, NewLead } from '../../core/leads/lead.js';
-import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore } from '../../core/leads/lead-store.port.js';
+import type { LeadContact, LeadFilter, LeadOrder, LeadPage, LeadStore, SlowLead } from '../../core/leads/lead-store.port.js';
 import type { Database } from './database.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { fromLeadRow } from './lead-rows.js';
@@ -172,6 +172,20 @@ export class PostgresLeadStore implements LeadStore {
       slaMinutes: r.sla_minutes,
       firstDialSeconds: r.first_dial_seconds === null ? null : Number(r.first_dial_seconds),
     }));
+  }
+
+  /** The ranking of core slowestLeads in SQL, so only `limit` rows leave the database however long the period. */
+  async slowestLeads(from: Date, to: Date, now: Date, limit: number, ownerManager?: string): Promise<SlowLead[]> {
+    const wait = sql<string>`coalesce(first_dial_seconds, greatest(0, round(extract(epoch from (${now}::timestamptz - created_at))::numeric, 3)))`;
+    const rows = await applyFilter(this.db.selectFrom('leads'), { from, to, ownerManager })
+      .selectAll()
+      .select(wait.as('wait_seconds'))
+      .orderBy(wait, 'desc')
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(Math.max(0, limit))
+      .execute();
+    return rows.map(({ wait_seconds, ...row }) => ({ lead: fromLeadRow(row), waitSeconds: Number(wait_seconds) }));
   }
 }
 

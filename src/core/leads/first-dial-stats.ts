@@ -70,3 +70,31 @@ export function percentile(sorted: readonly number[], p: number): number {
   const value = sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
   return Math.round(value * 1000) / 1000;
 }
+
+/** What ranking by slowness needs of a lead. */
+export interface WaitingLead {
+  id: string;
+  createdAt: Date;
+  firstDialSeconds: number | null;
+}
+
+/**
+ * How long the lead waited for its first dial: the dial's seconds, or, not dialled yet,
+ * the seconds since it was created (it is still waiting, so it ranks by the wait so far).
+ */
+export function firstDialWait(lead: WaitingLead, now: Date): number {
+  if (lead.firstDialSeconds !== null) return lead.firstDialSeconds;
+  return Math.max(0, Math.round(now.getTime() - lead.createdAt.getTime()) / 1000);
+}
+
+/**
+ * The `limit` leads that waited longest, longest first; on a tie the older lead, then the
+ * smaller id, so the list is stable between refreshes. PostgresLeadStore.slowestLeads
+ * orders the same way in SQL.
+ */
+export function slowestLeads<L extends WaitingLead>(leads: readonly L[], now: Date, limit: number): { lead: L; waitSeconds: number }[] {
+  return leads
+    .map((lead) => ({ lead, waitSeconds: firstDialWait(lead, now) }))
+    .sort((a, b) => b.waitSeconds - a.waitSeconds || a.lead.createdAt.getTime() - b.lead.createdAt.getTime() || (a.lead.id < b.lead.id ? -1 : a.lead.id > b.lead.id ? 1 : 0))
+    .slice(0, Math.max(0, limit));
+}

@@ -61,6 +61,17 @@ export interface LeadStore {
   list(filter: LeadFilter, page: { limit: number; offset: number; order?: LeadOrder }): Promise<LeadPage>;
   /** Every lead created in [from, to), optionally of one owner, as the statistics need them. */
   statsLeads(from: Date, to: Date, ownerManager?: string): Promise<StatsLead[]>;
+  /**
+   * The `limit` leads created in [from, to) (optionally of one owner) that waited longest for
+   * their first dial as of `now`, longest first (rules and ties: core/leads/first-dial-stats.ts slowestLeads).
+   */
+  slowestLeads(from: Date, to: Date, now: Date, limit: number, ownerManager?: string): Promise<SlowLead[]>;
+}
+
+/** A lead and how long it waited (or has waited so far) for its first dial. */
+export interface SlowLead {
+  lead: Lead;
+  waitSeconds: number;
 }
 
 export const DEFAULT_LEAD_PAGE = 50;

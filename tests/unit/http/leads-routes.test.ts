@@ -163,11 +163,31 @@ describe('GET /api/leads/first-dial-stats', () => {
         { manager: '101', leads: 3, dialled: 2, pending: 0, withinSla: 1, medianSeconds: 530, p90Seconds: 906, shareWithinSla: 1 / 3 },
         { manager: '102', leads: 1, dialled: 0, pending: 0, withinSla: 0, medianSeconds: null, p90Seconds: null, shareWithinSla: 0 },
       ],
+      slowest: expect.any(Array),
     });
   });
 
+  it('lists the slowest leads, longest wait first, an undialled one by its wait so far, with the lead', async () => {
+    const res = await stats(SUPERVISOR_TOKEN, `${day}&slowest=3`);
+    const slowest = res.json().slowest as { lead: { id: string; ownerManager: string; firstDialSeconds: number | null }; waitSeconds: number }[];
+    // c and d were never dialled: they have waited since at(0), far longer than b's 1,000 s; ties go to the smaller id.
+    expect(slowest.map((s) => s.lead.id)).toEqual(['c', 'd', 'b']);
+    expect(slowest[0]!.waitSeconds).toBeGreaterThan(1000);
+    expect(slowest[2]).toMatchObject({ waitSeconds: 1000, lead: { id: 'b', ownerManager: '101' } });
+    expect((await stats(SUPERVISOR_TOKEN, day)).json().slowest).toHaveLength(4);
+    expect((await stats(SUPERVISOR_TOKEN, `${day}&slowest=0`)).json().slowest).toEqual([]);
+  });
+
+  it('refuses a slowest count that is not a whole number from 0 to 100', async () => {
+    for (const bad of ['101', '-1', '2.5', 'ten']) expect((await stats(SUPERVISOR_TOKEN, `${day}&slowest=${bad}`)).statusCode).toBe(400);
+  });
+
   it("gives a manager only his own row, and 403 for another's", async () => {
-    expect((await stats(BORIS_TOKEN, day)).json().managers.map((m: { manager: string }) => m.manager)).toEqual(['102']);
+    const boris = (await stats(BORIS_TOKEN, day)).json();
+    expect(boris.managers.map((m: { manager: string }) => m.manager)).toEqual(['102']);
+    // His slowest leads are his own only: Anna's undialled lead c, older in wait, is not among them.
+    expect(boris.slowest.map((s: { lead: { id: string } }) => s.lead.id)).toEqual(['d']);
+    expect((await stats(ANNA_TOKEN, day)).json().slowest.map((s: { lead: { id: string } }) => s.lead.id)).toEqual(['c', 'b', 'a']);
     expect((await stats(BORIS_TOKEN, `${day}&manager=101`)).statusCode).toBe(403);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDialStats, percentile, type StatsLead } from '../../../src/core/leads/first-dial-stats.js';
+import { firstDialStats, firstDialWait, percentile, slowestLeads, type StatsLead } from '../../../src/core/leads/first-dial-stats.js';
 import { at } from '../../helpers/leads.js';
 
 const lead = (ownerManager: string | null, firstDialSeconds: number | null, createdAtSeconds = 0, slaMinutes = 15): StatsLead => ({
@@ -68,5 +68,28 @@ describe('firstDialStats', () => {
 
   it('sorts extensions as numbers', () => {
     expect(firstDialStats([lead('1001', 1), lead('99', 1), lead('101', 1)], now).map((s) => s.manager)).toEqual(['99', '101', '1001']);
+  });
+});
+
+describe('slowestLeads', () => {
+  const now = at(3600);
+  const waiting = (id: string, createdAtSeconds: number, firstDialSeconds: number | null) => ({ id, createdAt: at(createdAtSeconds), firstDialSeconds });
+
+  it("ranks a dialled lead by its first dial and an undialled one by its wait so far", () => {
+    expect(firstDialWait(waiting('a', 0, 61.25), now)).toBe(61.25);
+    expect(firstDialWait(waiting('b', 600, null), now)).toBe(3000);
+    // Created after `now` (a CRM clock ahead of ours): it has not waited yet, not a negative wait.
+    expect(firstDialWait(waiting('c', 4000, null), now)).toBe(0);
+    const leads = [waiting('quick', 0, 10), waiting('never', 1800, null), waiting('slow', 0, 1500), waiting('b-tie', 200, 500), waiting('a-tie', 200, 500), waiting('older-tie', 100, 500)];
+    expect(slowestLeads(leads, now, 10).map((s) => [s.lead.id, s.waitSeconds])).toEqual([
+      ['never', 1800], ['slow', 1500], ['older-tie', 500], ['a-tie', 500], ['b-tie', 500], ['quick', 10],
+    ]);
+  });
+
+  it('keeps the limit, and gives nothing for no leads or a limit of 0', () => {
+    const leads = Array.from({ length: 30 }, (_, i) => waiting(`l${i}`, 0, i));
+    expect(slowestLeads(leads, now, 3).map((s) => s.waitSeconds)).toEqual([29, 28, 27]);
+    expect(slowestLeads(leads, now, 0)).toEqual([]);
+    expect(slowestLeads([], now, 10)).toEqual([]);
   });
 });

@@ -38,7 +38,11 @@ interface StatsQuery {
   from: string;
   to: string;
   manager?: string;
+  slowest: number;
 }
+
+/** The most slowest leads one reply lists: a page to read, not an export (GET /api/leads is). */
+const MAX_SLOWEST = 100;
 
 const periodProperties = {
   from: { type: 'string', format: 'date-time', description: 'Leads created at or after this instant' },
@@ -123,10 +127,19 @@ export const leadsRoutes: FastifyPluginAsync<LeadsRoutesOptions> = async (app, {
         description:
           'Leads created in [from, to), counted for their owner whoever dialled them. Median and p90 are over dialled leads ' +
           '(interpolated like percentile_cont); the share counts an undialled lead past its deadline as a miss and leaves out ' +
-          "leads whose deadline is still ahead. A manager token gets only his own row.",
+          "leads whose deadline is still ahead. `slowest` lists the leads that waited longest for their first dial, longest " +
+          'first (an undialled lead by its wait so far). A manager token gets only his own row and leads.',
         tags: ['leads'],
         security: bearerSecurity,
-        querystring: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: periodProperties },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['from', 'to'],
+          properties: {
+            ...periodProperties,
+            slowest: { type: 'integer', minimum: 0, maximum: MAX_SLOWEST, default: 10, description: 'How many of the slowest leads to list' },
+          },
+        },
         response: { 200: firstDialStatsJsonSchema, 400: errorRef, 403: errorRef, ...authErrors },
       },
     },
@@ -135,8 +148,15 @@ export const leadsRoutes: FastifyPluginAsync<LeadsRoutesOptions> = async (app, {
       const from = new Date(q.from);
       const to = new Date(q.to);
       inOrder(from, to);
-      const managers = await leads.stats(from, to, ownerFilter(clientOf(request), q.manager, 'statistics'));
-      return { from: from.toISOString(), to: to.toISOString(), managers };
+      const owner = ownerFilter(clientOf(request), q.manager, 'statistics');
+      const [managers, slowest] = await Promise.all([leads.stats(from, to, owner), leads.slowest(from, to, q.slowest, owner)]);
+      const now = leads.now();
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        managers,
+        slowest: slowest.map((s) => ({ lead: toLeadJson(s.lead, now), waitSeconds: s.waitSeconds })),
+      };
     },
   );
 

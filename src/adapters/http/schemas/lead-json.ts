@@ -115,7 +115,7 @@ const nullableNumber = { type: ['number', 'null'] } as const;
 
 export const firstDialStatsJsonSchema = {
   type: 'object',
-  required: ['from', 'to', 'managers'],
+  required: ['from', 'to', 'managers', 'slowest'],
   properties: {
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
@@ -136,5 +136,25 @@ export const firstDialStatsJsonSchema = {
         },
       },
     },
+    slowest: {
+      type: 'array',
+      description: 'The leads that waited longest for their first dial, longest first; on a tie the older lead, then the smaller id',
+      items: {
+        type: 'object',
+        required: ['lead', 'waitSeconds'],
+        properties: {
+          lead: leadRef,
+          waitSeconds: { type: 'number', description: "The first dial's seconds; for an undialled lead, the seconds since it was created" },
+        },
+      },
+    },
   },
 } as const;
+
+/** GET /api/leads/first-dial-stats, as the console reads it. */
+export interface FirstDialStatsJson {
+  from: string;
+  to: string;
+  managers: ManagerFirstDialStats[];
+  slowest: { lead: LeadJson; waitSeconds: number }[];
+}

@@ -4,6 +4,7 @@ import { chooseLanguage, setLanguage, t, type MessageKey } from './i18n.js';
 import { BoardPage } from './pages/board.js';
 import { CallbacksPage } from './pages/callbacks.js';
 import { CallsPage } from './pages/calls.js';
+import { FirstDialPage } from './pages/first-dial.js';
 import { KpiPage } from './pages/kpi.js';
 import { LeadsPage } from './pages/leads.js';
 import { ReviewsPage } from './pages/reviews.js';
@@ -18,6 +19,7 @@ const PAGES = {
   callbacks: { title: 'nav.callbacks', Page: CallbacksPage },
   kpi: { title: 'nav.kpi', Page: KpiPage },
   leads: { title: 'nav.leads', Page: LeadsPage },
+  'first-dial': { title: 'nav.firstDial', Page: FirstDialPage },
   reviews: { title: 'nav.reviews', Page: ReviewsPage },
 } satisfies Record<string, { title: MessageKey; Page: unknown }>;
 type PageName = keyof typeof PAGES;

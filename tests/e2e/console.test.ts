@@ -13,7 +13,8 @@ import { waitFor } from '../helpers/webhook-receiver.js';
  * Redis, PostgreSQL), with sipp as the trunk and the phones: signing in by role, a call
  * on the live board while it rings and while it talks, its recording played and sought
  * in the page, a manager kept from a colleague's recording, the KPI table against the
- * SQL views. Each page's screenshot is saved in tests/artifacts/screenshots.
+ * SQL views, first-dial speed against the leads table (and a manager held to his own, in
+ * Russian). Each page's screenshot is saved in tests/artifacts/screenshots.
  */
 const CLIENT = '79161234567';
 const FORMATTED_CLIENT = '+7 916 123 45 67';
@@ -26,8 +27,8 @@ let supervisor: { context: BrowserContext; page: Page };
 /** The call placed in the board test, answered by 101 and recorded. */
 let callId: string;
 
-async function openAs(login: keyof typeof CONSOLE_ACCOUNTS, shotName?: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+async function openAs(login: keyof typeof CONSOLE_ACCOUNTS, shotName?: string, locale?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
   const page = await context.newPage();
   await signIn(page, pbx.httpUrl, CONSOLE_ACCOUNTS[login].login, CONSOLE_ACCOUNTS[login].password, shotName);
   return { context, page };
@@ -317,10 +318,13 @@ describe('the supervisor console in Chromium', () => {
     expect(Number(await bars.getAttribute('data-seconds'))).toBe(shown.find((r) => r.manager === '102')!.medianSeconds);
     await screenshot(page, 'first-dial');
 
-    const boris = await openAs('boris');
+    // Boris's browser speaks Russian: the page does too.
+    const boris = await openAs('boris', undefined, 'ru-RU');
     try {
       await boris.page.goto(`${pbx.httpUrl}/#/first-dial`);
       await boris.page.locator('[data-testid=slowest]').waitFor();
+      expect(await boris.page.textContent('h2')).toBe('Первый звонок: как быстро звонят новым лидам');
+      expect(await boris.page.textContent('[data-testid=slowest] tr[data-lead="L-old"]')).toMatch(/\+7 916 555 00 20.*не набран, 20:/);
       expect(await boris.page.$$eval('[data-testid=first-dial] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-manager')))).toEqual(['102']);
       expect(await boris.page.$$eval('[data-testid=slowest] tr[data-lead]', (trs) => trs.map((tr) => tr.getAttribute('data-lead')))).toEqual(['L-old', 'L-new']);
       // Anna's figures by their address: refused by the API, not merely hidden by the page.

@@ -5,7 +5,7 @@ import { leadUrl } from '../../../src/core/leads/lead-url.js';
 import type { FirstDialStatsJson } from '../../../src/adapters/http/schemas/lead-json.js';
 import { api, isSupervising, problemOf, query } from '../api.js';
 import type { PageProps } from '../app.js';
-import { clock, dateTime, localToday, percent, phone } from '../format.js';
+import { clock, dateTime, localToday, number, percent, phone } from '../format.js';
 import { t } from '../i18n.js';
 import { currentSettings, managerName } from '../settings.js';
 
@@ -122,7 +122,7 @@ export function FirstDialPage({ who, params }: PageProps) {
                       <td>{dateTime(lead.createdAt)}</td>
                       <td class="number">{phone(lead.phone || lead.phoneRaw)}</td>
                       <td><ManagerName ext={lead.ownerManager} href={managerHref} /></td>
-                      <td>{lead.firstDial === null ? t('firstDial.stillWaiting', { time: clock(waitSeconds) }) : clock(waitSeconds)}</td>
+                      <td>{lead.firstDial === null ? t('firstDial.stillWaiting', { time: duration(waitSeconds) }) : duration(waitSeconds)}</td>
                       <td>{t('leads.minutes', { n: lead.slaMinutes })}</td>
                       <td>{lead.firstDial?.manager ? <>{managerName(lead.firstDial.manager)} <span class="ext">{lead.firstDial.manager}</span></> : '—'}</td>
                     </tr>
@@ -163,7 +163,7 @@ function FirstDialChart({ managers }: { managers: ManagerFirstDialStats[] }) {
       <figcaption>{t('firstDial.chart')}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={t('firstDial.chart')}>
         <text class="axis" x={LABEL} y={12}>0</text>
-        <text class="axis" x={LABEL + TIME} y={12} text-anchor="end">{clock(max)}</text>
+        <text class="axis" x={LABEL + TIME} y={12} text-anchor="end">{duration(max)}</text>
         <text class="axis" x={SHARE_X} y={12}>{t('firstDial.share')}</text>
         {rows.map((m, i) => {
           const y = 20 + i * ROW;
@@ -188,8 +188,10 @@ function FirstDialChart({ managers }: { managers: ManagerFirstDialStats[] }) {
   );
 }
 
+/** Under a minute in seconds with a tenth (a dial within a second is not "0:00"), longer as m:ss or h:mm:ss. */
 function duration(seconds: number | null): string {
-  return seconds === null ? '—' : clock(seconds);
+  if (seconds === null) return '—';
+  return seconds < 60 ? t('firstDial.seconds', { n: number(Math.round(seconds * 10) / 10) }) : clock(seconds);
 }
 
 /** Against the usual 80 % goal, as the wallboard judges its service level. */

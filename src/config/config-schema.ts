@@ -282,6 +282,8 @@ export const configSchema = z.object({
     ngPort: port.default(2223),
     portMin: port.default(30000),
     portMax: port.default(40000),
+    /** UDP port on 127.0.0.1 where rtpengine reports callers' DTMF keys (--dtmf-log-dest); default ngPort + 1. */
+    dtmfPort: port.optional(),
   }).prefault({}),
   kamailio: z.object({
     evapiPort: port.default(8448),

@@ -1,5 +1,6 @@
 import type { VoicemailService } from '../services/voicemail.js';
 import type { Announcer } from '../services/announcer.js';
+import type { DtmfMenu } from '../services/dtmf-menu.js';
 import type { Logger } from 'pino';
 import { activeManagers, type Config } from '../config/config-schema.js';
 import type { AgentStateStore, AnswerScoreStore, CallbackTurns, RegistrationStore } from '../core/agents/agent-ports.js';
@@ -55,6 +56,8 @@ export interface ServiceOptions {
   log: Logger;
   /** Announcements through rtpengine (greeting, music, place in line); absent: ringback only. */
   announcer?: Announcer;
+  /** The scenario's DTMF menu (keys from rtpengine's reports); absent: menus are skipped. */
+  menu?: DtmfMenu;
   voicemail?: VoicemailService;
   /** The bus, when something built before the services raises events on it (the mailbox). */
   events?: DomainEvents;
@@ -67,7 +70,7 @@ export interface ServiceOptions {
  * unit tests. `resume` is late-bound: the Kamailio bridge that sends decisions
  * is built after the services it calls.
  */
-export function composeServices({ config, stores, scenarios, log, announcer, voicemail, events: givenEvents, random, clock }: ServiceOptions) {
+export function composeServices({ config, stores, scenarios, log, announcer, menu, voicemail, events: givenEvents, random, clock }: ServiceOptions) {
   const queue = new KeyedQueue();
   const events = givenEvents ?? new DomainEvents();
   const calls = new CallLedger(stores.liveCalls, stores.records, events);
@@ -94,6 +97,7 @@ export function composeServices({ config, stores, scenarios, log, announcer, voi
     maxCallWaitMs: config.routing.maxCallWaitSeconds * 1000,
     resume: (call, decision) => resume(call, decision),
     announcer,
+    menu,
     voicemail,
     log,
     random,

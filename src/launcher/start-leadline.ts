@@ -12,6 +12,9 @@ import { defaultPromptTexts } from '../core/media/default-prompts.js';
 import { LANGUAGES, type Scenario } from '../core/scenarios/scenario-schema.js';
 import { defaultSound, soundsOf } from '../core/scenarios/scenario-sounds.js';
 import { Announcer } from '../services/announcer.js';
+import { DtmfMenu } from '../services/dtmf-menu.js';
+import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
+import { dtmfPortOf } from '../adapters/rtpengine/rtpengine-daemon.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +150,13 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const media = new RtpengineMedia(config.rtpengine.ngPort);
     cleanup.push(async () => media.shutdown());
     const announcer = new Announcer({ media, pathOf: (name) => sounds.pathOf(name), log: serviceLog.child({ part: 'announcer' }) });
+    const menu = new DtmfMenu({ media, pathOf: (name) => sounds.pathOf(name), log: serviceLog.child({ part: 'menu' }) });
+    // rtpengine sends from its ng address (loopback) or the SIP interface it relays on.
+    const dtmf = new DtmfListener({ host: '127.0.0.1', port: dtmfPortOf(config) }, new Set(['127.0.0.1', config.sip.listen]), (r) => menu.deliver(r), serviceLog.child({ part: 'dtmf' }));
+    // A second instance beside the first (failover) shares its rtpengine: the port is the first's,
+    // and rtpengine reports to one address only. Without it a menu takes its default: no call lost.
+    await dtmf.start().catch((err: unknown) => serviceLog.warn({ err, port: dtmfPortOf(config) }, 'DTMF reports cannot be received here: menus will take their default option'));
+    cleanup.push(async () => dtmf.stop());
     const servicesEvents = new DomainEvents();
     // The mailbox: a user agent Kamailio rings like a phone, and the service that runs its messages.
     let recordingsRef: RecordingArchive | null = null;
@@ -175,7 +185,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     mailbox = new VoicemailUa({ ip: config.sip.listen, port: config.voicemail.port ?? config.sip.port + 2 }, { ip: config.sip.listen, port: config.sip.port }, voicemail, serviceLog.child({ part: 'voicemail-ua' }));
     await mailbox.start();
     cleanup.push(async () => mailbox?.stop());
-    const services = composeServices({ config, scenarios, log: serviceLog, announcer, voicemail, events: servicesEvents, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
+    const services = composeServices({ config, scenarios, log: serviceLog, announcer, menu, voicemail, events: servicesEvents, stores: { ...shared.stores, leads: leadStore, callHistory: callStore } });
     services.start();
     cleanup.push(() => services.stop());
     // Subscribed before the Kamailio channel opens, so no call event is missed.

@@ -15,6 +15,7 @@ import type { KeyedQueue } from './keyed-queue.js';
 import type { MissedCalls } from './missed-calls.js';
 import { needsEarlyMedia, welcomeSounds } from '../core/scenarios/scenario-sounds.js';
 import type { Announcer } from './announcer.js';
+import type { DtmfMenu, MenuResult } from './dtmf-menu.js';
 import type { VoicemailService } from './voicemail.js';
 import { WaitingLine } from './waiting-line.js';
 
@@ -45,6 +46,8 @@ export interface InboundDistributorDeps {
   resume: (call: LiveCall, decision: RoutingDecision) => void;
   /** Greeting, music and place in line through rtpengine; absent: ringback only. */
   announcer?: Announcer;
+  /** The scenario's DTMF menu, after the welcome; absent: the menu is skipped (first step). */
+  menu?: Pick<DtmfMenu, 'run' | 'cancel'>;
   /** The voice mailbox (missed.voicemail, after_hours: voicemail); absent: a callback task only. */
   voicemail?: Pick<VoicemailService, 'expect'>;
   log: Logger;
@@ -118,6 +121,12 @@ export class InboundDistributor {
     void announcer.welcome(call.media!, welcomeSounds(scenario)).then(async () => {
       // With nothing to play this runs at once: let the 183 ('early') reach Kamailio first.
       await new Promise((r) => setImmediate(r));
+      // "Press 1 for sales...": still no worker held; the caller's key picks the first step.
+      let choice: MenuResult | null = null;
+      if (scenario.menu && this.deps.menu && this.greeting.has(call.callId)) {
+        choice = await this.deps.menu.run(call.media!, scenario.menu);
+        if (!choice) return;
+      }
       await this.deps.queue.run(call.callId, async () => {
         // Hung up during the welcome: cancelled() closed the call already.
         if (!this.greeting.delete(call.callId)) return;
@@ -126,7 +135,10 @@ export class InboundDistributor {
         if (!current || !live) return;
         // The first step's max_wait counts from the first ring, not from the call's start.
         const now = this.clock();
-        const result = await this.advance({ ...current, progress: { ...current.progress!, stepStartedAt: now } }, live, now, false);
+        // The file may have changed while the menu played: a step it no longer has means its first.
+        const step = !choice ? current.progress!.step : choice.step < live.steps.length ? choice.step : 0;
+        const chosen = choice ? { menuChoice: { digit: choice.digit, step: step + 1 } } : {};
+        const result = await this.advance({ ...current, ...chosen, progress: { ...current.progress!, step, stepStartedAt: now } }, live, now, false);
         // Waiting: the transaction is still held from the 183, and the line has it now.
         if (result.decision.action === 'wait') return;
         await this.leaveLineQuietly(result.call);
@@ -166,7 +178,10 @@ export class InboundDistributor {
   leaveLine(callId: string): boolean {
     this.clearTimer(callId);
     const welcomed = this.greeting.delete(callId);
-    if (welcomed) this.deps.announcer?.skipWelcome(callId);
+    if (welcomed) {
+      this.deps.announcer?.skipWelcome(callId);
+      this.deps.menu?.cancel(callId);
+    }
     return this.waiting.remove(callId) !== undefined || welcomed;
   }
 

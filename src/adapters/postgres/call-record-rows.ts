@@ -22,6 +22,8 @@ export function toCallRow(r: CallRecord): Insertable<CallsTable> {
     reason: r.reason,
     times_approximate: r.timesApproximate ?? false,
     trunk: r.trunk ?? null,
+    menu_digit: r.menuChoice?.digit ?? null,
+    menu_step: r.menuChoice?.step ?? null,
   };
 }
 
@@ -56,6 +58,7 @@ export function fromRows(row: Selectable<CallsTable>, attempts: Selectable<CallA
     reason: row.reason,
     ...(row.times_approximate ? { timesApproximate: true } : {}),
     ...(row.trunk ? { trunk: row.trunk } : {}),
+    ...(row.menu_step !== null && row.menu_step !== undefined ? { menuChoice: { digit: row.menu_digit ?? null, step: row.menu_step } } : {}),
     attempts: attempts.map(fromAttemptRow),
   };
 }

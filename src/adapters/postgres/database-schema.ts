@@ -25,6 +25,9 @@ export interface CallsTable {
   times_approximate: Generated<boolean>;
   /** The trunk that carried the call (migration 0024); null for internal calls. */
   trunk: string | null;
+  /** The DTMF menu key the caller pressed (null: the default was taken) and the step it led to, from 1 (migration 0025). */
+  menu_digit: string | null;
+  menu_step: number | null;
   created_at: Generated<Date>;
 }
 

@@ -15,6 +15,7 @@ import { migration0021CallbackReassignment } from './migrations/0021-callback-re
 import { migration0022RecordingAnalytics } from './migrations/0022-recording-analytics.js';
 import { migration0023ReviewQueue } from './migrations/0023-review-queue.js';
 import { migration0024CallTrunk } from './migrations/0024-call-trunk.js';
+import { migration0025MenuChoice } from './migrations/0025-menu-choice.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0022-recording-analytics': migration0022RecordingAnalytics,
   '0023-review-queue': migration0023ReviewQueue,
   '0024-call-trunk': migration0024CallTrunk,
+  '0025-menu-choice': migration0025MenuChoice,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -27,6 +27,8 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
       // behind 1:1 NAT: bound to the private address, the public one written into SDP
       `--interface=${advertise ? `${listen}!${advertise}` : listen}`,
       `--listen-ng=127.0.0.1:${config.rtpengine.ngPort}`,
+      // every RFC 4733 key a caller sends, as JSON, for the scenarios' DTMF menus
+      `--dtmf-log-dest=127.0.0.1:${dtmfPortOf(config)}`,
       `--port-min=${config.rtpengine.portMin}`,
       `--port-max=${config.rtpengine.portMax}`,
       '--recording-method=pcap',
@@ -39,6 +41,11 @@ export function rtpengineDaemon(config: Config, binary: string): DaemonSpec {
     cwd: resolve(config.paths.runDir),
     probe: async () => (await pingRtpengine(config.rtpengine.ngPort, '127.0.0.1', 200)).ok,
   };
+}
+
+/** Where rtpengine sends DTMF reports and the service listens for them. */
+export function dtmfPortOf(config: Config): number {
+  return config.rtpengine.dtmfPort ?? config.rtpengine.ngPort + 1;
 }
 
 export function rtpenginePidfile(config: Config): string {

@@ -48,6 +48,14 @@ export interface CallRecord {
   timesApproximate?: boolean;
   /** The trunk that carried the call (the last one tried when none answered); absent for internal calls. */
   trunk?: string;
+  /** The caller's answer to the scenario's DTMF menu; absent when no menu played. */
+  menuChoice?: MenuChoice;
+}
+
+/** `digit` null: the caller pressed nothing the menu offers and the default was taken. `step` counts from 1. */
+export interface MenuChoice {
+  digit: string | null;
+  step: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CallProgress } from '../routing/call-progress.js';
-import type { AttemptResult, CallParties, CallRecord, Direction, Disposition } from './call-record.js';
+import type { AttemptResult, CallParties, CallRecord, Direction, Disposition, MenuChoice } from './call-record.js';
 
 /**
  * A call in progress, as the service knows it between Kamailio's events.
@@ -41,6 +41,8 @@ export interface LiveCall {
   timesApproximate?: boolean;
   /** The trunk the call came in on, or is going out through now (after any failover). */
   trunk?: string | null;
+  /** The caller's DTMF menu choice (step counted from 1). */
+  menuChoice?: MenuChoice | null;
 }
 
 export interface LiveAttempt {
@@ -182,6 +184,7 @@ export function finishCall(call: LiveCall, at: number): CallRecord {
     reason: disposition === 'answered' ? null : reasonOf(call, disposition),
     ...(call.timesApproximate ? { timesApproximate: true } : {}),
     ...(call.trunk ? { trunk: call.trunk } : {}),
+    ...(call.menuChoice ? { menuChoice: call.menuChoice } : {}),
     attempts: call.attempts.map((a) => ({
       manager: a.manager,
       target: a.target,

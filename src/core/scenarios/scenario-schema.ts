@@ -92,6 +92,22 @@ export interface Scenario {
   recordingNotice?: string | null;
   /** Language of the default prompts (position in line, voicemail). */
   language?: Language;
+  /** "Press 1 for sales, 2 for support": played after the welcome, before the first ring. */
+  menu?: Menu | null;
+}
+
+/** A DTMF menu: one digit picks the step the call starts at. */
+export interface Menu {
+  /** A file in sounds/. */
+  prompt: string;
+  /** Key (0-9, *, #) -> index in `steps` (0-based). */
+  options: Record<string, number>;
+  /** Seconds to wait for a digit after the prompt has played. */
+  timeout: number;
+  /** Times the prompt plays again after no digit or an unknown one. */
+  repeats: number;
+  /** The option taken when the caller chose nothing; null: the first step. */
+  defaultDigit: string | null;
 }
 
 /** Longest voicemail message unless the scenario says otherwise. */
@@ -244,6 +260,18 @@ const stepSchema = z
       : { kind: 'group', group: s.group!, strategy: s.strategy!, ...settings };
   });
 
+const menuKey = z.string().regex(/^[0-9*#]$/, 'a menu key is one of 0-9, * or # (quote it: "1")');
+/** A step by number (1 = the first step) or a group by name (the first step ringing it). */
+const menuTarget = z.union([z.number().int().min(1).max(100), groupName], { error: 'an option is a step number (1 = the first step) or a group name' });
+const menuSchema = z.strictObject({
+  prompt: soundFile,
+  // YAML reads "1:" as a number key; JavaScript objects keep every key as a string.
+  options: z.record(menuKey, menuTarget).refine((o) => Object.keys(o).length > 0, 'a menu needs at least one option'),
+  timeout: wholeNumber(1, 60).default(5),
+  repeat: wholeNumber(0, 3).default(1),
+  default: menuKey.optional(),
+});
+
 const callbackSchema = z.strictObject({
   group: groupName,
   strategy: strategy.default('round-robin'),
@@ -272,6 +300,7 @@ export const scenarioSchema = z
     greeting: soundFile.optional(),
     recording_notice: soundFile.optional(),
     language: z.enum(LANGUAGES, { error: `the language must be one of ${LANGUAGES.join(', ')}` }).default('en'),
+    menu: menuSchema.optional(),
   })
   // Cross-references are checked here, not in a refine: zod runs an outer refine even
   // after an inner one failed, when the steps are still raw input; a transform runs
@@ -301,6 +330,18 @@ export const scenarioSchema = z
     if (callback === undefined && !s.steps.some((step) => step.kind === 'group')) {
       problem('no group step to take callbacks: name missed.callback.group, or write callback: false', ['missed']);
     }
+    let menu: Menu | null = null;
+    if (s.menu) {
+      const options: Record<string, number> = {};
+      for (const [key, target] of Object.entries(s.menu.options)) {
+        const step = menuStep(target, s.steps, s.groups);
+        if (typeof step === 'string') problem(step, ['menu', 'options', key]);
+        else options[key] = step;
+      }
+      const fallback = s.menu.default;
+      if (fallback !== undefined && !Object.hasOwn(s.menu.options, fallback)) problem(`the default "${fallback}" is not one of the options (${Object.keys(s.menu.options).join(', ')})`, ['menu', 'default']);
+      menu = { prompt: s.menu.prompt, options, timeout: s.menu.timeout, repeats: s.menu.repeat, defaultDigit: fallback ?? null };
+    }
     if (!valid) return z.NEVER;
     const firstGroup = s.steps.find((step): step is GroupStep => step.kind === 'group');
     return {
@@ -320,11 +361,19 @@ export const scenarioSchema = z
       greeting: s.greeting ?? null,
       recordingNotice: s.recording_notice ?? null,
       language: s.language,
+      menu,
     };
   });
 
 /** What a file may contain (snake_case, defaults optional). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+function menuStep(target: number | string, steps: Step[], groups: Record<string, string[]>): number | string {
+  if (typeof target === 'number') return target <= steps.length ? target - 1 : `there is no step ${target}: the scenario has ${steps.length}`;
+  if (!(target in groups)) return unknownGroup(target, groups);
+  const i = steps.findIndex((step) => step.kind === 'group' && step.group === target);
+  return i >= 0 ? i : `no step rings the group "${target}": add a step with group: ${target}`;
+}
 
 function unknownGroup(name: string, groups: Record<string, string[]>): string {
   const known = Object.keys(groups);

@@ -27,6 +27,7 @@ export function soundsOf(scenario: Scenario): SoundReference[] {
   scenario.steps.forEach((step, i) => {
     if (step.whileWaiting?.music) refs.push({ file: step.whileWaiting.music, path: ['steps', i, 'while_waiting', 'music'] });
   });
+  if (scenario.menu) refs.push({ file: scenario.menu.prompt, path: ['menu', 'prompt'] });
   if (scenario.afterHours.message) refs.push({ file: scenario.afterHours.message, path: ['after_hours', 'message'] });
   if (scenario.missed.voicemail?.prompt) refs.push({ file: scenario.missed.voicemail.prompt, path: ['missed', 'voicemail', 'prompt'] });
   return refs;
@@ -39,5 +40,5 @@ export function welcomeSounds(scenario: Scenario): string[] {
 
 /** Whether calls on this line need a media session before anyone answers. */
 export function needsEarlyMedia(scenario: Scenario): boolean {
-  return welcomeSounds(scenario).length > 0 || scenario.steps.some((s) => s.whileWaiting);
+  return welcomeSounds(scenario).length > 0 || Boolean(scenario.menu) || scenario.steps.some((s) => s.whileWaiting);
 }

@@ -45,6 +45,12 @@ export const callRecordJsonSchema = {
     attempts: { type: 'array', items: ringAttemptJsonSchema },
     trunk: { type: 'string', description: 'The trunk that carried the call (an outbound call: the last trunk tried, after any failover); absent for internal calls.' },
     timesApproximate: { type: 'boolean', description: 'Present and true when the call ended while the service was away: its times are estimates.' },
+    menuChoice: {
+      type: 'object',
+      description: "Present when the scenario's DTMF menu played: the key pressed (null: none or an unknown one, the default was taken) and the step it led to (1 = the first).",
+      required: ['digit', 'step'],
+      properties: { digit: nullableString, step: { type: 'integer' } },
+    },
   },
 } as const;
 

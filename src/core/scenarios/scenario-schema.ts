@@ -266,7 +266,11 @@ const menuTarget = z.union([z.number().int().min(1).max(100), groupName], { erro
 const menuSchema = z.strictObject({
   prompt: soundFile,
   // YAML reads "1:" as a number key; JavaScript objects keep every key as a string.
-  options: z.record(menuKey, menuTarget).refine((o) => Object.keys(o).length > 0, 'a menu needs at least one option'),
+  options: z.record(z.string(), menuTarget).superRefine((o, ctx) => {
+    const keys = Object.keys(o);
+    if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'a menu needs at least one option', path: [] });
+    for (const key of keys) if (!menuKey.safeParse(key).success) ctx.addIssue({ code: 'custom', message: `"${key.slice(0, 20)}" is no menu key: a key is one of 0-9, * or # (quote it: "1")`, path: [key] });
+  }),
   timeout: wholeNumber(1, 60).default(5),
   repeat: wholeNumber(0, 3).default(1),
   default: menuKey.optional(),

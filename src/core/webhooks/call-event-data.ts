@@ -1,4 +1,4 @@
-import type { CallParties, CallRecordJson, Direction, Disposition } from '../calls/call-record.js';
+import type { CallParties, CallRecordJson, Direction, Disposition, MenuChoice } from '../calls/call-record.js';
 import type { WebhookEnvelope } from './webhook-event.js';
 
 /**
@@ -47,6 +47,8 @@ export interface CallEndedData extends Omit<CallEventData, 'at'> {
   reason: string | null;
   /** Null until the recording is ready; recording.ready brings it then. */
   recordingUrl: string | null;
+  /** The caller's DTMF menu key (null: none, the default was taken) and the step it led to; present only when a menu played. */
+  menuChoice?: MenuChoice;
 }
 
 /** data of recording.ready, as the recording feature is expected to raise it. */
@@ -108,6 +110,7 @@ export function callEndedData(r: EndedRecord, managers: ManagerDirectory): CallE
     sipCode: r.sipCode,
     reason: r.reason,
     recordingUrl: r.recordingUrl ?? null,
+    ...(r.menuChoice ? { menuChoice: { digit: r.menuChoice.digit, step: r.menuChoice.step } } : {}),
   };
 }
 

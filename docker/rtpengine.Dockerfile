@@ -16,6 +16,7 @@ RUN apt-get update \
  && mkdir -p /var/spool/leadline/recordings && chown 10001:10001 /var/spool/leadline/recordings
 ENV RTPENGINE_INTERFACE=127.0.0.1 \
     RTPENGINE_NG=127.0.0.1:2223 \
+    RTPENGINE_DTMF_DEST=127.0.0.1:2224 \
     RTPENGINE_CLI=127.0.0.1:9900 \
     RTPENGINE_PORT_MIN=30000 \
     RTPENGINE_PORT_MAX=40000 \
@@ -25,6 +26,7 @@ USER 10001:10001
 CMD umask 007 && exec rtpengine --foreground --log-stderr --table=-1 \
       --interface="$RTPENGINE_INTERFACE" \
       --listen-ng="$RTPENGINE_NG" --listen-cli="$RTPENGINE_CLI" \
+      --dtmf-log-dest="$RTPENGINE_DTMF_DEST" \
       --port-min="$RTPENGINE_PORT_MIN" --port-max="$RTPENGINE_PORT_MAX" \
       --recording-method=pcap --recording-dir="$RTPENGINE_RECORDING_DIR" \
       --delete-delay=0

@@ -29,6 +29,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('exit', () => killNow());
+  // SIGHUP reads the file again (managers, API tokens, console accounts live; config-reloader.ts);
+  // a bad file is logged with file:line and changes nothing. Never the default (exit).
+  let reload: ((trigger: string) => Promise<unknown>) | null = null;
+  process.on('SIGHUP', () => {
+    if (reload) void reload('SIGHUP').catch(() => undefined);
+    else log.warn('SIGHUP ignored: nothing to reload in this process (starting, or a worker)');
+  });
   try {
     const role = roleFromArgs(process.argv);
     if (isWorkerRole(role)) {
@@ -40,7 +47,8 @@ async function main(): Promise<void> {
       process.send?.({ type: 'ready' });
       return;
     }
-    const running = await startLeadline(loadConfig(), log, role);
+    const running = await startLeadline(loadConfig(), log, role, () => loadConfig());
+    reload = running.reload;
     stopRunning = running.stop;
     killNow = running.killNow;
   } catch (err) {

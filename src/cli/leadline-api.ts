@@ -32,6 +32,11 @@ export class LeadlineApi {
     return this.request<DeliveryView>('POST', `/api/webhooks/deliveries/${encodeURIComponent(id)}/replay`);
   }
 
+  /** POST /api/admin/reload: the service reads its configuration file again (admin token). */
+  async reload(): Promise<{ applied: string[]; needsRestart: string[]; kamailioUpdated: boolean }> {
+    return this.request('POST', '/api/admin/reload');
+  }
+
   private async request<T>(method: string, path: string): Promise<T> {
     let res: Response;
     try {

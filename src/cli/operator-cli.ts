@@ -24,8 +24,8 @@ Commands:
                                a new SIP password (generated unless given)
   managers disable <ext>       withdraw his credential and stop routing calls to him
   managers enable <ext>        undo disable
-                               (these four edit --config, checked as the service checks it, then
-                               need a restart of the service, not of Kamailio)
+                               (these four edit --config, checked as the service checks it, then ask
+                               the running service to reload it: no restart of the service or Kamailio)
   trunks                       each trunk and its state (trusted, registered, ...)
   recordings reconvert <call-id>
                                convert a failed or stuck recording again from its pcap
@@ -34,6 +34,8 @@ Commands:
                                webhook deliveries (default: failed and dead), newest first
   webhooks replay <id>         send a failed or dead delivery again
   config check [--config F]    validate the configuration and the dial plans without starting
+  config reload                the running service reads its configuration again (managers, API
+                               tokens and console accounts live; it names settings needing a restart)
 
 Options:
   --url URL       the running service (default: LEADLINE_URL, else http.host:http.port of the config)
@@ -100,12 +102,25 @@ async function managers(onlineOnly: boolean): Promise<string> {
   );
 }
 
-const RESTART =
-  'The service reads managers at start: restart it (systemctl restart leadline, or podman-compose restart leadline); ' +
-  'Kamailio keeps running and calls in progress continue, and the restarted service pushes the credentials to Kamailio.';
+/** The service applies the edited file live; if it does not answer, it reads the file at its next start or SIGHUP. */
+async function reloadService(): Promise<string> {
+  try {
+    return describeReload(await api().reload());
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    return `Not applied yet (${err.message})\nThe running service applies it on "npm run cli -- config reload", on SIGHUP (systemctl reload leadline), or at its next start.`;
+  }
+}
+
+function describeReload(r: { applied: string[]; needsRestart: string[]; kamailioUpdated: boolean }): string {
+  const lines = [r.applied.length > 0 ? `Applied live: ${r.applied.join('; ')}.` : 'Reloaded: nothing to apply live.'];
+  if (!r.kamailioUpdated) lines.push('Kamailio is disconnected: the credentials are pushed when it reconnects.');
+  if (r.needsRestart.length > 0) lines.push(`These settings differ but need a restart of the service: ${r.needsRestart.join(', ')}.`);
+  return lines.join('\n');
+}
 
 /** managers add|passwd|disable|enable: the file edited and checked (manager-admin.ts). */
-function manageManagers(action: string, extension: string | undefined): string {
+async function manageManagers(action: string, extension: string | undefined): Promise<string> {
   if (!extension) throw new CliError(`managers ${action} needs the extension, e.g. "managers ${action} 104".`);
   const password = values.password ?? newSipPassword();
   let change: ManagerChange;
@@ -123,7 +138,7 @@ function manageManagers(action: string, extension: string | undefined): string {
   applyManagerChange(file, change, process.env);
   const shown = values.password === undefined && (change.kind === 'add' || change.kind === 'passwd') ? `\nSIP password (shown once, set it in the phone): ${password}` : '';
   const done = { add: 'added', passwd: 'has a new password', disable: 'is disabled', enable: 'is enabled again' }[change.kind];
-  return `Manager ${extension} ${done} in ${file}.${shown}\n${RESTART}`;
+  return `Manager ${extension} ${done} in ${file}.${shown}\n${await reloadService()}`;
 }
 
 async function trunks(): Promise<string> {
@@ -193,7 +208,7 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case 'managers':
-      process.stdout.write(`${sub ? manageManagers(sub, arg) : await managers(false)}\n`);
+      process.stdout.write(`${sub ? await manageManagers(sub, arg) : await managers(false)}\n`);
       return 0;
     case 'trunks':
       process.stdout.write(`${await trunks()}\n`);
@@ -208,7 +223,11 @@ async function main(): Promise<number> {
       process.stdout.write(`${await webhooks(sub, arg)}\n`);
       return 0;
     case 'config': {
-      if (sub !== 'check') throw new CliError('config: the command is "config check".');
+      if (sub === 'reload') {
+        process.stdout.write(`${describeReload(await api().reload())}\n`);
+        return 0;
+      }
+      if (sub !== 'check') throw new CliError('config: the commands are "config check" and "config reload".');
       const { text, ok } = await configCheck();
       (ok ? process.stdout : process.stderr).write(`${text}\n`);
       return ok ? 0 : 1;

@@ -105,7 +105,10 @@ export function composeServices({ config, stores, scenarios, log, announcer, men
   });
   const callIds = new CallIdGuard(stores.callIds, stores.callHistory);
   const clientLine = clientLineLookup(stores, scenarios, config.phone.defaultRegion, log);
-  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, callIds, distributor, queue, events, clientLine, log });
+  // A disabled manager's registration is not heard, so he is never offered a call. One set
+  // for the router and the registrations: a configuration reload changes it live.
+  const extensions = new Set(activeManagers(config).map((m) => m.extension));
+  const router = new CallRouter({ config, scenarios, registrations: stores.registrations, agents: stores.agents, calls, callIds, distributor, extensions, queue, events, clientLine, log });
   const callEvents = new CallEvents({
     agents: stores.agents,
     calls,
@@ -119,8 +122,6 @@ export function composeServices({ config, stores, scenarios, log, announcer, men
     timezone: config.routing.timezone,
     log,
   });
-  // A disabled manager's registration is not heard, so he is never offered a call.
-  const extensions = new Set(activeManagers(config).map((m) => m.extension));
   const registrations = new Registrations(stores.registrations, stores.agents, extensions, log, () => distributor.dispatchSoon());
   const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
   const leads = stores.leads
@@ -142,6 +143,7 @@ export function composeServices({ config, stores, scenarios, log, announcer, men
   });
   return {
     router,
+    extensions,
     callEvents,
     distributor,
     registrations,

@@ -69,6 +69,8 @@ import { startMetrics } from './start-metrics.js';
 import { timedRouter } from '../adapters/metrics/timed-router.js';
 import { requireBinary, requirePortFree } from './preflight.js';
 import { routerFailover } from './router-failover.js';
+import { AccessList } from '../adapters/http/access-list.js';
+import { ConfigReloader, type ReloadReport } from '../services/config-reloader.js';
 
 export interface RunningLeadline {
   config: Config;
@@ -79,6 +81,8 @@ export interface RunningLeadline {
   evapi: EvapiClient;
   /** The forked workers, when this process supervises them. */
   workers: WorkerSupervisor | null;
+  /** Reads the configuration file again and applies managers, tokens and accounts live (SIGHUP, POST /api/admin/reload). */
+  reload(trigger: string): Promise<ReloadReport>;
   /** Stops everything in reverse order; safe to call twice. */
   stop(): Promise<void>;
   /** Kills the daemons at once, for exit paths where nothing asynchronous runs. */
@@ -90,7 +94,13 @@ export interface RunningLeadline {
  * the service to both, and opens the HTTP API. Any failure stops what was already
  * started and surfaces as a StartupError with one actionable sentence.
  */
-export async function startLeadline(config: Config, log: Logger, role: 'launcher' | 'router' | 'all' = 'launcher'): Promise<RunningLeadline> {
+export async function startLeadline(
+  config: Config,
+  log: Logger,
+  role: 'launcher' | 'router' | 'all' = 'launcher',
+  /** Reads and validates the configuration file again (a reload); default: this configuration, unchanged. */
+  readConfig: () => Config = () => config,
+): Promise<RunningLeadline> {
   const cleanup: (() => Promise<void>)[] = [];
   let workers: WorkerSupervisor | null = null;
   const daemons: Daemon[] = [];
@@ -198,6 +208,19 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
     const router = timedRouter(services.router, metrics);
     const trunks = new TrunkStatus(config, { log: log.child({ component: 'trunks' }), events: services.events });
     const failover = routerFailover(config, redis, log.child({ component: 'failover' }));
+    const access = new AccessList(config.api.tokens, config.console.users);
+    // Filled below once the bridge exists; the reloader is what reads the current managers.
+    let pushCredential: (extension: string, manager: Config['managers'][number] | null) => boolean = () => false;
+    const reloader = new ConfigReloader(config, {
+      read: readConfig,
+      targets: {
+        credential: (extension, manager) => pushCredential(extension, manager),
+        extensions: [services.extensions],
+        unregister: (extension) => services.registrations.unregistered(extension),
+        access: (tokens, users) => access.replace(tokens, users),
+      },
+      log: log.child({ component: 'config' }),
+    });
     const { election } = failover;
     const bridge = new KamailioBridge({
       config,
@@ -207,8 +230,10 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       events: services.callEvents,
       registrations: services.registrations,
       trunks,
+      managers: () => reloader.config.managers,
       leadership: { ...failover.leadership, isLive: async (callId) => (await services.calls.get(callId)) !== null, registrationCache: shared.stores.registrations },
     });
+    pushCredential = (extension, manager) => bridge.pushCredential(extension, manager);
     services.setResume((call, decision) => bridge.resume(call, decision));
     cleanup.push(async () => evapi.stop());
     const reconciliation = startReconciliation({ config, redis, evapi, services, registrationStore: shared.stores.registrations, bridge, election, mirrors: shared, log: log.child({ component: 'reconciliation' }) });
@@ -273,6 +298,8 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
         audit: recordings?.index ?? new PostgresRecordingIndex(db),
         log: serviceLog,
       }),
+      access,
+      reload: (trigger) => reloader.reload(trigger),
       logger: log.child({ component: 'http' }),
       health: [
         { name: 'redis', check: () => checkRedis(redis) },
@@ -307,6 +334,7 @@ export async function startLeadline(config: Config, log: Logger, role: 'launcher
       app,
       evapi,
       workers,
+      reload: (trigger) => reloader.reload(trigger),
       stop,
       killNow: () => {
         workers?.killNow();

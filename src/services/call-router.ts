@@ -29,6 +29,8 @@ export interface CallRouterDeps {
   /** Refuses a new call whose Call-ID another call has (see call-id-claims.port.ts, CallIdGuard). */
   callIds: CallIdClaims & { claimReplayed(callId: string): Promise<boolean> };
   distributor: InboundDistributor;
+  /** The managers' extensions (enabled ones); default: from config. A reload changes this set. */
+  extensions?: Set<string>;
   queue: KeyedQueue;
   events: DomainEvents;
   /**
@@ -44,7 +46,8 @@ export class CallRouter {
   private readonly extensions: Set<string>;
 
   constructor(private readonly deps: CallRouterDeps) {
-    this.extensions = new Set(activeManagers(deps.config).map((m) => m.extension));
+    // Shared with the reloader (config-reloader.ts), which adds and withdraws managers live.
+    this.extensions = deps.extensions ?? new Set(activeManagers(deps.config).map((m) => m.extension));
   }
 
   /**

@@ -12,6 +12,9 @@ import type { SessionRevocations } from '../../core/auth/session-revocations.por
 import { MemorySessionRevocations } from '../memory/memory-session-revocations.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
 import { apiAuthPlugin } from './plugins/api-auth.js';
+import { AccessList } from './access-list.js';
+import { adminReloadRoutes } from './routes/admin-reload.js';
+import type { ReloadReport } from '../../services/config-reloader.js';
 import { webConsolePlugin } from './plugins/web-console.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { boardRoutes, type BoardSource } from './routes/board.js';
@@ -88,6 +91,10 @@ export interface AppDeps {
   webphoneSecret?: string;
   /** Live listening to calls in progress (POST /api/calls/:callId/listen); without it those routes do not exist. */
   liveListen?: LiveListen;
+  /** The tokens and console accounts a reload replaces; default: fixed, from config. */
+  access?: AccessList;
+  /** Reloads the configuration file (POST /api/admin/reload); without it the route does not exist. */
+  reload?: (trigger: string) => Promise<ReloadReport>;
   logger?: Logger;
   /** Requests per minute per client IP on everything but the probes (/livez, /readyz, /healthz). */
   rateLimitPerMinute?: number;
@@ -121,9 +128,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.register(errorHandlerPlugin);
   const sessions = deps.sessions ?? new MemorySessionRevocations();
-  app.register(apiAuthPlugin, { tokens: deps.config.api.tokens, console: deps.config.console, sessions });
+  const access = deps.access ?? new AccessList(deps.config.api.tokens, deps.config.console.users);
+  app.register(apiAuthPlugin, { access, console: deps.config.console, sessions });
 
-  app.register(sessionRoutes, { console: deps.config.console, sessions });
+  app.register(sessionRoutes, { console: deps.config.console, access, sessions });
+  if (deps.reload) app.register(adminReloadRoutes, { reload: deps.reload });
   app.register(webConsolePlugin, { webDir: deps.config.console.webDir });
   app.register(consoleSettingsRoutes, { settings: consoleSettingsOf(deps.config) });
   app.register(healthRoutes, { checks: deps.health, timeoutMs: deps.healthCheckTimeoutMs });

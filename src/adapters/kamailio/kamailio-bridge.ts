@@ -22,6 +22,8 @@ export interface KamailioBridgeDeps {
   events: CallEvents;
   registrations: Registrations;
   trunks: TrunkStatus;
+  /** The managers now (a reload changes them); default: config.managers. */
+  managers?: () => Config['managers'];
   log: Logger;
   /**
    * Several instances on one Kamailio (failover): only the lease holder handles events;
@@ -55,6 +57,8 @@ const REPORT_RETRIES = 18;
  */
 export class KamailioBridge {
   private readonly gate: StandbyGate | null;
+  /** Managers withdrawn while running: withdrawn again on a reconnect, in case Kamailio missed it. */
+  private readonly withdrawn = new Set<string>();
 
   constructor(private readonly deps: KamailioBridgeDeps) {
     const lead = deps.leadership;
@@ -114,7 +118,7 @@ export class KamailioBridge {
   private warm(event: KamailioEvent, cache: Pick<CachedRegistrationStore, 'remember' | 'forget'>): void {
     if (event.event === 'trunk_status') this.deps.trunks.reported(event.trunk, event.status, Math.round(event.ts * 1000), { quiet: true });
     if (event.event === 'unregistered') cache.forget(event.user);
-    if (event.event !== 'registered' || !this.deps.config.managers.some((m) => m.extension === event.user)) return;
+    if (event.event !== 'registered' || !this.managers().some((m) => m.extension === event.user)) return;
     const seconds = registrationSeconds(event.expires, event.ts);
     const at = Math.round(event.ts * 1000);
     cache.remember(event.user, { contact: event.contact, source: event.source, ...(event.regcallid ? { callId: event.regcallid } : {}), expiresAt: at + seconds * 1000 }, seconds);
@@ -149,14 +153,28 @@ export class KamailioBridge {
     return this.deps.evapi.send({ type: 'bridge', from: managerUri, to: clientUri });
   }
 
+  private managers(): Config['managers'] {
+    return this.deps.managers?.() ?? this.deps.config.managers;
+  }
+
   private pushCredentials(): void {
-    const realm = this.deps.config.sip.domain;
-    for (const m of this.deps.config.managers) {
-      // An empty HA1 removes a disabled manager's credential that a running Kamailio still holds.
-      this.deps.evapi.send({ type: 'credential', user: m.extension, ha1: m.disabled ? '' : digestHa1(m.extension, realm, m.password) });
-    }
-    const disabled = this.deps.config.managers.filter((m) => m.disabled).length;
-    this.deps.log.info({ managers: this.deps.config.managers.length - disabled, disabled }, 'digest credentials pushed to kamailio');
+    const managers = this.managers();
+    for (const m of managers) this.pushCredential(m.extension, m);
+    for (const extension of this.withdrawn) if (!managers.some((m) => m.extension === extension)) this.pushCredential(extension, null);
+    const disabled = managers.filter((m) => m.disabled).length;
+    this.deps.log.info({ managers: managers.length - disabled, disabled }, 'digest credentials pushed to kamailio');
+  }
+
+  /**
+   * One manager's digest credential into Kamailio's htable, live (a reload); null, or a
+   * disabled manager, withdraws it (an empty HA1 removes the entry). False when disconnected:
+   * every credential is pushed again when the channel reconnects.
+   */
+  pushCredential(extension: string, manager: Config['managers'][number] | null): boolean {
+    const ha1 = manager && !manager.disabled ? digestHa1(extension, this.deps.config.sip.domain, manager.password) : '';
+    if (manager) this.withdrawn.delete(extension);
+    else this.withdrawn.add(extension);
+    return this.deps.evapi.send({ type: 'credential', user: extension, ha1 });
   }
 
   private async handle(event: KamailioEvent, attempt = 0): Promise<void> {

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../../config/config-schema.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import { apiClientOf, type ApiClient } from '../api-client.js';
+import type { AccessList } from '../access-list.js';
 import type { SessionRevocations } from '../../../core/auth/session-revocations.port.js';
 import { SESSION_COOKIE } from '../session/session-cookie.js';
 
@@ -39,7 +40,8 @@ export interface ConsoleSession {
 }
 
 export interface ApiAuthOptions {
-  tokens: Config['api']['tokens'];
+  /** The tokens and console accounts, read on every request: a reload changes them live. */
+  access: AccessList;
   console: Config['console'];
   sessions: SessionRevocations;
 }
@@ -54,9 +56,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * length of a token leaks through response timing.
  */
 export const apiAuthPlugin = fp<ApiAuthOptions>(
-  async (app, { tokens, console: consoleConfig, sessions }) => {
-    const known = tokens.map((t) => ({ client: apiClientOf(t), digest: digest(t.token) }));
-    const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
+  async (app, { access, console: consoleConfig, sessions }) => {
+    // Digests computed once per token list, again only when a reload replaced it.
+    let known: { client: ApiClient; digest: Buffer }[] = [];
+    let knownOf: AccessList['tokens'] | null = null;
+    const currentTokens = () => {
+      if (knownOf !== access.tokens) {
+        knownOf = access.tokens;
+        known = knownOf.map((t) => ({ client: apiClientOf(t), digest: digest(t.token) }));
+      }
+      return known;
+    };
 
     await app.register(cookie);
     if (consoleConfig.sessionSecret !== undefined) {
@@ -84,14 +94,14 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
       const presented = digest(match[1]!);
       // Compare against every token, without stopping early, so timing does not say which matched.
       let client: ApiClient | null = null;
-      for (const t of known) if (timingSafeEqual(presented, t.digest)) client = t.client;
+      for (const t of currentTokens()) if (timingSafeEqual(presented, t.digest)) client = t.client;
       if (client === null) throw new AppError('AUTH.INVALID', 'The bearer token is not valid.', 401);
       request.apiClient = client;
     });
 
     /**
      * The cookie names the login; role and extension are read from the configuration on
-     * every request, so a changed role or a removed account takes effect at the next restart.
+     * every request, so a changed role or a removed account takes effect at the next reload.
      * A signed-out session is refused here, on every request, on every instance.
      */
     async function sessionClient(request: FastifyRequest): Promise<ApiClient> {
@@ -100,7 +110,7 @@ export const apiAuthPlugin = fp<ApiAuthOptions>(
       if (!(await sessions.isAlive(session))) throw new AppError('AUTH.SESSION_REVOKED', 'This console session was signed out: sign in again.', 401);
       const login = session.login;
       request.consoleSession = session;
-      const user = users.get(login);
+      const user = access.user(login);
       if (!user) throw new AppError('AUTH.SESSION_EXPIRED', `The account "${login}" no longer exists: sign in again.`, 401);
       if (!SAFE_METHODS.has(request.method)) requireSameOrigin(request);
       return apiClientOf({ name: user.login, role: user.role, extension: user.extension }, 'account');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConsoleConfig } from '../../../config/console-config-schema.js';
+import type { AccessList } from '../access-list.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import { clientOf } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
@@ -29,8 +30,9 @@ const whoJsonSchema = {
  * Console sign-in: POST /api/session checks a login and password from console.users and
  * sets the session cookie; GET says who the caller is; DELETE signs out.
  */
-export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig; sessions: SessionRevocations }> = async (app, { console: consoleConfig, sessions }) => {
-  const users = new Map(consoleConfig.users.map((u) => [u.login, u]));
+export const sessionRoutes: FastifyPluginAsync<{ console: ConsoleConfig; access: AccessList; sessions: SessionRevocations }> = async (app, { console: consoleConfig, access, sessions }) => {
+  // The accounts are read on every request: a reload adds or removes them live (access-list.ts).
+  const users = { get: (login: string) => access.user(login) };
   const maxAgeSeconds = Math.round(consoleConfig.sessionHours * 3600);
 
   app.post<{ Body: { login: string; password: string } }>(

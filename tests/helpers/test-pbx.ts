@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { stringify } from 'yaml';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import type { CallRecord } from '../../src/core/calls/call-record.js';
 import { startLeadline, type RunningLeadline } from '../../src/launcher/start-leadline.js';
 import { TEST_POSTGRES_URL } from './postgres-schema.js';
@@ -79,6 +81,13 @@ export interface TestPbxOptions {
   /** Sound files of the test's own sounds/ (name -> bytes); the default prompts are shared with the repository's. */
   sounds?: Record<string, Buffer>;
   name: string;
+  /** More API tokens after the test's admin token. */
+  extraTokens?: { name: string; token: string; role?: string }[];
+  /**
+   * The configuration written to a file (TestPbx.configFile) that the service reloads on
+   * reload() (SIGHUP, POST /api/admin/reload), as `npm start` does.
+   */
+  configFile?: boolean;
 }
 
 /** The default test line: every manager, top-down, no wrap-up, so tests are deterministic. */
@@ -103,6 +112,8 @@ export interface TestPbx extends RunningLeadline {
   waitForRecord(callId: string, timeoutMs?: number): Promise<CallRecord & Record<string, unknown>>;
   spoolDir: string;
   dialplansDir: string;
+  /** The configuration file (written only with the configFile option). */
+  configFile: string;
   logFile: string;
   /** What the log holds so far (a mark for logSince: the file keeps earlier runs' lines). */
   logMark(): number;
@@ -113,6 +124,11 @@ export interface TestPbx extends RunningLeadline {
 }
 
 export function testConfig(opts: TestPbxOptions, workDir: string): Config {
+  return configSchema.parse(testConfigInput(opts, workDir));
+}
+
+/** The test configuration as written in a file (before validation and defaults). */
+function testConfigInput(opts: TestPbxOptions, workDir: string): Record<string, unknown> {
   const ports = portPlan(opts.basePort);
   const managers = Array.from({ length: opts.managers ?? 3 }, (_, i) => ({
     extension: String(101 + i),
@@ -122,12 +138,12 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     ...(opts.lines?.[String(101 + i)] ? { line: opts.lines[String(101 + i)] } : {}),
   }));
   const run = randomBytes(4).toString('hex');
-  return configSchema.parse({
+  return {
     // Loopback only, with test secrets: as the demo.
     demo: true,
     sip: { ...opts.sip, listen: '127.0.0.1', port: ports.sip, domain: SIP_DOMAIN },
     http: { host: '127.0.0.1', port: ports.http },
-    api: { tokens: [{ name: 'e2e', token: API_TOKEN }] },
+    api: { tokens: [{ name: 'e2e', token: API_TOKEN }, ...(opts.extraTokens ?? [])] },
     redis: { keyPrefix: `e2e:${opts.name}:${run}:`, ...(opts.redisUrl ? { url: opts.redisUrl } : {}) },
     postgres: { url: opts.postgresUrl ?? TEST_POSTGRES_URL, schema: `e2e_${opts.name.replace(/\W/g, '_')}_${run}` },
     rtpengine: { ngPort: ports.ng, portMin: ports.rtpMin, portMax: ports.rtpMax },
@@ -148,7 +164,7 @@ export function testConfig(opts: TestPbxOptions, workDir: string): Config {
     ...(opts.webphone ? { webphone: { port: ports.ws, ...opts.webphone } } : {}),
     ...(opts.processes ? { processes: opts.processes } : {}),
     recordings: opts.recordings ? { storage: { driver: 'local', dir: join(workDir, 'recordings') }, ...opts.recordings } : { enabled: false },
-  });
+  };
 }
 
 /** Writes the dial plan files a test config points to (the default test line when none are given). */
@@ -160,7 +176,10 @@ export function writeDialplans(config: Config, dialplans?: Record<string, string
 
 export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
   const workDir = mkdtempSync(join(tmpdir(), `leadline-${opts.name}-`));
-  const config = testConfig(opts, workDir);
+  const input = testConfigInput(opts, workDir);
+  const config = configSchema.parse(input);
+  const configFile = join(workDir, 'leadline.yaml');
+  if (opts.configFile) writeFileSync(configFile, stringify(input), { mode: 0o600 });
   writeDialplans(config, opts.dialplans);
   if (opts.sounds) {
     // The generated defaults are made once, in the repository's sounds/default.
@@ -175,7 +194,7 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
   mkdirSync('tests/artifacts', { recursive: true });
   const logFile = `tests/artifacts/${opts.name}.log`;
   const log = pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true }));
-  const running = await startLeadline(config, log);
+  const running = await startLeadline(config, log, 'launcher', opts.configFile ? () => loadConfig(configFile, {}) : undefined);
   const base = running.httpUrl;
   const api = (path: string, init?: RequestInit) =>
     fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...init?.headers } });
@@ -187,6 +206,7 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
     api,
     spoolDir: config.paths.spoolDir,
     dialplansDir: config.routing.dialplansDir,
+    configFile,
     logFile,
     logMark: () => statSync(logFile).size,
     logSince: (mark) => readFileSync(logFile).subarray(mark).toString(),

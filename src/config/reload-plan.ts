@@ -60,10 +60,15 @@ function diffManagers(before: ManagerConfig[], after: ManagerConfig[]): ReloadPl
     if (!was.disabled && m.disabled) plan.disabled.push(m);
     else if (was.disabled && !m.disabled) plan.enabled.push(m);
     else if (!m.disabled && was.password !== m.password) plan.passwordChanged.push(m);
-    if (was.name !== m.name || was.crmUserId !== m.crmUserId) plan.otherwiseChanged.push(m.extension);
+    if (!isDeepStrictEqual(rest(was), rest(m))) plan.otherwiseChanged.push(m.extension);
   }
   for (const m of before) if (!now.has(m.extension)) plan.removed.push(m);
   return plan;
+}
+
+/** A manager's fields other than those applied live (name, crmUserId, line: read by services at start). */
+function rest({ extension: _e, password: _p, disabled: _d, ...other }: ManagerConfig): Partial<ManagerConfig> {
+  return other;
 }
 
 /** Entries matched by name: a changed secret, role or extension is a change of that entry. */

@@ -100,7 +100,7 @@ export class ConfigReloader {
         for (const n of d.changed) applied.push(`${what} "${n}" changed`);
       }
     }
-    const needsRestart = [...plan.needsRestart, ...mp.otherwiseChanged.map((e) => `managers (${e}): name or crmUserId (webhooks and the console read them at start)`)];
+    const needsRestart = [...plan.needsRestart, ...mp.otherwiseChanged.map((e) => `managers (${e}): name, crmUserId or line (read at start by webhooks, the console and outbound calls)`)];
     return { applied, needsRestart, kamailioUpdated: pushed };
   }
 }

@@ -204,7 +204,8 @@ export async function startLeadline(
     const recordings = await startRecordings({ config, db, events: services.events, log: log.child({ component: 'recordings' }), runWorker: here.recordingWorker, routesCalls: true, cleanup });
     recordingsRef = recordings;
     const evapi = new EvapiClient('127.0.0.1', config.kamailio.evapiPort, kamailioSecrets(config).evapi, log.child({ component: 'evapi' }));
-    const metrics = startMetrics({ config, db, events: services.events, routing: services.console, kamailio: new KamailioRpc(evapi), log: log.child({ component: 'metrics' }) }, cleanup);
+    const kamailioRpc = new KamailioRpc(evapi);
+    const metrics = startMetrics({ config, db, events: services.events, routing: services.console, kamailio: kamailioRpc, log: log.child({ component: 'metrics' }) }, cleanup);
     const router = timedRouter(services.router, metrics);
     const trunks = new TrunkStatus(config, { log: log.child({ component: 'trunks' }), events: services.events });
     const failover = routerFailover(config, redis, log.child({ component: 'failover' }));
@@ -216,7 +217,11 @@ export async function startLeadline(
       targets: {
         credential: (extension, manager) => pushCredential(extension, manager),
         extensions: [services.extensions],
-        unregister: (extension) => services.registrations.unregistered(extension),
+        unregister: async (extension) => {
+          await services.registrations.unregistered(extension);
+          // His phone's binding goes too, so nothing reaches it through Kamailio's location table.
+          await kamailioRpc.call('ul.rm', ['location', extension]).catch((err: unknown) => log.warn({ err, extension }, 'binding of a withdrawn manager not removed from kamailio: it lapses at its expiry'));
+        },
         access: (tokens, users) => access.replace(tokens, users),
       },
       log: log.child({ component: 'config' }),

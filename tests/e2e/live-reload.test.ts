@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KamailioRpc } from '../../src/adapters/kamailio/kamailio-rpc.js';
 import { Phones, callIdOf } from '../helpers/phones.js';
 import { runSipp, waitForPortFree } from '../helpers/sipp.js';
 import { API_TOKEN, TRUNK_IP, defaultDialplan, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
@@ -103,8 +104,13 @@ describe('configuration reloaded live', () => {
   }, 60_000);
 
   it('a disabled manager is refused at once; a token removed from the file gets 401 after the reload', async () => {
+    const rpc = new KamailioRpc(pbx.evapi);
+    expect((await register('102', pbx.passwordOf('102'), true)).exitCode).toBe(0);
+    expect(await rpc.call('ul.lookup', ['location', '102'])).not.toBeNull();
     const disabled = await cli('managers', 'disable', '102');
     expect(disabled.out).toContain('manager 102 disabled');
+    // His binding is removed from Kamailio, and his password no longer registers.
+    await expect(rpc.call('ul.lookup', ['location', '102'])).rejects.toThrow(/AOR not found/);
     expect((await register('102', pbx.passwordOf('102'), false)).exitCode).toBe(0);
 
     const bi = () => fetch(`${pbx.httpUrl}/api/calls`, { headers: { authorization: `Bearer ${BI_TOKEN}` } });

@@ -123,7 +123,7 @@ export function composeServices({ config, stores, scenarios, log, announcer, men
     log,
   });
   const registrations = new Registrations(stores.registrations, stores.agents, extensions, log, () => distributor.dispatchSoon());
-  const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions: [...extensions], timezone: config.routing.timezone, log, clock });
+  const staleHolds = new StaleHolds({ agents: stores.agents, liveCalls: stores.liveCalls, extensions, timezone: config.routing.timezone, log, clock });
   const leads = stores.leads
     ? new LeadTracker({ store: stores.leads, events, config, registrations: stores.registrations, callStore: stores.callHistory, log: log.child({ component: 'leads' }), clock })
     : null;

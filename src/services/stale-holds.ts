@@ -7,7 +7,8 @@ import { localDate } from '../core/scenarios/business-hours.js';
 export interface StaleHoldsDeps {
   agents: AgentStateStore;
   liveCalls: LiveCallStore;
-  extensions: readonly string[];
+  /** The managers swept; a Set a reload changes is read afresh at every sweep. */
+  extensions: Iterable<string>;
   timezone: string;
   log: Logger;
   clock?: () => number;
@@ -45,7 +46,7 @@ export class StaleHolds {
   /** Frees every manager held by a call that is gone; returns how many holds were freed. */
   async sweep(): Promise<number> {
     const now = this.clock();
-    const states = await this.deps.agents.read(this.deps.extensions, now);
+    const states = await this.deps.agents.read([...this.deps.extensions], now);
     let freed = 0;
     for (const [extension, state] of states) {
       if (now - state.since < GRACE_MS) continue;

@@ -222,6 +222,7 @@ export async function startLeadline(
           // His phone's binding goes too, so nothing reaches it through Kamailio's location table.
           await kamailioRpc.call('ul.rm', ['location', extension]).catch((err: unknown) => log.warn({ err, extension }, 'binding of a withdrawn manager not removed from kamailio: it lapses at its expiry'));
         },
+        roster: (managers) => services.console.setManagers(managers),
         access: (tokens, users) => access.replace(tokens, users),
       },
       log: log.child({ component: 'config' }),

@@ -10,6 +10,8 @@ export interface ReloadTargets {
   extensions: Set<string>[];
   /** Forgets a withdrawn manager's registration, so no call is offered to his phone. */
   unregister(extension: string): Promise<void>;
+  /** The managers the console and `GET /api/managers` list (optional: not every process has one). */
+  roster?(managers: ManagerConfig[]): void;
   /** Replaces the API tokens and console accounts. */
   access(tokens: Config['api']['tokens'], users: Config['console']['users']): void;
 }
@@ -91,6 +93,7 @@ export class ConfigReloader {
       push(m.extension, m);
       applied.push(`manager ${m.extension}: new password pushed`);
     }
+    if (mp.added.length + mp.removed.length > 0) targets.roster?.(next.managers);
     const access = [plan.tokens, plan.consoleUsers];
     if (access.some((d) => d.added.length + d.removed.length + d.changed.length > 0)) {
       targets.access(next.api.tokens, next.console.users);

@@ -21,12 +21,17 @@ export interface RoutingConsoleDeps {
 
 /** Live routing as the API shows it: managers' states, the waiting line, the scenarios. */
 export class RoutingConsoleService implements RoutingConsole {
-  private readonly names: Map<string, string>;
+  private names: Map<string, string>;
   private readonly clock: () => number;
 
   constructor(private readonly deps: RoutingConsoleDeps) {
     this.names = new Map(deps.config.managers.map((m) => [m.extension, m.name]));
     this.clock = deps.clock ?? Date.now;
+  }
+
+  /** The managers after a configuration reload: the list and the pause/unpause routes follow it. */
+  setManagers(managers: { extension: string; name: string }[]): void {
+    this.names = new Map(managers.map((m) => [m.extension, m.name]));
   }
 
   async managers(): Promise<ManagerView[]> {

@@ -89,6 +89,8 @@ describe('configuration reloaded live', () => {
     await answers.stop();
     const record = await pbx.waitForRecord(callIdOf(caller, TRUNK_IP));
     expect(record.attempts.map((a) => [a.manager, a.result])).toEqual([['104', 'answered']]);
+    const listed = await cli('managers');
+    expect(listed.out).toMatch(/^104\s+Vera Kim\s/m);
     expect(kamailioMainPid()).toBe(kamailioPid);
   }, 90_000);
 

@@ -295,7 +295,7 @@ export async function startLeadline(
         leadUrlTemplate: config.console.leadUrlTemplate ?? null,
         defaultRegion: config.phone.defaultRegion,
       }),
-      clickToCall: new ClickToCall({ config, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
+      clickToCall: new ClickToCall({ config, managers: () => reloader.config.managers, agents: shared.stores.agents, leads: leadStore, bridge: (manager, client) => bridge.bridge(manager, client), log: serviceLog }),
       sessions: new RedisSessionRevocations(redis, new RedisKeys(config.redis.keyPrefix)),
       webphoneSecret: config.webphone.enabled ? kamailioSecrets(config).webphone : undefined,
       liveListen: new LiveListen({

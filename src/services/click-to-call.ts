@@ -8,6 +8,8 @@ import { toE164 } from '../core/phone/e164.js';
 
 export interface ClickToCallDeps {
   config: Config;
+  /** The managers after the last configuration reload; default: config.managers. */
+  managers?: () => Config['managers'];
   agents: AgentStateStore;
   /** Asks Kamailio to ring the manager and REFER him to the client; false when it is not connected. */
   bridge: (managerUri: string, clientUri: string) => boolean;
@@ -29,10 +31,11 @@ export interface ClickToCallStarted {
  * with the reason, when the manager cannot take a call now.
  */
 export class ClickToCall {
-  private readonly extensions: Set<string>;
+  constructor(private readonly deps: ClickToCallDeps) {}
 
-  constructor(private readonly deps: ClickToCallDeps) {
-    this.extensions = new Set(deps.config.managers.map((m) => m.extension));
+  /** The managers now: a configuration reload adds and removes them (deps.managers). */
+  private knows(extension: string): boolean {
+    return (this.deps.managers?.() ?? this.deps.config.managers).some((m) => m.extension === extension);
   }
 
   /**
@@ -40,7 +43,7 @@ export class ClickToCall {
    * `asManager` (a manager's own token or account) limits leads to those he owns.
    */
   async start(extension: string, target: string | { leadId: string }, asManager?: string): Promise<ClickToCallStarted> {
-    if (!this.extensions.has(extension)) throw new NotFoundError(`Manager ${extension}`);
+    if (!this.knows(extension)) throw new NotFoundError(`Manager ${extension}`);
     const number = await this.numberOf(target, asManager);
     const now = (this.deps.clock ?? Date.now)();
     const state = (await this.deps.agents.read([extension], now)).get(extension)!;

@@ -103,7 +103,12 @@ export class ConfigReloader {
         for (const n of d.changed) applied.push(`${what} "${n}" changed`);
       }
     }
-    const needsRestart = [...plan.needsRestart, ...mp.otherwiseChanged.map((e) => `managers (${e}): name, crmUserId or line (read at start by webhooks, the console and outbound calls)`)];
+    const needsRestart = [
+      ...plan.needsRestart,
+      // Read at start by webhooks (names), lead ownership checks and the console's settings: the rest of him is live.
+      ...mp.added.map((m) => `managers (${m.extension}): his name in CRM webhooks and the console, and leads owned by him`),
+      ...mp.otherwiseChanged.map((e) => `managers (${e}): name, crmUserId or line (read at start by webhooks, the console and outbound calls)`),
+    ];
     return { applied, needsRestart, kamailioUpdated: pushed };
   }
 }

@@ -103,6 +103,8 @@ loadmodule "auth.so"
 loadmodule "htable.so"
 loadmodule "pike.so"
 loadmodule "pipelimit.so"
+# Dialogs persisted in the service's PostgreSQL database (DIALOG_DB below).
+loadmodule "db_postgres.so"
 loadmodule "dialog.so"
 loadmodule "rtpengine.so"
 loadmodule "evapi.so"
@@ -191,6 +193,16 @@ modparam("pipelimit", "reply_code", 503)
 modparam("pipelimit", "reply_reason", "Overloaded")
 modparam("dialog", "enable_stats", 1)
 modparam("dialog", "default_timeout", 14400)
+# DIALOG_DB: a restarted Kamailio loads the dialogs (and their $dlg_var: the parties
+# the in-dialog check compares with) from the database, so a call talking across the
+# restart still gets its BYE relayed. Delayed mode: a timer process writes new and
+# changed dialogs every second, never a SIP worker, so a slow or stopped database
+# never holds a call; a dialog confirmed less than a second before Kamailio dies is
+# not stored and ends as before (481, closed from its media). Credentials are in the
+# rendered file, which is private (0600).
+modparam("dialog", "db_url", "{{DIALOG_DB_URL}}")
+modparam("dialog", "db_mode", 2)
+modparam("dialog", "db_update_period", 1)
 # Concurrent calls per trunk (the value is its name).
 modparam("dialog", "profiles_with_value", "trunk_calls")
 # Click-to-call: the manager's phone sees this caller, then is REFERred to the client.

@@ -14,6 +14,8 @@ export interface DaemonSpec {
   probe?: () => Promise<boolean>;
   /** Working directory: where a crash dump lands (never the source tree). */
   cwd: string;
+  /** Added to the service's environment for this daemon. */
+  env?: Record<string, string>;
   readyTimeoutMs?: number;
 }
 
@@ -90,7 +92,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { name, command, args, readyLine, probe, readyTimeoutMs = 15_000 } = this.spec;
     this.log.info({ command: [command, ...args].join(' ') }, `starting ${name}`);
-    const child = spawn(command, args, { cwd: this.spec.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: this.spec.cwd, env: { ...process.env, ...this.spec.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let onReadyLine: (() => void) | null = null;
     for (const stream of [child.stdout!, child.stderr!]) {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioRpc } from '../../src/adapters/kamailio/kamailio-rpc.js';
 import { Phones } from '../helpers/phones.js';
@@ -10,10 +11,10 @@ import { COMPANY_NUMBER, startTestPbx, type TestPbx } from '../helpers/test-pbx.
  * Kamailio dies (SIGKILL of its whole process group) in the middle of a burst: four
  * calls talking, two callers waiting in line. The launcher starts it again, the
  * service reconnects and gives it back the phones' registrations. The conversations'
- * media goes on through rtpengine; the new Kamailio does not know their dialogs and
- * refuses their BYE (481: in-dialog requests need a known dialog), so each is closed
- * when rtpengine drops its silent media, with the recording's times. The callers
- * Kamailio dropped get a record too. Nothing is lost.
+ * media goes on through rtpengine, and the new Kamailio loads their dialogs (with the
+ * parties' addresses, $dlg_var) from PostgreSQL: each BYE is relayed to the other phone
+ * and the service hears the hang-up at once, so the manager is free again and the record
+ * has the exact times. The callers Kamailio dropped get a record too. Nothing is lost.
  */
 const MANAGERS = 4;
 const FIRST_BURST = 6;
@@ -38,7 +39,13 @@ describe('Kamailio killed in the middle of a burst', () => {
 
     const first = phones.trunkCalls(0, { dialled: COMPANY_NUMBER, scenario: 'uac-call.xml', calls: FIRST_BURST, rate: 5, talkMs: TALK_MS });
     await until('four calls talking and two waiting', async () => (await liveKeys()).length >= FIRST_BURST);
-    await new Promise((r) => setTimeout(r, 300));
+    // The talking calls' dialogs are stored (delayed writes, every second) before the kill.
+    await until('the four confirmed dialogs stored with their parties', async () => {
+      const stored = await sql<{ n: number }>`select count(distinct d.callid)::int as n from dialog d
+        join dialog_vars v on v.hash_entry = d.hash_entry and v.hash_id = d.hash_id and v.dialog_key = 'callee_ip'
+        where d.state = 4`.execute(pbx.db);
+      return stored.rows[0]!.n >= MANAGERS;
+    });
     process.kill(-before, 'SIGKILL');
     await until('kamailio started again and the service reconnected', async () => {
       const pid = existsSync(join(pbx.config.paths.runDir, 'kamailio.pid')) ? kamailioPid() : before;
@@ -49,8 +56,16 @@ describe('Kamailio killed in the middle of a burst', () => {
     await until('registrations given back', async () => (await rpc.call('ul.lookup', ['location', '101']).catch(() => null)) !== null, 10_000);
 
     const firstResult = await first.done;
-    for (const phone of answering) await phone.stop();
+    const byesDoneAt = Date.now();
     expect(firstResult.stats?.created).toBe(FIRST_BURST);
+    // Each talking caller's BYE got its 200 (not 481): it reached the other phone.
+    expect(firstResult.stats?.successful).toBe(MANAGERS);
+    // The managers are free at once, not after the 60 s reconciliation.
+    await until('no live call left', async () => (await liveKeys()).length === 0, 5_000, pbx.logFile);
+    expect(Date.now() - byesDoneAt).toBeLessThan(5_000);
+    const uas = await Promise.all(answering.map((phone) => phone.stop()));
+    // Every answering phone received the BYE of its call and answered it.
+    expect(uas.reduce((n, r) => n + (r.stats?.successful ?? 0), 0)).toBe(MANAGERS);
 
     const total = FIRST_BURST;
     const records = await until('a record for every call', async () => {
@@ -60,10 +75,9 @@ describe('Kamailio killed in the middle of a burst', () => {
     expect(records).toHaveLength(total);
     const answered = records.filter((r) => r.disposition === 'answered');
     expect(answered).toHaveLength(MANAGERS);
-    // The conversations across the restart were closed from their recordings: about TALK_MS long.
-    const across = answered.filter((r) => r.times_approximate);
-    expect(across).toHaveLength(MANAGERS);
-    for (const r of across) expect(Number(r.talk_seconds)).toBeGreaterThan(TALK_MS / 1000 - 1.5);
+    // The conversations across the restart ended with their BYE: exact times, about TALK_MS long.
+    expect(answered.filter((r) => r.times_approximate)).toEqual([]);
+    for (const r of answered) expect(Number(r.talk_seconds)).toBeGreaterThan(TALK_MS / 1000 - 1.5);
     expect(records.filter((r) => r.disposition === 'cancelled' && r.times_approximate)).toHaveLength(FIRST_BURST - MANAGERS);
     const recordings = await until('a recording for every answered call', async () => {
       const rows = await pbx.db.selectFrom('recordings').select('call_id').execute();

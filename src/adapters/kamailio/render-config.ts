@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config, TrunkConfig } from '../../config/config-schema.js';
 import { webphoneOrigins } from '../../config/webphone-origins.js';
+import { dialogDb } from './dialog-db.js';
 import { registeringTrunks, registrationContactUser, registrationsDbDir } from './trunk-registrations.js';
 
 const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.url);
@@ -48,6 +49,7 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     BAN_S: String(config.sipSecurity.banSeconds),
     MAX_CALLS_PER_SECOND: String(config.kamailio.maxCallsPerSecond),
     AUTH_SECRET: secrets.nonce,
+    DIALOG_DB_URL: dialogDb(config).url,
     TRUNK_ENTRIES: trunkEntries,
     TRUNK_REG_DB: registrationsDbDir(config),
     // An empty route body is a syntax error in Kamailio's config.

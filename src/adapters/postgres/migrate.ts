@@ -16,6 +16,7 @@ import { migration0022RecordingAnalytics } from './migrations/0022-recording-ana
 import { migration0023ReviewQueue } from './migrations/0023-review-queue.js';
 import { migration0024CallTrunk } from './migrations/0024-call-trunk.js';
 import { migration0025MenuChoice } from './migrations/0025-menu-choice.js';
+import { migration0026KamailioDialogs } from './migrations/0026-kamailio-dialogs.js';
 
 /**
  * Listed by hand rather than read from a folder, so migrations run the same under tsx,
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0023-review-queue': migration0023ReviewQueue,
   '0024-call-trunk': migration0024CallTrunk,
   '0025-menu-choice': migration0025MenuChoice,
+  '0026-kamailio-dialogs': migration0026KamailioDialogs,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load-config.js';
+import { renderKamailioConfig } from '../../../src/adapters/kamailio/render-config.js';
+import { kamailioDaemon } from '../../../src/adapters/kamailio/kamailio-daemon.js';
+
+const config = (postgres: string) => `api:
+  tokens:
+    - { name: crm, token: 9fK2mQ7xLp4vRt8sWz1bNc6yHd3gJe5a }
+managers:
+  - { extension: "101", name: Anna, password: Zq8rT2mX5vLp }
+trunks:
+  - { name: t, address: 203.0.113.10, callerId: "+74950000000" }
+postgres:
+${postgres}`;
+
+describe("Kamailio's dialog table in the service's database", () => {
+  it('renders the db_url from postgres.url, delayed writes, and no libpq environment for the public schema', () => {
+    const c = parseConfig(config('  url: postgres://pbx:S3cret-pw@db.internal:6432/leadline\n'));
+    const cfg = renderKamailioConfig(c);
+    expect(cfg).toContain('modparam("dialog", "db_url", "postgres://pbx:S3cret-pw@db.internal:6432/leadline")');
+    expect(cfg).toContain('modparam("dialog", "db_mode", 2)');
+    expect(cfg).toContain('loadmodule "db_postgres.so"');
+    expect(kamailioDaemon(c, 'kamailio').env).toEqual({});
+  });
+
+  it('keeps a password the cfg or Kamailio\'s URL parser would misread out of the file (PGPASSWORD), and names the schema in PGOPTIONS', () => {
+    const hostile = 'p@ss:w/o"rd\\$x\n';
+    const c = parseConfig(config(`  url: postgres://pbx@127.0.0.1/leadline\n  password: ${JSON.stringify(hostile)}\n  schema: tenant_a\n`));
+    const cfg = renderKamailioConfig(c);
+    expect(cfg).toContain('modparam("dialog", "db_url", "postgres://pbx@127.0.0.1:5432/leadline")');
+    expect(cfg).not.toContain('ss:w');
+    expect(kamailioDaemon(c, 'kamailio').env).toEqual({ PGPASSWORD: hostile, PGOPTIONS: '-c search_path=tenant_a' });
+  });
+
+  it('refuses a user name the db_url cannot carry instead of rendering a broken config', () => {
+    const c = parseConfig(config('  url: postgres://p%22bx:pw@127.0.0.1/leadline\n'));
+    expect(() => renderKamailioConfig(c)).toThrow(/db_url cannot carry/);
+  });
+});

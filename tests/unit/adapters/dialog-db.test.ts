@@ -20,7 +20,7 @@ describe("Kamailio's dialog table in the service's database", () => {
     expect(cfg).toContain('modparam("dialog", "db_url", "postgres://pbx:S3cret-pw@db.internal:6432/leadline")');
     expect(cfg).toContain('modparam("dialog", "db_mode", 2)');
     expect(cfg).toContain('loadmodule "db_postgres.so"');
-    expect(kamailioDaemon(c, 'kamailio').env).toEqual({});
+    expect(kamailioDaemon(c, 'kamailio', 'kamailio.cfg').env).toEqual({});
   });
 
   it('keeps a password the cfg or Kamailio\'s URL parser would misread out of the file (PGPASSWORD), and names the schema in PGOPTIONS', () => {
@@ -29,7 +29,7 @@ describe("Kamailio's dialog table in the service's database", () => {
     const cfg = renderKamailioConfig(c);
     expect(cfg).toContain('modparam("dialog", "db_url", "postgres://pbx@127.0.0.1:5432/leadline")');
     expect(cfg).not.toContain('ss:w');
-    expect(kamailioDaemon(c, 'kamailio').env).toEqual({ PGPASSWORD: hostile, PGOPTIONS: '-c search_path=tenant_a' });
+    expect(kamailioDaemon(c, 'kamailio', 'kamailio.cfg').env).toEqual({ PGPASSWORD: hostile, PGOPTIONS: '-c search_path=tenant_a' });
   });
 
   it('refuses a user name the db_url cannot carry instead of rendering a broken config', () => {

@@ -1,7 +1,9 @@
 import type { CallbackTaskBoard, OpenCallbackTask, ReassignOutcome } from '../../core/calls/callback-due.js';
 import type { CallbackTask, CallbackTaskStore } from '../../core/calls/missed-call.js';
 import { digitsOf } from '../../core/phone/phone-number.js';
+import type { Selectable } from 'kysely';
 import type { Database } from './database.js';
+import type { CallbackTasksTable } from './database-schema.js';
 
 export class PostgresCallbackTaskStore implements CallbackTaskStore, CallbackTaskBoard {
   constructor(private readonly db: Database) {}
@@ -45,16 +47,7 @@ export class PostgresCallbackTaskStore implements CallbackTaskStore, CallbackTas
     let query = this.db.selectFrom('callback_tasks').selectAll().where('done_at', 'is', null);
     if (manager) query = query.where('manager', '=', manager);
     const rows = await query.orderBy('created_at', 'asc').limit(500).execute();
-    return rows.map((r) => ({
-      callId: r.call_id,
-      scenario: r.scenario,
-      clientNumber: r.client_number,
-      companyNumber: r.company_number,
-      manager: r.manager,
-      reason: r.reason,
-      createdAt: r.created_at,
-      ...(r.voicemail_url ? { voicemail: { url: r.voicemail_url, seconds: r.voicemail_seconds ?? 0 } } : {}),
-    }));
+    return rows.map(taskOf);
   }
 
   async openTasks(filter: { manager?: string; limit: number }): Promise<OpenCallbackTask[]> {
@@ -83,7 +76,9 @@ export class PostgresCallbackTaskStore implements CallbackTaskStore, CallbackTas
   }
 }
 
-function openTaskOf(r: { call_id: string; scenario: string; client_number: string; company_number: string; manager: string | null; reason: string; created_at: Date; reassigned_from: string | null; reassigned_by: string | null; reassigned_at: Date | null }): OpenCallbackTask {
+type CallbackTaskRow = Selectable<CallbackTasksTable>;
+
+function taskOf(r: CallbackTaskRow): CallbackTask {
   return {
     callId: r.call_id,
     scenario: r.scenario,
@@ -92,8 +87,10 @@ function openTaskOf(r: { call_id: string; scenario: string; client_number: strin
     manager: r.manager,
     reason: r.reason,
     createdAt: r.created_at,
-    reassignedFrom: r.reassigned_from,
-    reassignedBy: r.reassigned_by,
-    reassignedAt: r.reassigned_at,
+    ...(r.voicemail_url ? { voicemail: { url: r.voicemail_url, seconds: r.voicemail_seconds ?? 0 } } : {}),
   };
+}
+
+function openTaskOf(r: CallbackTaskRow): OpenCallbackTask {
+  return { ...taskOf(r), reassignedFrom: r.reassigned_from, reassignedBy: r.reassigned_by, reassignedAt: r.reassigned_at };
 }

@@ -3,15 +3,9 @@
  * for the call back and when the callback SLA (console.callbackSlaMinutes) runs out.
  * Pure: the clock is passed in.
  */
+import type { CallbackTask } from './missed-call.js';
 
-export interface OpenCallbackTask {
-  callId: string;
-  scenario: string;
-  clientNumber: string;
-  companyNumber: string;
-  manager: string | null;
-  reason: string;
-  createdAt: Date;
+export interface OpenCallbackTask extends CallbackTask {
   reassignedFrom: string | null;
   reassignedBy: string | null;
   reassignedAt: Date | null;

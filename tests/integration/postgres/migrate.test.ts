@@ -22,8 +22,8 @@ describe('migrateToLatest', () => {
       select table_name from information_schema.tables where table_schema = ${schema} and table_type = 'BASE TABLE'
       order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
-      'call_attempts', 'callback_tasks', 'calls', 'kpi_drawdown_alerts', 'kysely_migration', 'kysely_migration_lock', 'leads',
-      'recording_audit', 'recordings', 'review_audit', 'review_items', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
+      'call_attempts', 'callback_tasks', 'calls', 'dialog', 'dialog_vars', 'kpi_drawdown_alerts', 'kysely_migration', 'kysely_migration_lock', 'leads',
+      'recording_audit', 'recordings', 'review_audit', 'review_items', 'version', 'webhook_crm_calls', 'webhook_deliveries', 'webhook_endpoint_state',
     ]);
   });
 

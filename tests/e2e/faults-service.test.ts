@@ -44,6 +44,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
+  // The daemons outlive a killed service by design (it adopts them when started again): make
+  // sure none is left holding this file's ports for the next run.
+  for (const name of ['kamailio', 'rtpengine'] as const) stopLeftDaemon(() => pidOf(name));
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const name of ['kamailio', 'rtpengine'] as const) stopLeftDaemon(() => pidOf(name), 'SIGKILL');
   const keys = await redis.keys(`${config.redis.keyPrefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
@@ -51,6 +56,14 @@ afterAll(async () => {
   await db.destroy();
   rmSync(workDir, { recursive: true, force: true });
 }, 60_000);
+
+function stopLeftDaemon(pid: () => number, signal: NodeJS.Signals = 'SIGTERM'): void {
+  try {
+    process.kill(pid(), signal);
+  } catch {
+    // no pidfile, or already gone
+  }
+}
 
 function pidOf(name: 'kamailio' | 'rtpengine'): number {
   return Number(readFileSync(join(config.paths.runDir, `${name}.pid`), 'utf8').trim());

@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --for-tests || exit 1
 npx tsc --noEmit && npx tsc --noEmit -p web || { echo "type check failed"; exit 1; }
 mkdir -p var
+# The end-to-end tests give each PBX fixed ports in 11000-49999. Keep the kernel from
+# handing those out as the local port of an outgoing connection (to Redis, PostgreSQL,
+# a phone), which would make a test's "port in use" a matter of luck.
+if [ "$(id -u)" = 0 ]; then
+  sysctl -qw net.ipv4.ip_local_reserved_ports=11000-49999 || echo "test: could not reserve ports 11000-49999; an end-to-end test may find its port taken"
+fi
 npx vitest run --reporter=default --reporter=json --outputFile=var/test-results.json "$@"
 status=$?
 node -e '

@@ -100,8 +100,11 @@ export class RouterElection extends EventEmitter<RouterElectionEvents> {
 
   private armWatchdog(): void {
     clearTimeout(this.watchdog);
+    // A timer can fire a little before its time (Node counts from the loop's cached
+    // clock, stale after a long tick): then it waits again rather than never demoting.
     this.watchdog = setTimeout(() => {
       if (this.clock() >= this.validUntil) this.demote('router lease not renewed in time');
+      else this.armWatchdog();
     }, Math.max(0, this.validUntil - this.clock()));
     this.watchdog.unref();
   }

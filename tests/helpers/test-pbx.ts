@@ -19,8 +19,9 @@ export const API_TOKEN = 'e2e-test-token-0123456789';
 /**
  * Port plan of one test file: everything lives in [base, base + 1000), so files
  * that run in parallel never collide. Phones listen on 127.0.0.1, the trunk on 127.0.0.2.
- * Bases stay below 32768, out of Linux's ephemeral range (32768-60999): an outgoing
- * connection (Redis, PostgreSQL, BullMQ) may hold any port in it for a moment.
+ * Bases lie in 11000-49999, which `npm test` reserves from Linux's ephemeral range
+ * (net.ipv4.ip_local_reserved_ports): otherwise an outgoing connection (Redis,
+ * PostgreSQL, BullMQ) could hold a test's port for a moment.
  */
 export function portPlan(base: number) {
   return {

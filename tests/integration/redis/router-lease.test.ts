@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisHandledEvents, RedisRouterLease } from '../../../src/adapters/redis/redis-router-lease.js';
 import { RouterElection } from '../../../src/services/router-election.js';
 import { useTestRedis } from '../../helpers/test-redis.js';
@@ -8,9 +8,20 @@ const db = useTestRedis();
 const log = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every election a test starts, withdrawn after it even when it fails, so none holds the lease into the next. */
+const elections: RouterElection[] = [];
+function election(deps: ConstructorParameters<typeof RouterElection>[0]): RouterElection {
+  const e = new RouterElection(deps);
+  elections.push(e);
+  return e;
+}
+
 describe('the router lease in redis', () => {
   beforeEach(async () => {
     await db.redis.del(db.keys.routerLease());
+  });
+  afterEach(async () => {
+    await Promise.all(elections.splice(0).map((e) => e.withdraw('test over')));
   });
 
   it('goes to exactly one of many racing instances, is renewed only by its holder, and expires', async () => {
@@ -60,8 +71,8 @@ describe('the router lease in redis', () => {
   it('elects one router of two instances, and the standby takes over within the bound when the router dies', async () => {
     const leaseMs = 600;
     const connA = await db.connect();
-    const a = new RouterElection({ lease: new RedisRouterLease(connA, db.keys), holder: 'a', leaseMs, log });
-    const b = new RouterElection({ lease: new RedisRouterLease(await db.connect(), db.keys), holder: 'b', leaseMs, log });
+    const a = election({ lease: new RedisRouterLease(connA, db.keys), holder: 'a', leaseMs, log });
+    const b = election({ lease: new RedisRouterLease(await db.connect(), db.keys), holder: 'b', leaseMs, log });
     a.compete();
     await sleep(100);
     b.compete();
@@ -91,8 +102,8 @@ describe('the router lease in redis', () => {
 
   it('hands over at once on an orderly stop: the lease is given back, not left to expire', async () => {
     const leaseMs = 5000;
-    const a = new RouterElection({ lease: new RedisRouterLease(db.redis, db.keys), holder: 'orderly-a', leaseMs, log });
-    const b = new RouterElection({ lease: new RedisRouterLease(await db.connect(), db.keys), holder: 'orderly-b', leaseMs, log });
+    const a = election({ lease: new RedisRouterLease(db.redis, db.keys), holder: 'orderly-a', leaseMs, log });
+    const b = election({ lease: new RedisRouterLease(await db.connect(), db.keys), holder: 'orderly-b', leaseMs, log });
     a.compete();
     await new Promise<void>((r) => a.once('promoted', () => r()));
     b.compete();

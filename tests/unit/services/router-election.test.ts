@@ -82,4 +82,23 @@ describe('router election', () => {
     expect(a.isActive).toBe(false);
     await b.withdraw('over');
   });
+
+  it('says it is demoted even when its watchdog fires before its clock says the lease ran out', async () => {
+    // Node starts a timer from the loop's cached time, so after a long tick it fires early.
+    let lag = 0;
+    const lease = new MemoryRouterLease(() => Date.now());
+    const ra = reach(lease);
+    const a = new RouterElection({ lease: ra.store, holder: 'a', leaseMs: LEASE_MS, log, clock: () => Date.now() - lag });
+    const demoted = vi.fn();
+    a.on('demoted', demoted);
+    a.compete();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(a.isActive).toBe(true);
+    ra.cut('fail');
+    lag = 40;
+    await vi.advanceTimersByTimeAsync(LEASE_MS + 200);
+    expect(a.isActive).toBe(false);
+    expect(demoted).toHaveBeenCalledWith('router lease not renewed in time');
+    await a.withdraw('over');
+  });
 });

@@ -25,11 +25,21 @@ export const UAS = { ip: '127.0.0.6', port: 26580, media: 26700 };
 export const BENCH_NUMBER = '2000';
 
 /** `recordings: false` is the same service with `recordings.enabled: false` (the default is on). */
-export function leadline(caller: { localIp: string; localPort: number }, opts: { ratedCps?: number; maxCallsPerSecond?: number; recordings?: boolean } = {}): Target {
+/**
+ * `greeting`: the line plays this sound (under sounds/) to every caller as early media (183)
+ * before the first ring, as a scenario's `greeting` does; the target's delay is INVITE->183.
+ */
+export function leadline(
+  caller: { localIp: string; localPort: number },
+  opts: { ratedCps?: number; maxCallsPerSecond?: number; recordings?: boolean; greeting?: string } = {},
+): Target {
   const recordings = opts.recordings !== false;
   return {
-    name: recordings ? 'leadline' : 'leadline-recordings-off',
+    name: opts.greeting ? 'leadline-greeting' : recordings ? 'leadline' : 'leadline-recordings-off',
     ratedCps: opts.ratedCps,
+    earlyMedia: !!opts.greeting,
+    // the greeting, then the first ring and the answer
+    ...(opts.greeting ? { callSeconds: 0.6 } : {}),
     async start() {
       const work = mkdtempSync(join(tmpdir(), 'leadline-bench-'));
       const config = benchConfig({
@@ -43,7 +53,7 @@ export function leadline(caller: { localIp: string; localPort: number }, opts: {
           ...(process.env.LEADLINE_BENCH_WORKERS ? { processes: { workers: process.env.LEADLINE_BENCH_WORKERS } } : {}),
         },
       });
-      writeDialplan(config, 'bench-line', { max_concurrent: 1 });
+      writeDialplan(config, 'bench-line', { max_concurrent: 1 }, opts.greeting ? { greeting: opts.greeting } : {});
       const pbx = await startService(config, work);
       let phone: SippRun | null = null;
       const stop = async () => {
@@ -115,11 +125,13 @@ export function benchConfig(o: {
 
 /**
  * The scenario serving the number the bench caller dials (format: dialplans/README.md):
- * every bench manager in one round-robin group, no wrap-up, always open; `step` adds to the step.
+ * every bench manager in one round-robin group, no wrap-up, always open; `step` adds to the
+ * step, `top` to the scenario (a greeting).
  */
-export function writeDialplan(config: Config, name: string, step: Record<string, unknown>): void {
+export function writeDialplan(config: Config, name: string, step: Record<string, unknown>, top: Record<string, unknown> = {}): void {
   const scenario = {
     name,
+    ...top,
     numbers: [BENCH_NUMBER],
     timezone: 'UTC', // no hours: always open
     groups: { bench: config.managers.map((m) => m.extension) },

@@ -8,9 +8,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { kamailioDaemon } from '../src/adapters/kamailio/kamailio-daemon.js';
 import { renderKamailioConfig } from '../src/adapters/kamailio/render-config.js';
+import { createDatabase } from '../src/adapters/postgres/database.js';
+import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
 import { rtpengineDaemon } from '../src/adapters/rtpengine/rtpengine-daemon.js';
 import type { Config } from '../src/config/config-schema.js';
 import { digestHa1 } from '../src/core/agents/digest-ha1.js';
@@ -74,18 +77,23 @@ export function staticDecision(caller: { localIp: string; localPort: number }, o
       const cfg = join(work, 'kamailio.cfg');
       writeFileSync(cfg, staticDecisionConfig(config));
       const log = pino({ level: 'warn' });
+      // Kamailio keeps its dialogs in the schema's dialog table (migration 0026), as under the service.
+      const db = createDatabase(config.postgres);
+      await migrateToLatest(db, config.postgres.schema);
       const rtpengine = new Daemon(rtpengineDaemon(config, requireBinary('rtpengine', 'rtpengine-daemon')), log);
-      await rtpengine.start();
       const kamailio = new Daemon(kamailioDaemon(config, requireBinary('kamailio', 'kamailio'), cfg), log);
-      await kamailio.start();
       const stop = async () => {
         await phone?.stop();
         await kamailio.stop();
         await rtpengine.stop();
+        await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+        await db.destroy();
         rmSync(work, { recursive: true, force: true });
       };
       let phone: Awaited<ReturnType<typeof startBenchUas>> | null = null;
       try {
+        await rtpengine.start();
+        await kamailio.start();
         await registerManagers(config);
         phone = await startBenchUas({ rtpEcho: false, timeoutMs: 30 * 60 * 1000, label: '  [static] UAS' });
       } catch (err) {

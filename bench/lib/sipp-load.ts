@@ -19,6 +19,8 @@ export interface LoadOptions {
   measureDelay: boolean; // -trace_shortmsg (costly at high rates: use for the delay runs)
   holdMs?: number; // -d: time between ACK and BYE (default 0)
   keepFiles?: boolean; // keep sipp's work directory (traces) for inspection
+  /** The delay ends at the first 183 (early media: the caller hears a greeting), not at the 180. */
+  untilEarlyMedia?: boolean;
 }
 
 export interface LoadResult {
@@ -28,7 +30,7 @@ export interface LoadResult {
   successful: number;
   failed: number;
   achievedCps: number; // sipp's cumulative CallRate(C): created calls / elapsed time
-  delaysMs: number[]; // INVITE -> 180 per call (when measureDelay)
+  delaysMs: number[]; // INVITE -> 180 (or 183, untilEarlyMedia) per call (when measureDelay)
   finals: Map<number, number>; // final responses to INVITE received, by status code (when measureDelay)
   exitCode: number | null;
   timedOut: boolean;
@@ -44,8 +46,11 @@ export function quantile(sorted: number[], q: number): number {
 
 export const median = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
 
-/** Parses sipp's -trace_shortmsg file (tab separated: date, time, epoch, S|R, Call-ID, CSeq, first line). */
-export function postDialDelays(text: string): number[] {
+/**
+ * Parses sipp's -trace_shortmsg file (tab separated: date, time, epoch, S|R, Call-ID, CSeq,
+ * first line): per call, the first INVITE sent to the first `until` reply received.
+ */
+export function postDialDelays(text: string, until: '180' | '183' = '180'): number[] {
   const invite = new Map<string, number>();
   const ringing = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -54,7 +59,7 @@ export function postDialDelays(text: string): number[] {
     const [, , epoch, dir, callId, , first] = f as [string, string, string, string, string, string, string];
     const t = Number(epoch) * 1000;
     if (dir === 'S' && first.startsWith('INVITE ') && !invite.has(callId)) invite.set(callId, t);
-    if (dir === 'R' && first.startsWith('SIP/2.0 180') && !ringing.has(callId)) ringing.set(callId, t);
+    if (dir === 'R' && first.startsWith(`SIP/2.0 ${until}`) && !ringing.has(callId)) ringing.set(callId, t);
   }
   const out: number[] = [];
   for (const [callId, t0] of invite) {
@@ -99,7 +104,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const created = stats ? Number(stats.raw['OutgoingCall(C)'] ?? 0) : 0;
   const shortFile = join(sipp.workDir, 'short.csv');
   const trace = o.measureDelay && existsSync(shortFile) ? readFileSync(shortFile, 'utf8') : '';
-  const delaysMs = postDialDelays(trace);
+  const delaysMs = postDialDelays(trace, o.untilEarlyMedia ? '183' : '180');
   const finals = inviteFinals(trace);
   if (!o.keepFiles) rmSync(sipp.workDir, { recursive: true, force: true });
   return {

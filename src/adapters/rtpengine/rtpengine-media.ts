@@ -49,9 +49,9 @@ export class RtpengineMedia implements MediaPort {
   }
 
   async stop(leg: CallerLeg): Promise<void> {
-    // Nothing playing is not a fault: the file may have just ended.
+    // Nothing playing is not a fault: the file may have just ended, or the call with it.
     await this.request('stop media', { 'call-id': leg.callId, 'from-tag': leg.fromTag }).catch((err: Error) => {
-      if (!/not.*playing|no media/i.test(err.message)) throw err;
+      if (!/not.*playing|no media|unknown call/i.test(err.message)) throw err;
     });
   }
 

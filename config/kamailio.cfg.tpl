@@ -39,10 +39,15 @@
 #!define SELF_URI "sip:{{SIP_LISTEN}}:{{SIP_PORT}}"
 # A request that came over WebSocket (the browser phone).
 #!define FLT_WS 4
+# A request that came over TLS (a phone on sip.tls): its media is SRTP.
+#!define FLT_TLS 8
 
 # The browser phone (webphone.enabled): SIP over WebSocket on its own port, with
 # short-lived credentials the service derives (auth_ephemeral), never SIP passwords.
 {{WEBPHONE_SWITCH}}
+# Phones over TCP on the SIP port (sip.tcp) and over TLS on their own (sip.tls);
+# WITH_TCP when anything listens on TCP at all (these or the WebSocket).
+{{TRANSPORT_SWITCHES}}
 
 ####### Global parameters #########
 debug=2
@@ -59,11 +64,21 @@ max_branches=30
 async_workers=1
 auto_aliases=no
 listen=udp:{{SIP_LISTEN}}:{{SIP_PORT}}{{SIP_ADVERTISE}}
+#!ifdef WITH_SIP_TCP
+listen=tcp:{{SIP_LISTEN}}:{{SIP_PORT}}{{SIP_ADVERTISE}}
+#!endif
+#!ifdef WITH_TLS
+enable_tls=yes
+listen=tls:{{SIP_LISTEN}}:{{TLS_PORT}}{{TLS_ADVERTISE}}
+#!endif
 #!ifdef WITH_WEBPHONE
-# TCP only for the WebSocket port (the handshake is HTTP, then SIP over WebSocket).
-disable_tcp=no
+# The WebSocket port (the handshake is HTTP, then SIP over WebSocket): no plain SIP here.
 listen=tcp:{{WS_LISTEN}}:{{WS_PORT}}
-# A browser re-registers every few minutes; the websocket module pings in between.
+#!endif
+#!ifdef WITH_TCP
+disable_tcp=no
+# A phone or browser keeps its connection and re-registers within the hour
+# (registrar max_expires); the websocket module pings browsers in between.
 tcp_connection_lifetime=3605
 #!else
 # SIP over UDP only; evapi has its own sockets.
@@ -73,6 +88,10 @@ disable_tcp=yes
 # look local and breaks loose_route().
 alias="{{SIP_LISTEN}}:{{SIP_PORT}}"
 alias="{{SIP_PUBLIC}}:{{SIP_PORT}}"
+#!ifdef WITH_TLS
+alias="{{SIP_LISTEN}}:{{TLS_PORT}}"
+alias="{{SIP_PUBLIC}}:{{TLS_PORT}}"
+#!endif
 server_header="Server: Leadline"
 user_agent_header="User-Agent: Leadline"
 tcp_accept_no_cl=yes
@@ -83,6 +102,11 @@ use_dns_cache=no
 ####### Modules #########
 # No mpath: Kamailio looks in the module directory it was built with (Debian: the
 # multiarch path of the machine, x86_64 or aarch64).
+#!ifdef WITH_TLS
+# First: it sets up OpenSSL for every process before any other module (db_postgres's
+# libpq) touches it, as the tls module's documentation requires.
+loadmodule "tls.so"
+#!endif
 loadmodule "kex.so"
 loadmodule "corex.so"
 loadmodule "tm.so"
@@ -130,6 +154,20 @@ loadmodule "websocket.so"
 # Contact aliases (nathelper, loaded above for phones behind NAT): in-dialog requests
 # find the browser's WebSocket connection.
 loadmodule "auth_ephemeral.so"
+#!endif
+
+#!ifdef WITH_TLS
+# Certificate and key from sip.tls, or the self-signed pair the service made in its run
+# directory. Phones show no certificate of their own: they prove who they are with
+# digest, as over UDP.
+modparam("tls", "certificate", "{{TLS_CERTIFICATE}}")
+modparam("tls", "private_key", "{{TLS_PRIVATE_KEY}}")
+modparam("tls", "tls_method", "TLSv1.2+")
+modparam("tls", "verify_certificate", 0)
+modparam("tls", "require_certificate", 0)
+# A TLS connection that stays silent after it was opened (no handshake, a scan) is
+# closed after 10 s instead of tcp_connection_lifetime.
+modparam("tls", "connection_timeout", 10)
 #!endif
 
 modparam("tm", "fr_timer", 4000)
@@ -277,6 +315,7 @@ route[REGISTERED_TRUNK_CALL] {
 route[REQINIT] {
 	# $var() outlives one message in this process: never act on a stale trunk.
 	$var(trunk) = "";
+	if ($proto == "tls") setflag(FLT_TLS);
 	if ($sht(trunks=>$si) != $null) {
 		setflag(FLT_TRUNK);
 		$var(trunk) = $sht(trunks=>$si);
@@ -723,20 +762,28 @@ route[MEDIA_RECORDED] {
 # rtpengine's flags for the SDP in hand, by where it goes. Toward a browser: ICE,
 # DTLS-SRTP and RTP/RTCP on one port, as WebRTC requires; toward a phone or trunk
 # from a browser: plain RTP with RTCP split out again (the recording and the trunk
-# see G.711 as from any phone); between phones and trunks: as before, plain RTP.
+# see G.711 as from any phone). Toward a phone on TLS: SRTP with SDES keys (the TLS
+# connection keeps them secret), whatever the other side sent; an SRTP offer toward
+# anyone else (a trunk, a phone on UDP): plain RTP, so trunks never see SRTP and SDES
+# keys never cross a plain connection. rtpengine records the decrypted RTP in both cases.
+# Between phones and trunks on plain RTP: as before.
 route[MEDIA_FLAGS] {
 	$var(to_ws) = 0;
 	$var(from_ws) = 0;
+	$var(to_tls) = 0;
 	if (is_request()) {
 		if (isflagset(FLT_WS)) $var(from_ws) = 1;
 		if ($du != $null) {
-			if ($du =~ "transport=ws") $var(to_ws) = 1;
-		} else if ($ru =~ "transport=ws") {
-			$var(to_ws) = 1;
+			$var(next) = $du;
+		} else {
+			$var(next) = $ru;
 		}
+		if ($var(next) =~ "transport=ws") $var(to_ws) = 1;
+		if ($var(next) =~ "transport=[tT][lL][sS]" || $var(next) =~ "^sips:") $var(to_tls) = 1;
 	} else {
 		# A reply goes back to whoever sent the request.
 		if (isflagset(FLT_WS)) $var(to_ws) = 1;
+		if (isflagset(FLT_TLS)) $var(to_tls) = 1;
 		if ($proto == "ws" || $proto == "wss") $var(from_ws) = 1;
 	}
 	$var(rtp_flags) = "replace-origin replace-session-connection";
@@ -744,6 +791,10 @@ route[MEDIA_FLAGS] {
 		$var(rtp_flags) = $var(rtp_flags) + " ICE=force transport-protocol=UDP/TLS/RTP/SAVPF rtcp-mux-offer rtcp-mux-require generate-mid SDES-off";
 	} else if ($var(from_ws) == 1) {
 		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove transport-protocol=RTP/AVP rtcp-mux-demux";
+	} else if ($var(to_tls) == 1) {
+		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove transport-protocol=RTP/SAVP DTLS=off";
+	} else if ($rb =~ "RTP/SAVP") {
+		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove transport-protocol=RTP/AVP";
 	} else {
 		$var(rtp_flags) = $var(rtp_flags) + " ICE=remove";
 	}
@@ -1084,10 +1135,11 @@ event_route[xhttp:request] {
 }
 #!endif
 
-# Marks a request that came over WebSocket; plain SIP over TCP is not offered.
+# Marks a request that came over WebSocket; plain SIP on the WebSocket port is refused
+# (phones use sip.tcp or sip.tls, on their own ports).
 route[WS_REQUEST] {
 #!ifdef WITH_WEBPHONE
-	if ($proto == "tcp" || $proto == "tls") {
+	if ($proto == "tcp" && $Ri == "{{WS_LISTEN}}" && $Rp == {{WS_PORT}}) {
 		sl_send_reply("403", "SIP over WebSocket only");
 		exit;
 	}
@@ -1152,7 +1204,9 @@ route[WS_REPLY] {
 	return;
 }
 
-# $var(jv) (a "sip:address:port" source) names the WebSocket transport when there is one.
+# $var(jv) (a "sip:address:port" source) names the transport when it is not UDP: the
+# service rings the phone there, and Kamailio reuses the phone's own TCP, TLS or
+# WebSocket connection to that address.
 route[SOURCE_TRANSPORT] {
-	if ($proto == "ws" || $proto == "wss") $var(jv) = $var(jv) + ";transport=" + $proto;
+	if ($proto != "udp") $var(jv) = $var(jv) + ";transport=" + $proto;
 }

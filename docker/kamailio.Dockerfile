@@ -8,7 +8,7 @@ FROM ${BASE_IMAGE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules \
-      kamailio-websocket-modules kamailio-autheph-modules kamailio-postgres-modules \
+      kamailio-websocket-modules kamailio-autheph-modules kamailio-postgres-modules kamailio-tls-modules \
  && rm -rf /var/lib/apt/lists/*
 COPY docker/kamailio-entrypoint.sh /usr/local/bin/kamailio-entrypoint.sh
 # /var/run/leadline belongs to the service's uid: a volume first mounted here takes it.

@@ -39,7 +39,7 @@ RUN npx tsc -p tsconfig.build.json \
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg sox espeak-ng ca-certificates \
+ && apt-get install -y --no-install-recommends ffmpeg sox espeak-ng ca-certificates openssl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 leadline \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin leadline \

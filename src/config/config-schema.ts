@@ -4,6 +4,7 @@ import { consoleSchema } from './console-config-schema.js';
 import { crmSchema } from './crm-config-schema.js';
 import { kpiSchema } from './kpi-config-schema.js';
 import { sipSecuritySchema, trunkLimitsSchema } from './sip-security-config-schema.js';
+import { checkSipTcpPorts, sipTlsSchema } from './sip-transport-config-schema.js';
 import { webphoneSchema } from './webphone-config-schema.js';
 import { checkLeaseFitsFirstDecision, failoverSchema } from './failover-config-schema.js';
 import { isRegion } from '../core/phone/e164.js';
@@ -228,6 +229,10 @@ export const configSchema = z.object({
     advertise: ipv4.optional(),
     /** Phones behind NAT: OPTIONS sent to each this often keep its NAT binding open (docs/trunks.md). */
     natKeepaliveSeconds: z.number().int().min(5).max(600).default(30),
+    /** SIP over TCP for phones, on sip.port beside UDP (docs/remote-phones.md). */
+    tcp: z.boolean().default(false),
+    /** SIP over TLS for phones, their media SRTP (sip-transport-config-schema.ts). */
+    tls: sipTlsSchema,
   }).prefault({}),
   http: z.object({
     host: z.string().default('127.0.0.1'),
@@ -379,7 +384,7 @@ export const configSchema = z.object({
   webphone: webphoneSchema,
   /** Several service instances on one Kamailio: the router lease (failover-config-schema.ts). */
   failover: failoverSchema,
-}).superRefine(checkApiTokens).superRefine(checkLeaseFitsFirstDecision).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback).superRefine(checkTrunkNames);
+}).superRefine(checkApiTokens).superRefine(checkLeaseFitsFirstDecision).superRefine(checkConsoleUsers).superRefine(checkDemoOnLoopback).superRefine(checkTrunkNames).superRefine(checkSipTcpPorts);
 
 /**
  * Cross-checks of api.tokens that need the rest of the configuration. Issues carry the

@@ -84,6 +84,12 @@ function previousText(path: string): string | null {
 /** Checked after any left daemon was stopped: what still holds a port is someone else's. */
 async function checkDaemonPortsFree(config: Config): Promise<void> {
   await requirePortFree({ what: 'SIP', host: config.sip.listen, port: config.sip.port, protocol: 'udp', setting: 'sip.port' });
+  if (config.sip.tcp) {
+    await requirePortFree({ what: 'SIP over TCP', host: config.sip.listen, port: config.sip.port, protocol: 'tcp', setting: 'sip.port' });
+  }
+  if (config.sip.tls.enabled) {
+    await requirePortFree({ what: 'SIP over TLS', host: config.sip.listen, port: config.sip.tls.port, protocol: 'tcp', setting: 'sip.tls.port' });
+  }
   await requirePortFree({ what: 'Kamailio evapi', host: '127.0.0.1', port: config.kamailio.evapiPort, protocol: 'tcp', setting: 'kamailio.evapiPort' });
   if (config.webphone.enabled) {
     await requirePortFree({ what: 'browser phone WebSocket', host: config.webphone.listen, port: config.webphone.port, protocol: 'tcp', setting: 'webphone.port' });

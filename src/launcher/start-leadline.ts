@@ -68,6 +68,7 @@ import { startReconciliation } from './start-reconciliation.js';
 import { startMetrics } from './start-metrics.js';
 import { timedRouter } from '../adapters/metrics/timed-router.js';
 import { requireBinary, requirePortFree } from './preflight.js';
+import { prepareSipTls } from './sip-tls-certificate.js';
 import { routerFailover } from './router-failover.js';
 import { AccessList } from '../adapters/http/access-list.js';
 import { ConfigReloader, type ReloadReport } from '../services/config-reloader.js';
@@ -133,6 +134,8 @@ export async function startLeadline(
 
     makePrivateDir(resolve(config.paths.spoolDir));
     mkdirSync(dirname(kamailioCfg), { recursive: true });
+    // The certificate Kamailio's TLS listener loads at its start, embedded or external.
+    await prepareSipTls(config, log.child({ component: 'sip-tls' }));
     const kamailioCfgText = renderKamailioConfig(config);
     // Read by Kamailio's uac_reg at its start, embedded or external.
     writeTrunkRegistrations(config);

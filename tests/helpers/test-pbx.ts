@@ -27,6 +27,8 @@ export function portPlan(base: number) {
   return {
     sip: base + 60,
     ws: base + 62,
+    // SIP over TLS (TCP), beside sip's UDP (and TCP) port.
+    tls: base + 61,
     http: base + 80,
     evapi: base + 48,
     ng: base + 23,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Config, TrunkConfig } from '../../config/config-schema.js';
 import { webphoneOrigins } from '../../config/webphone-origins.js';
 import { dialogDb } from './dialog-db.js';
+import { sipTlsFiles } from './sip-tls-files.js';
 import { registeringTrunks, registrationContactUser, registrationsDbDir } from './trunk-registrations.js';
 
 const TEMPLATE_PATH = new URL('../../../config/kamailio.cfg.tpl', import.meta.url);
@@ -29,6 +30,8 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     .map((t) => `\t$var(reg) = "${registrationContactUser(config, t)}"; route(TRUNK_STATUS_ONE);`)
     .join('\n');
   const secrets = kamailioSecrets(config);
+  const { sip } = config;
+  const tls = sipTlsFiles(config);
   const values: Record<string, string> = {
     SIP_DOMAIN: config.sip.domain,
     SIP_LISTEN: config.sip.listen,
@@ -55,6 +58,12 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     // An empty route body is a syntax error in Kamailio's config.
     TRUNK_STATUS_CHECKS: statusChecks || '\treturn;',
     WEBPHONE_SWITCH: config.webphone.enabled ? '#!define WITH_WEBPHONE' : '# (off)',
+    TRANSPORT_SWITCHES: transportSwitches(config),
+    TLS_PORT: String(sip.tls.port),
+    TLS_ADVERTISE: sip.advertise ? ` advertise ${sip.advertise}:${sip.tls.port}` : '',
+    // Paths are checked by the schema (no quotes, spaces or `$`).
+    TLS_CERTIFICATE: tls.certificate,
+    TLS_PRIVATE_KEY: tls.privateKey,
     WS_LISTEN: config.webphone.listen,
     WS_PORT: String(config.webphone.port),
     WEBPHONE_SECRET: secrets.webphone,
@@ -66,6 +75,18 @@ export function renderKamailioConfig(config: Config, template = readFileSync(TEM
     if (value === undefined) throw new Error(`kamailio.cfg.tpl uses {{${name}}}, which the renderer does not know`);
     return value;
   });
+}
+
+/** The template's switches for SIP over TCP, TLS, and TCP at all (the WebSocket is TCP too). */
+function transportSwitches(config: Config): string {
+  const tcp = config.sip.tcp;
+  const tls = config.sip.tls.enabled;
+  const lines = [
+    tcp ? '#!define WITH_SIP_TCP' : '# (no SIP over TCP)',
+    tls ? '#!define WITH_TLS' : '# (no TLS)',
+  ];
+  if (tcp || tls || config.webphone.enabled) lines.push('#!define WITH_TCP');
+  return lines.join('\n');
 }
 
 /**

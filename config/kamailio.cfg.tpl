@@ -735,8 +735,10 @@ branch_route[BRANCH] {
 
 onreply_route[REPLY] {
 	route(WS_REPLY);
-	# A phone behind NAT answering: the caller's ACK and BYE must reach its source.
-	if (nat_uac_test("1")) fix_nated_contact();
+	# A phone behind NAT answering: the caller's ACK and BYE must reach its source. Over
+	# TCP or TLS the source is the phone's connection, which they then reuse (its Contact
+	# names a listening port that a phone behind NAT cannot be reached at).
+	if (nat_uac_test("1") || $proto == "tcp" || $proto == "tls") fix_nated_contact();
 	if (!has_body("application/sdp")) return;
 	if (status =~ "^2") {
 		route(MEDIA_RECORDED);

@@ -64,8 +64,10 @@ describe('SIP over TCP and TLS in the configuration', () => {
     expect(media).toContain('if (isflagset(FLT_TLS)) $var(to_tls) = 1;');
     expect(media).toContain('" ICE=remove transport-protocol=RTP/SAVP DTLS=off"');
     expect(media).toMatch(/else if \(\$rb =~ "RTP\/SAVP"\) \{\n\t\t\$var\(rtp_flags\) = \$var\(rtp_flags\) \+ " ICE=remove transport-protocol=RTP\/AVP";/);
-    // The service learns the transport with the source, and rings the phone over it.
+    // The service learns the transport with the source, and rings the phone over it; a phone
+    // answering over a connection is reached over that connection inside the dialog.
     expect(cfg).toContain('if ($proto != "udp") $var(jv) = $var(jv) + ";transport=" + $proto;');
+    expect(cfg).toContain('if (nat_uac_test("1") || $proto == "tcp" || $proto == "tls") fix_nated_contact();');
   });
 
   it.each([

@@ -45,7 +45,8 @@ export async function prepareSipTls(config: Config, log: Logger, now = new Date(
     log.warn({ certificate: files.certificate, problem: typeof kept === 'string' ? kept : 'expires within 30 days' }, 'making a new self-signed SIP TLS certificate');
   }
   await makeSelfSigned(config, files);
-  const made = checkPair(files, now);
+  // Checked at the time openssl made it: its validity starts then, to the second.
+  const made = checkPair(files, new Date(Math.max(now.getTime(), Date.now())));
   if (typeof made === 'string') throw new StartupError('TLS_CERTIFICATE', `the self-signed certificate openssl made is not usable: ${made}`);
   log.info({ certificate: files.certificate, fingerprint: made.fingerprint, validTo: made.validTo.toISOString() }, 'made a self-signed SIP TLS certificate (set sip.tls.certificate and privateKey for one a CA signed)');
   return { ...files, ...made };

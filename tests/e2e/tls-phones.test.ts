@@ -267,24 +267,30 @@ async function firstReply(socket: Socket | TLSSocket, request: string): Promise<
 }
 
 describe('hostile input on the TLS and TCP ports', () => {
-  it('closes plain text on the TLS port at once, a silent connection after the TLS timeout, and garbage inside TLS; then still serves', async () => {
+  it('closes plain text on the TLS port and garbage inside TLS at once, a TLS connection that says nothing after 10 s; then still serves', async () => {
     // Plain text where a TLS handshake belongs: the handshake fails and the connection is closed.
     const plain = tcpConnect(ports.tls, '127.0.0.1');
     await new Promise<void>((r) => plain.once('connect', () => r()));
+    const plainClosed = closedWithin(plain, 3000);
     plain.write(`OPTIONS sip:${pbx.config.sip.domain} SIP/2.0\r\n\r\n${randomBytes(2000).toString('binary')}`);
-    expect(await closedWithin(plain, 3000)).toBeLessThan(3000);
+    expect(await plainClosed).toBeLessThan(3000);
 
-    // Garbage after a good handshake: refused without an answer, connection closed.
+    // Garbage after a good handshake: no answer, the connection is closed (measured: about 40 ms).
     const tls = tlsConnect({ host: '127.0.0.1', port: ports.tls, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
-    const closedTls = closedWithin(tls, 70_000);
-    tls.write(Buffer.concat([randomBytes(4096), Buffer.from('\r\n\r\n'), randomBytes(70_000)]));
+    const tlsClosed = closedWithin(tls, 3000);
+    let answered = '';
+    tls.on('data', (d: Buffer) => (answered += d.toString('latin1')));
+    tls.write(Buffer.concat([randomBytes(4096), Buffer.from('\r\n\r\n')]));
+    expect(await tlsClosed).toBeLessThan(3000);
+    expect(answered).toBe('');
 
-    // A connection that never says anything is closed by the tls module's connection_timeout (10 s).
-    const silent = tcpConnect(ports.tls, '127.0.0.1');
-    await new Promise<void>((r) => silent.once('connect', () => r()));
-    expect(await closedWithin(silent, 20_000)).toBeGreaterThan(5000);
-    expect(await closedTls).toBeGreaterThan(0);
+    // A handshake and then silence: the tls module's connection_timeout (10 s; measured 16 s
+    // with Kamailio's connection timer) closes it, not tcp_connection_lifetime (an hour).
+    const silent = tlsConnect({ host: '127.0.0.1', port: ports.tls, rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => silent.once('secureConnect', resolve).once('error', reject));
+    const silentFor = await closedWithin(silent, 40_000);
+    expect(silentFor).toBeGreaterThan(9000);
 
     // Meanwhile and after: a fresh TLS connection gets its REGISTER challenged, and the TLS phone is still registered.
     const good = tlsConnect({ host: '127.0.0.1', port: ports.tls, rejectUnauthorized: false });
@@ -292,17 +298,18 @@ describe('hostile input on the TLS and TCP ports', () => {
     expect(await firstReply(good, register('TLS', good.localPort!))).toBe('SIP/2.0 401 Unauthorized');
     good.destroy();
     expect((await registrationOf('101'))?.source).toMatch(/transport=tls/);
-  }, 90_000);
+  }, 60_000);
 
   it('closes a TCP connection that sends an endless header, and still answers SIP over TCP', async () => {
     const flood = tcpConnect(ports.sip, '127.0.0.1');
     await new Promise<void>((r) => flood.once('connect', () => r()));
-    const closed = closedWithin(flood, 20_000);
-    // Header lines without an end: Kamailio's read buffer fills and it drops the connection.
+    const closed = closedWithin(flood, 3000);
+    // Header lines without an end: Kamailio's read buffer (64 KiB) fills and it drops the
+    // connection ("tcp_read(): buffer overrun, dropping" in its log).
     const line = `X-Junk: ${'a'.repeat(1000)}\r\n`;
     flood.write(`REGISTER sip:${pbx.config.sip.domain} SIP/2.0\r\n`);
     for (let i = 0; i < 200 && !flood.destroyed; i++) flood.write(line);
-    expect(await closed).toBeGreaterThanOrEqual(0);
+    expect(await closed).toBeLessThan(3000);
 
     const tcp = tcpConnect(ports.sip, '127.0.0.1');
     await new Promise<void>((r) => tcp.once('connect', () => r()));

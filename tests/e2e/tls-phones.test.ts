@@ -36,6 +36,8 @@ beforeAll(async () => {
     managers: 2,
     ringTimeoutSeconds: 5,
     sip: { tcp: true, tls: { enabled: true, port: ports.tls } },
+    // The browser phone's WebSocket beside them: three TCP listeners in one Kamailio.
+    webphone: { enabled: true },
     recordings: { format: 'wav' },
   });
   phones = new Phones(pbx);
@@ -300,7 +302,7 @@ describe('hostile input on the TLS and TCP ports', () => {
     expect((await registrationOf('101'))?.source).toMatch(/transport=tls/);
   }, 60_000);
 
-  it('closes a TCP connection that sends an endless header, and still answers SIP over TCP', async () => {
+  it('closes a TCP connection that sends an endless header, and still answers SIP over TCP (but not on the WebSocket port)', async () => {
     const flood = tcpConnect(ports.sip, '127.0.0.1');
     await new Promise<void>((r) => flood.once('connect', () => r()));
     const closed = closedWithin(flood, 3000);
@@ -315,5 +317,10 @@ describe('hostile input on the TLS and TCP ports', () => {
     await new Promise<void>((r) => tcp.once('connect', () => r()));
     expect(await firstReply(tcp, register('TCP', tcp.localPort!))).toBe('SIP/2.0 401 Unauthorized');
     tcp.destroy();
+    // Plain SIP on the browser phone's WebSocket port is still refused there.
+    const ws = tcpConnect(ports.ws, '127.0.0.1');
+    await new Promise<void>((r) => ws.once('connect', () => r()));
+    expect(await firstReply(ws, register('TCP', ws.localPort!))).toBe('SIP/2.0 403 SIP over WebSocket only');
+    ws.destroy();
   }, 30_000);
 });

@@ -42,7 +42,7 @@ export function checkSipTcpPorts(
   const { sip, webphone } = config;
   const ws = webphone.enabled && webphone.listen === sip.listen ? webphone.port : null;
   if (sip.tls.enabled && sip.tcp && sip.tls.port === sip.port) {
-    ctx.addIssue({ code: 'custom', path: ['sip', 'tls', 'port'], message: `${sip.tls.port} is also sip.port, where sip.tcp listens for plain SIP over TCP: TLS needs a port of its own (5061 by custom)` });
+    ctx.addIssue({ code: 'custom', path: ['sip', 'tls', 'port'], message: `${sip.tls.port} is also sip.port, where sip.tcp listens for plain SIP over TCP: TLS needs a port of its own (5061 is the usual one)` });
   }
   if (sip.tls.enabled && ws === sip.tls.port) {
     ctx.addIssue({ code: 'custom', path: ['sip', 'tls', 'port'], message: `${sip.tls.port} is also webphone.port on the same address: TLS and the browser phone's WebSocket need a port each` });

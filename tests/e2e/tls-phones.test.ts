@@ -189,17 +189,22 @@ describe('a phone on TLS with SRTP', () => {
   }, 60_000);
 });
 
+/** baresip as manager 102 over TCP, plain RTP. */
+function tcpPhone102(): BaresipPhone {
+  return startBaresip({
+    extension: '102',
+    password: pbx.passwordOf('102'),
+    port: phones.portOf('102'),
+    proxy: `127.0.0.1:${ports.sip}`,
+    domain: pbx.config.sip.domain,
+    transport: 'tcp',
+    ctrlPort: phones.portOf('102') + 3,
+  });
+}
+
 describe('a phone on TCP', () => {
   it('registers over TCP and calls out through the trunk, on plain RTP', async () => {
-    const phone = startBaresip({
-      extension: '102',
-      password: pbx.passwordOf('102'),
-      port: phones.portOf('102'),
-      proxy: `127.0.0.1:${ports.sip}`,
-      domain: pbx.config.sip.domain,
-      transport: 'tcp',
-      ctrlPort: phones.portOf('102') + 3,
-    });
+    const phone = tcpPhone102();
     const trunk = await phones.trunkAnswers(1);
     let callId = '';
     try {
@@ -219,6 +224,27 @@ describe('a phone on TCP', () => {
     const [manager, client] = await recordedChannels(callId);
     expect(manager!.rms).toBeGreaterThan(0.05);
     expect(client!.rms).toBeGreaterThan(0.01);
+  }, 60_000);
+
+  it('is rung over its TCP connection by the TLS phone: SRTP on one leg, RTP on the other', async () => {
+    const phone = tcpPhone102();
+    let callId = '';
+    try {
+      await until('baresip 102 is registered over TCP', async () => ((await registrationOf('102'))?.source.endsWith(';transport=tcp') ? true : null), 15_000, pbx.logFile);
+      await tlsPhone.command('dial', `sip:102@${pbx.config.sip.domain}`);
+      callId = (await until('manager 101 talks to 102', async () => (await managerCallIds('102'))[0] ?? null, 15_000, pbx.logFile))!;
+      expect(await legProfiles(callId)).toEqual(['RTP/AVP', 'RTP/SAVP']);
+      await new Promise((r) => setTimeout(r, 2000));
+      await tlsPhone.command('hangup');
+    } finally {
+      await phone.stop();
+    }
+    expect(await pbx.waitForRecord(callId)).toMatchObject({ direction: 'internal', disposition: 'answered', manager: '102' });
+    // Both phones play a 1 kHz tone: each channel carries it.
+    for (const channel of await recordedChannels(callId)) {
+      expect(channel.rms).toBeGreaterThan(0.05);
+      expect(Math.abs(channel.hz - 1000)).toBeLessThan(50);
+    }
   }, 60_000);
 });
 

@@ -2,13 +2,18 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../../core/errors/app-error.js';
+import { planDecoding, type RtpmapLookup } from '../../core/recordings/decode-plan.js';
+import type { AudioCodec } from '../../core/recordings/rtp-codecs.js';
 import { callerMediaFromMetadata, parseRtpengineMetadata } from '../../core/recordings/rtpengine-metadata.js';
 import { isRtp, parseRtpPacket } from '../../core/recordings/rtp-packet.js';
 import { mixStereo, SAMPLE_RATE, type RecordingSide, type SidePacket, type StereoMix } from '../../core/recordings/stereo-mix.js';
 import { wavHeader } from '../../core/recordings/wav.js';
 import { analyseConversation, type ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { readPcapUdp, type UdpPacket } from '../rtpengine/pcap-reader.js';
+import { decodePackets } from './ffmpeg-decode.js';
+import { RecordingConversionError } from './recording-conversion-error.js';
+
+export { RecordingConversionError };
 
 export type RecordingFormat = 'mp3' | 'opus' | 'wav';
 
@@ -46,16 +51,14 @@ export interface ConvertedRecording {
   empty: boolean;
   /** Talk, silence and interruptions from the decoded channels; null for an empty recording. */
   analytics: ConversationAnalytics | null;
+  /** The codecs each side sent (a codec not listed in rtp-codecs.ts is not named: its audio is silence). */
+  codecs: Record<RecordingSide, AudioCodec[]>;
+  /** CPU ms ffmpeg spent decoding codecs other than G.711 (0 for a G.711 call). */
+  decoderCpuMs: number;
 }
 
 /** Below this much audio a call has nothing worth keeping (a few stray packets at the answer). */
 export const MIN_AUDIO_SECONDS = 0.1;
-
-export class RecordingConversionError extends AppError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(`RECORDING.${code}`, message, 500, options);
-  }
-}
 
 /** Turns one rtpengine pcap into a stereo file: caller left, manager right, 8 kHz. */
 export async function convertCallRecording(input: ConvertCallRecordingInput): Promise<ConvertedRecording> {
@@ -68,14 +71,41 @@ export async function convertCallRecording(input: ConvertCallRecordingInput): Pr
   const metadataPath = input.metadataPath ?? defaultMetadataPath(input.pcapPath);
   const metadata = metadataPath && existsSync(metadataPath) ? readFileSync(metadataPath, 'utf8') : null;
   const { isCaller, rule } = decideCallerSide(udp, { callerAddress: input.callerAddress, metadata });
-  const mix = mixStereo(toSidePackets(udp, isCaller), { skipPayloadTypes: input.skipPayloadTypes });
+  const { packets, rtpmapOf } = toSidePackets(udp, isCaller, metadata);
+  const { mixed, codecs, decoderCpuMs } = await decodeOtherCodecs(packets, rtpmapOf, input.ffmpegPath);
+  const mix = mixStereo(mixed, { skipPayloadTypes: input.skipPayloadTypes });
+  const common = { format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, codecs, decoderCpuMs };
   if (mix.durationSeconds < MIN_AUDIO_SECONDS) {
-    return { durationSeconds: mix.durationSeconds, bytes: 0, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: 0, empty: true, analytics: null };
+    return { ...common, durationSeconds: mix.durationSeconds, bytes: 0, encoderCpuMs: 0, empty: true, analytics: null };
   }
   // Measured on the decoded PCM before encoding: the lossy file would blur quiet stretches.
   const analytics = analyseConversation(mix.samples);
   const encoded = await encodeStereo(mix, input);
-  return { durationSeconds: mix.durationSeconds, bytes: encoded.bytes, format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, encoderCpuMs: encoded.cpuMs, empty: false, analytics };
+  return { ...common, durationSeconds: mix.durationSeconds, bytes: encoded.bytes, encoderCpuMs: encoded.cpuMs, empty: false, analytics };
+}
+
+/**
+ * Packets in codecs other than G.711 (a phone that kept Opus or G.722 while rtpengine
+ * transcoded its leg) decoded by ffmpeg, one process per side and codec; G.711 calls
+ * start no process. A stream ffmpeg cannot decode (corrupt, or a codec it lacks) stays
+ * silent rather than failing the recording; a missing ffmpeg is an error (install it).
+ */
+async function decodeOtherCodecs(packets: SidePacket[], rtpmapOf: RtpmapLookup, ffmpegPath?: string): Promise<{ mixed: SidePacket[]; codecs: Record<RecordingSide, AudioCodec[]>; decoderCpuMs: number }> {
+  const plan = planDecoding(packets, rtpmapOf);
+  const mixed = plan.direct;
+  let decoderCpuMs = 0;
+  for (const job of plan.jobs) {
+    let decoded;
+    try {
+      decoded = await decodePackets(job.codec, job.packets.map((p) => p.payload), ffmpegPath);
+    } catch (err) {
+      if (err instanceof RecordingConversionError && err.code === 'RECORDING.FFMPEG_FAILED') continue;
+      throw err;
+    }
+    decoderCpuMs += decoded.cpuMs;
+    job.packets.forEach((p, i) => mixed.push({ ...p, pcm: decoded.pcm[i]! }));
+  }
+  return { mixed, codecs: plan.codecs, decoderCpuMs };
 }
 
 /** rtpengine writes `<dir>/pcaps/<name>.pcap` and `<dir>/metadata/rtpengine-meta-<name>.txt`. */
@@ -118,7 +148,16 @@ export function decideCallerSide(
   return { isCaller: (p) => p.src === first, rule: 'first-sender' };
 }
 
-function toSidePackets(udp: readonly UdpPacket[], isCaller: (p: UdpPacket) => boolean): SidePacket[] {
+/**
+ * The RTP packets with their side; and, from the metadata's SDPs, the payload-type map
+ * each sender was given (an SDP's receiver sends to the address it names).
+ */
+function toSidePackets(udp: readonly UdpPacket[], isCaller: (p: UdpPacket) => boolean, metadata: string | null): { packets: SidePacket[]; rtpmapOf: RtpmapLookup } {
+  const rtpmapByDst = new Map<string, ReadonlyMap<number, AudioCodec | null>>();
+  for (const sdp of metadata ? parseRtpengineMetadata(metadata).sdps : []) {
+    if (sdp.audioAddress && sdp.rtpmap.size > 0) rtpmapByDst.set(sdp.audioAddress, sdp.rtpmap);
+  }
+  const dstOf = new WeakMap<SidePacket, string>();
   const result: SidePacket[] = [];
   for (const u of udp) {
     if (!isRtp(u.payload)) continue; // RTCP, STUN, strays
@@ -129,9 +168,11 @@ function toSidePackets(udp: readonly UdpPacket[], isCaller: (p: UdpPacket) => bo
       continue; // one malformed packet must not lose the whole call
     }
     const side: RecordingSide = isCaller(u) ? 'caller' : 'manager';
-    result.push({ side, at: u.at, payloadType: rtp.payloadType, sequence: rtp.sequence, timestamp: rtp.timestamp, ssrc: rtp.ssrc, payload: rtp.payload });
+    const packet: SidePacket = { side, at: u.at, payloadType: rtp.payloadType, sequence: rtp.sequence, timestamp: rtp.timestamp, ssrc: rtp.ssrc, payload: rtp.payload };
+    dstOf.set(packet, u.dst);
+    result.push(packet);
   }
-  return result;
+  return { packets: result, rtpmapOf: (p) => rtpmapByDst.get(dstOf.get(p) ?? '') };
 }
 
 /** ffmpeg output options per format; the input is always raw s16le stereo 8 kHz. */

@@ -1,3 +1,5 @@
+import { parseRtpmaps, type AudioCodec } from './rtp-codecs.js';
+
 /**
  * Reads what a recording needs from rtpengine's per-call metadata file
  * (`<spool>/metadata/rtpengine-meta-<call>.txt`, written with --recording-method=pcap):
@@ -8,6 +10,8 @@ export interface MetadataSdp {
   mode: 'offer' | 'answer';
   /** The c= address and audio m= port of rtpengine's rewritten SDP, "ip:port": where that SDP's receiver sends its RTP. */
   audioAddress: string | null;
+  /** Its audio payload types: the numbers that SDP's receiver sends with. */
+  rtpmap: Map<number, AudioCodec | null>;
 }
 
 export interface RtpengineMetadata {
@@ -27,9 +31,11 @@ export function parseRtpengineMetadata(text: string): RtpengineMetadata {
     let mediaConnection: string | null = null;
     let port: number | null = null;
     let inAudio = false;
+    const body: string[] = [];
     // The SDP body runs until the next metadata section ("Timestamp ...", "SDP mode", "call ...").
     for (let j = i + 1; j < lines.length && !/^(SDP mode|Timestamp|call )/.test(lines[j]!); j++) {
       const line = lines[j]!;
+      body.push(line);
       const c = /^c=IN IP4 (\S+)/.exec(line);
       if (c) {
         if (inAudio) mediaConnection ??= c[1]!;
@@ -42,7 +48,7 @@ export function parseRtpengineMetadata(text: string): RtpengineMetadata {
       }
     }
     const ip = mediaConnection ?? connection;
-    sdps.push({ mode: mode[1] as 'offer' | 'answer', audioAddress: ip !== null && port !== null ? `${ip}:${port}` : null });
+    sdps.push({ mode: mode[1] as 'offer' | 'answer', audioAddress: ip !== null && port !== null ? `${ip}:${port}` : null, rtpmap: parseRtpmaps(body.join('\n')) });
   }
   return { startedAt: started ? Number(started[1]) : null, sdps };
 }

@@ -17,13 +17,20 @@ export interface SidePacket {
   timestamp: number;
   ssrc: number;
   payload: Uint8Array;
+  /**
+   * The packet's audio already decoded to 8 kHz (a codec other than G.711, decoded by
+   * an adapter); absent for G.711, which is decoded here.
+   */
+  pcm?: Int16Array;
+  /** The RTP clock rate of the packet's codec (Opus: 48000); default 8000. */
+  clockRate?: number;
 }
 
 export interface StereoMixOptions {
   /**
-   * Payload types to leave out even though they are G.711 (0 or 8). Anything
+   * Payload types to leave out even though they are G.711 (0 or 8) or decoded. Anything
    * else is left out anyway: comfort noise (13), telephone-event (dynamic, usually 101)
-   * and codecs this decoder does not have.
+   * and codecs that were not decoded (no `pcm`).
    */
   skipPayloadTypes?: Iterable<number>;
 }
@@ -37,7 +44,7 @@ export interface StereoMix {
   durationSeconds: number;
   /** Audio packets placed per side. */
   placed: Record<RecordingSide, number>;
-  /** Packets left out: not G.711 or in skipPayloadTypes (telephone-event, CN, other codecs). */
+  /** Packets left out: neither G.711 nor decoded, or in skipPayloadTypes (telephone-event, CN, other codecs). */
   skipped: number;
   duplicates: number;
 }
@@ -58,7 +65,7 @@ interface Segment {
   anchorAt: number;
   anchorTs: number;
   packets: SidePacket[];
-  /** Extended (unwrapped) RTP timestamps, parallel to `packets`. */
+  /** Extended (unwrapped) RTP timestamps in 8 kHz units, parallel to `packets`. */
   timestamps: number[];
 }
 
@@ -68,7 +75,8 @@ export function mixStereo(packets: readonly SidePacket[], options: StereoMixOpti
   // Per side and SSRC, in order of first appearance (Map keeps insertion order).
   const streams = new Map<string, SidePacket[]>();
   for (const p of packets) {
-    if ((p.payloadType !== PT_PCMA && p.payloadType !== PT_PCMU) || skip.has(p.payloadType)) {
+    const audio = p.pcm !== undefined || p.payloadType === PT_PCMA || p.payloadType === PT_PCMU;
+    if (!audio || skip.has(p.payloadType)) {
       skipped++;
       continue;
     }
@@ -93,7 +101,7 @@ export function mixStereo(packets: readonly SidePacket[], options: StereoMixOpti
     for (let i = 0; i < s.packets.length; i++) {
       const start = s.anchorAt * SAMPLES_PER_MS + (s.timestamps[i]! - s.anchorTs);
       if (start < first) first = start;
-      const end = start + s.packets[i]!.payload.length;
+      const end = start + audioLength(s.packets[i]!);
       if (end > last) last = end;
     }
   }
@@ -111,18 +119,28 @@ export function mixStereo(packets: readonly SidePacket[], options: StereoMixOpti
     const origin = Math.round(s.anchorAt * SAMPLES_PER_MS) - s.anchorTs - base;
     for (let i = 0; i < s.packets.length; i++) {
       const p = s.packets[i]!;
-      const table = g711Table(p.payloadType)!;
-      const payload = p.payload;
       const frame = origin + s.timestamps[i]!;
       // Clip instead of failing: rounding can put the last sample one frame out.
       const from = Math.max(0, -frame);
-      const to = Math.min(payload.length, frames - frame);
+      const to = Math.min(audioLength(p), frames - frame);
       let out = (frame + from) * 2 + channel;
-      for (let k = from; k < to; k++, out += 2) samples[out] = table[payload[k]!]!;
+      if (p.pcm) {
+        const pcm = p.pcm;
+        for (let k = from; k < to; k++, out += 2) samples[out] = pcm[k]!;
+      } else {
+        const table = g711Table(p.payloadType)!;
+        const payload = p.payload;
+        for (let k = from; k < to; k++, out += 2) samples[out] = table[payload[k]!]!;
+      }
       placed[s.side]++;
     }
   }
   return { samples, frames, startedAt: base / SAMPLES_PER_MS, durationSeconds: frames / SAMPLE_RATE, placed, skipped, duplicates };
+}
+
+/** 8 kHz samples a packet covers: its decoded audio, or one per G.711 byte. */
+function audioLength(p: SidePacket): number {
+  return p.pcm ? p.pcm.length : p.payload.length;
 }
 
 /**
@@ -170,18 +188,20 @@ function anchor(ordered: readonly SidePacket[]): Segment[] {
     // Unwrap the 32-bit timestamp against the previous packet: the signed difference.
     extTs = current === null ? p.timestamp : extTs + ((p.timestamp - previousTs) | 0);
     previousTs = p.timestamp;
+    // In 8 kHz units from here on (an Opus clock runs at 48 kHz).
+    const ts = Math.round((extTs * SAMPLE_RATE) / (p.clockRate ?? SAMPLE_RATE));
     if (current !== null) {
-      const expected = current.anchorAt + (extTs - current.anchorTs) / SAMPLES_PER_MS;
+      const expected = current.anchorAt + (ts - current.anchorTs) / SAMPLES_PER_MS;
       const late = p.at - expected;
       if (Math.abs(late) > REANCHOR_MS) current = null;
       else if (late < 0) current.anchorAt += late;
     }
     if (current === null) {
-      current = { side: p.side, anchorAt: p.at, anchorTs: extTs, packets: [], timestamps: [] };
+      current = { side: p.side, anchorAt: p.at, anchorTs: ts, packets: [], timestamps: [] };
       segments.push(current);
     }
     current.packets.push(p);
-    current.timestamps.push(extTs);
+    current.timestamps.push(ts);
   }
   return segments;
 }

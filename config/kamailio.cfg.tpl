@@ -25,6 +25,14 @@
 # New calls per second this node is rated for; the excess gets a fast 503
 # instead of piling up into timeouts for everyone.
 #!trydef MAX_CALLS_PER_SECOND {{MAX_CALLS_PER_SECOND}}
+# Codec policy (docs/codecs.md), as rtpengine flags on a call's first offer. Toward a
+# trunk: only G.711 (and DTMF events) is offered; whatever else the phone offered stays
+# accepted on its side and rtpengine transcodes (codec-mask). From a trunk to a phone:
+# the trunk's leg keeps only G.711, and Opus and G.722 are offered after it, so a phone
+# that has G.711 answers with it (no transcoding) and one that has only Opus or G.722 can
+# still answer. The recording decodes whatever each side sent (G.711, Opus, G.722, GSM, G.729).
+#!trydef CODECS_TO_TRUNK "codec-mask-all codec-except-PCMA codec-except-PCMU codec-except-telephone-event codec-transcode-PCMA codec-transcode-PCMU"
+#!trydef CODECS_FROM_TRUNK "codec-strip-all codec-except-PCMA codec-except-PCMU codec-except-telephone-event codec-transcode-opus codec-transcode-G722"
 
 #!define FLT_TRUNK 1
 #!define FLT_PHONE 2
@@ -803,6 +811,18 @@ route[MEDIA_FLAGS] {
 	# A phone behind NAT names a private address in its SDP: its media goes where its
 	# signalling came from (rtpengine also follows where its RTP really comes from).
 	if ($var(from_ws) == 0 && nat_uac_test("8")) $var(rtp_flags) = $var(rtp_flags) + " SIP-source-address";
+	if (is_request()) route(MEDIA_CODECS);
+}
+
+# The codec policy of a new call's offer (CODECS_TO_TRUNK, CODECS_FROM_TRUNK): the trunk's
+# leg is G.711. A browser is offered only what its caller offered (it has G.711 anyway).
+route[MEDIA_CODECS] {
+	if (has_totag()) return;
+	if ($du != $null && $(du{uri.param,trunk}) != "") {
+		$var(rtp_flags) = $var(rtp_flags) + " " + CODECS_TO_TRUNK;
+	} else if (isflagset(FLT_TRUNK) && $var(to_ws) == 0) {
+		$var(rtp_flags) = $var(rtp_flags) + " " + CODECS_FROM_TRUNK;
+	}
 }
 
 # The ringing branches failed (busy, no answer, unreachable): suspend again and

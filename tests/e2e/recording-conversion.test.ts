@@ -6,6 +6,7 @@ import { convertCallRecording } from '../../src/adapters/recordings/pcap-to-reco
 import { readPcapUdp } from '../../src/adapters/rtpengine/pcap-reader.js';
 import { PCMA_TO_LINEAR } from '../../src/core/recordings/g711.js';
 import { parseRtpPacket } from '../../src/core/recordings/rtp-packet.js';
+import { bestLag, readStereoWav } from '../helpers/audio-match.js';
 import { Phones, callIdOf } from '../helpers/phones.js';
 import { TRUNK_IP, startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
 
@@ -43,41 +44,6 @@ function callerReference(): Int16Array {
   let at = 0;
   for (const p of rtp) for (const byte of p.payload) out[at++] = PCMA_TO_LINEAR[byte]!;
   return out;
-}
-
-function readStereoWav(path: string): [Int16Array, Int16Array] {
-  const f = readFileSync(path);
-  expect([f.toString('ascii', 0, 4), f.readUInt16LE(22), f.readUInt32LE(24)]).toEqual(['RIFF', 2, 8000]);
-  const frames = (f.length - 44) / 4;
-  const left = new Int16Array(frames);
-  const right = new Int16Array(frames);
-  for (let i = 0; i < frames; i++) {
-    left[i] = f.readInt16LE(44 + i * 4);
-    right[i] = f.readInt16LE(46 + i * 4);
-  }
-  return [left, right];
-}
-
-/** The lag (in `signal` samples) at which `signal[n + lag]` best matches `ref[n]`, with its normalized correlation. */
-function bestLag(signal: Int16Array, ref: Int16Array, minLag: number, maxLag: number): { lag: number; correlation: number } {
-  let best = { lag: 0, correlation: -1 };
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    let dot = 0;
-    let ss = 0;
-    let rr = 0;
-    const from = Math.max(0, -lag);
-    const to = Math.min(ref.length, signal.length - lag);
-    for (let n = from; n < to; n++) {
-      const s = signal[n + lag]!;
-      const r = ref[n]!;
-      dot += s * r;
-      ss += s * s;
-      rr += r * r;
-    }
-    const correlation = ss > 0 && rr > 0 ? dot / Math.sqrt(ss * rr) : 0;
-    if (correlation > best.correlation) best = { lag, correlation };
-  }
-  return best;
 }
 
 describe('recording conversion of a real call', () => {

@@ -33,29 +33,43 @@ export interface BaresipOptions {
   mediaenc?: 'srtp' | 'srtp-mand';
   /** TCP port on 127.0.0.1 for baresip's ctrl_tcp (JSON commands in netstrings). */
   ctrlPort?: number;
+  /** The only codec module loaded (default g711). */
+  codec?: BaresipCodec;
+  /** What the phone sends: a WAV at the codec's rate (default a 1 kHz tone at 8 kHz). */
+  audioFile?: string;
+  /** baresip's RTP port range. */
+  rtpPorts?: [number, number];
 }
+
+/** The only codec module a phone loads: so its SDP offers that codec alone (and telephone-event). */
+export type BaresipCodec = 'g711' | 'opus' | 'g722';
 
 /**
  * baresip as a real manager phone: registers with digest auth through the PBX,
- * auto-answers, plays a 1 kHz tone and dumps what it receives (sndfile).
+ * auto-answers, plays a 1 kHz tone (or `audioFile`, a WAV at the codec's rate) and
+ * dumps what it receives (sndfile).
  */
 export function startBaresip(opts: BaresipOptions): BaresipPhone {
   const dir = mkdtempSync(join(tmpdir(), `baresip-${opts.extension}-`));
-  const tone = join(dir, 'tone.wav');
   const transport = opts.transport ?? 'udp';
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', tone, 'synth', '10', 'sine', '1000', 'vol', '0.5']);
+  let source = opts.audioFile;
+  if (!source) {
+    source = join(dir, 'tone.wav');
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', source, 'synth', '10', 'sine', '1000', 'vol', '0.5']);
+  }
   writeFileSync(
     join(dir, 'config'),
     [
       `sip_listen 127.0.0.1:${opts.port}`,
       ...(opts.caFile ? [`sip_cafile ${opts.caFile}`] : []),
       'net_interface 127.0.0.1',
-      `audio_source aufile,${tone}`,
+      `audio_source aufile,${source}`,
       'audio_player alsa,null',
       'audio_alert alsa,null',
       `snd_path ${dir}`,
+      ...(opts.rtpPorts ? [`rtp_ports ${opts.rtpPorts[0]}-${opts.rtpPorts[1]}`] : []),
       'module_path /usr/lib/baresip/modules',
-      'module g711.so',
+      `module ${opts.codec ?? 'g711'}.so`,
       'module aufile.so',
       'module alsa.so',
       'module sndfile.so',

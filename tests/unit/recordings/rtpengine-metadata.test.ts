@@ -6,7 +6,7 @@ describe('rtpengine metadata', () => {
   it('reads the answer SDP of an inbound call (a real file from the e2e run)', () => {
     const meta = parseRtpengineMetadata(readFileSync('tests/fixtures/recordings/rtpengine-meta-inbound.txt', 'utf8'));
     expect(meta.startedAt).toBeCloseTo(1795924732113.227);
-    expect(meta.sdps).toEqual([{ mode: 'answer', audioAddress: '127.0.0.1:47112' }]);
+    expect(meta.sdps).toEqual([{ mode: 'answer', audioAddress: '127.0.0.1:47112', rtpmap: new Map([[8, 'PCMA'], [0, 'PCMU'], [101, null]]) }]);
     expect(callerMediaFromMetadata(meta)).toEqual({ callerSendsTo: '127.0.0.1:47112' });
   });
 

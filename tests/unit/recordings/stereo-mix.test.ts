@@ -119,4 +119,28 @@ describe('mixStereo', () => {
   it('gives an empty mix for a call without audio', () => {
     expect(mixStereo([packet('caller', 0, { payloadType: 101 })])).toMatchObject({ frames: 0, startedAt: null, durationSeconds: 0 });
   });
+
+  it('places decoded packets of a 48 kHz clock (Opus) by their timestamps, gaps as silence', () => {
+    // Manager on Opus (payload type 111): 960 ticks per 20 ms; packet 2 lost.
+    const opus = (i: number) => packet('manager', i, { payloadType: 111, timestamp: 48_000 + i * 960, clockRate: 48_000, payload: Uint8Array.of(0x48), pcm: new Int16Array(160).fill(1000 + i) });
+    const mix = mixStereo([0, 1, 2, 3].map((i) => packet('caller', i)).concat([opus(0), opus(1), opus(3)]));
+    const right = channel(mix.samples, 1);
+    expect(loudSlots(right)).toEqual([0, 1, 3]);
+    expect([right[0], right[160], right[480], right[639]]).toEqual([1000, 1001, 1003, 1003]);
+    expect(mix.placed).toEqual({ caller: 4, manager: 3 });
+  });
+
+  it('unwraps a 48 kHz timestamp across 2^32 before scaling it', () => {
+    const start = 0x1_0000_0000 - 960;
+    const opus = (i: number) => packet('manager', i, { payloadType: 111, timestamp: (start + i * 960) >>> 0, clockRate: 48_000, pcm: new Int16Array(160).fill(7) });
+    const mix = mixStereo([opus(0), opus(1), opus(2)]);
+    expect(mix.frames).toBe(480);
+    expect(loudSlots(channel(mix.samples, 1))).toEqual([0, 1, 2]);
+  });
+
+  it('leaves out a packet of another codec that nothing decoded', () => {
+    const mix = mixStereo([packet('caller', 0), packet('manager', 0, { payloadType: 9 })]);
+    expect(mix.placed).toEqual({ caller: 1, manager: 0 });
+    expect(mix.skipped).toBe(1);
+  });
 });

@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../src/adapters/redis/redis-keys.js';
+import { readPcapUdp } from '../../src/adapters/rtpengine/pcap-reader.js';
+import { PCMA_TO_LINEAR } from '../../src/core/recordings/g711.js';
+import { parseRtpPacket } from '../../src/core/recordings/rtp-packet.js';
+import { bestLag, rms, soxSamples, stereoWavChannels } from '../helpers/audio-match.js';
+import { startBaresip, type BaresipCodec, type BaresipPhone } from '../helpers/baresip.js';
+import { Phones } from '../helpers/phones.js';
+import { startTestPbx, type TestPbx } from '../helpers/test-pbx.js';
+
+/**
+ * Any common codec (issue 14, point 5): real baresip phones that offer only Opus or
+ * only G.722 call out through the trunk (sipp, G.711 only, echoing) and are called from
+ * it. rtpengine transcodes their leg to G.711 for the trunk; the recording decodes what
+ * each side sent, so both channels carry the audio the phone played (correlated with the
+ * speech file it sent, allowing for the codec's loss) instead of a silent channel.
+ */
+const BASE = 47000;
+let pbx: TestPbx;
+let phones: Phones;
+let dir: string;
+/** A few seconds of speech (espeak-ng): unlike a tone, it matches at one lag only. */
+let speech: string;
+/** The speech at 8 kHz: what a perfect recording channel would hold. */
+let reference: Int16Array;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'leadline-codecs-'));
+  speech = join(dir, 'speech.wav');
+  execFileSync('espeak-ng', ['-s', '150', '-w', speech, 'Leadline records every call. The phone keeps its own codec, the trunk hears G seven eleven, and the recording carries what was said on both sides.']);
+  reference = soxSamples(speech, 8000);
+  pbx = await startTestPbx({ name: 'codecs', basePort: BASE, managers: 2, recordings: { format: 'wav' } });
+  phones = new Phones(pbx);
+}, 60_000);
+
+afterAll(async () => {
+  await pbx?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The speech as a WAV at the phone's codec rate (baresip's aufile sends it as it is). */
+function speechAt(rate: number): string {
+  const path = join(dir, `speech-${rate}.wav`);
+  execFileSync('sox', [speech, '-r', String(rate), '-c', '1', '-b', '16', path]);
+  return path;
+}
+
+function phoneWith(extension: string, codec: BaresipCodec, rate: number): BaresipPhone {
+  const i = Number(extension) - 101;
+  return startBaresip({
+    extension,
+    password: pbx.passwordOf(extension),
+    port: phones.portOf(extension),
+    proxy: `127.0.0.1:${pbx.ports.sip}`,
+    domain: pbx.config.sip.domain,
+    codec,
+    audioFile: speechAt(rate),
+    ctrlPort: BASE + 950 + i,
+    rtpPorts: [BASE + 850 + i * 20, BASE + 869 + i * 20],
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what} (see ${pbx.logFile})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface RecordingJson {
+  callId: string;
+  status: string;
+  manager: string | null;
+}
+
+/** The newest stored recording of a manager other than those already seen, as its WAV channels. */
+async function storedRecordingOf(manager: string, seen: Set<string>): Promise<{ callId: string; left: Int16Array; right: Int16Array }> {
+  let rec: RecordingJson | undefined;
+  await until(`a new recording of ${manager} is stored`, async () => {
+    const list = (await (await pbx.api('/api/recordings?limit=50')).json()) as { items: RecordingJson[] };
+    rec = list.items.find((r) => r.manager === manager && !seen.has(r.callId) && r.status === 'stored');
+    return rec !== undefined;
+  }, 30_000);
+  seen.add(rec!.callId);
+  const audio = await pbx.api(`/api/recordings/${encodeURIComponent(rec!.callId)}/audio`);
+  expect(audio.status).toBe(200);
+  const [left, right] = stereoWavChannels(Buffer.from(await audio.arrayBuffer()));
+  return { callId: rec!.callId, left, right };
+}
+
+/** How well a channel carries the speech: the best lag within ±1 s, 1 to 4 s into the speech. */
+function speechMatch(channel: Int16Array): { lag: number; correlation: number } {
+  return bestLag(channel, reference.subarray(8000, 32000), -8000, 8000);
+}
+
+const seen = new Set<string>();
+
+/** A manager phone on one codec calls out; the trunk echoes; both channels must carry the phone's speech. */
+async function callOut(extension: string, codec: BaresipCodec, rate: number) {
+  const keys = new RedisKeys(pbx.config.redis.keyPrefix);
+  const trunk = await phones.trunkAnswers();
+  const phone = phoneWith(extension, codec, rate);
+  let trunkDir: string;
+  try {
+    await until(`baresip ${extension} is registered`, async () => (await pbx.redis.exists(keys.registration(extension))) === 1);
+    await phone.command('dial', `sip:+79161234567@${pbx.config.sip.domain}`);
+    // The speech lasts about 8 s: 6 s of it is plenty.
+    await new Promise((r) => setTimeout(r, 6000));
+    await phone.command('hangup');
+    trunkDir = (await trunk.stop()).workDir;
+  } finally {
+    await phone.stop();
+  }
+  // The trunk was offered G.711 only (and DTMF events): the phone's codec stayed on its side.
+  const log = readFileSync(join(trunkDir, 'messages.log'), 'utf8');
+  const invite = log.slice(log.indexOf('INVITE sip:'));
+  const formats = /m=audio \d+ RTP\/AVP ([\d ]+)/.exec(invite)?.[1]?.trim().split(' ') ?? [];
+  const names = formats.map((pt) => new RegExp(`a=rtpmap:${pt} ([^/]+)/`).exec(invite)?.[1] ?? { '0': 'PCMU', '8': 'PCMA', '9': 'G722' }[pt] ?? pt);
+  expect(names, phone.output()).toContain('PCMA');
+  expect(names.filter((n) => !['PCMA', 'PCMU', 'telephone-event'].includes(n))).toEqual([]);
+  return storedRecordingOf(extension, seen);
+}
+
+describe('phones on any common codec', () => {
+  it('a phone offering only Opus calls out: the trunk gets G.711, the recording carries its speech on both channels', async () => {
+    const rec = await callOut('101', 'opus', 48000);
+    const record = await pbx.waitForRecord(rec.callId);
+    expect(record).toMatchObject({ disposition: 'answered', manager: '101', direction: 'outbound' });
+    // Right: the manager's Opus as the phone sent it, decoded. Left: the trunk's echo of it,
+    // which rtpengine transcoded Opus -> PCMA on its way out (two codecs' loss).
+    const manager = speechMatch(rec.right);
+    const client = speechMatch(rec.left);
+    console.log(`opus call: manager channel correlation ${manager.correlation.toFixed(3)} at lag ${manager.lag}; client (echo) ${client.correlation.toFixed(3)} at lag ${client.lag}`);
+    expect(manager.correlation).toBeGreaterThanOrEqual(0.8);
+    expect(client.correlation).toBeGreaterThanOrEqual(0.7);
+  }, 90_000);
+
+  it('a phone offering only G.722 calls out: the trunk gets G.711, the recording carries its speech on both channels', async () => {
+    const rec = await callOut('102', 'g722', 16000);
+    const record = await pbx.waitForRecord(rec.callId);
+    expect(record).toMatchObject({ disposition: 'answered', manager: '102', direction: 'outbound' });
+    const manager = speechMatch(rec.right);
+    const client = speechMatch(rec.left);
+    console.log(`g722 call: manager channel correlation ${manager.correlation.toFixed(3)} at lag ${manager.lag}; client (echo) ${client.correlation.toFixed(3)} at lag ${client.lag}`);
+    expect(manager.correlation).toBeGreaterThanOrEqual(0.9);
+    expect(client.correlation).toBeGreaterThanOrEqual(0.8);
+  }, 90_000);
+
+  it('an Opus-only phone answers a call from the trunk: rtpengine offers it Opus, the recording has the caller and the phone', async () => {
+    const keys = new RedisKeys(pbx.config.redis.keyPrefix);
+    const phone = phoneWith('101', 'opus', 48000);
+    try {
+      await until('baresip 101 is registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1);
+      const caller = phones.callFromTrunk({ talkMs: 5000 });
+      const result = await caller.done;
+      expect(result.exitCode, result.errors + phone.output()).toBe(0);
+    } finally {
+      await phone.stop();
+    }
+    const rec = await storedRecordingOf('101', seen);
+    // Left: the caller's PCMA (sipp's g711a.pcap), recorded as sent.
+    const played = callerReference();
+    const callerMatch = bestLag(rec.left, played.subarray(0, Math.min(played.length, rec.left.length - 800)), -800, 800);
+    expect(callerMatch.correlation).toBeGreaterThanOrEqual(0.99);
+    // Right: the phone's Opus, whose payload type the recording found without an SDP
+    // (rtpengine's offer to the phone went out before the recording started).
+    const manager = speechMatch(rec.right);
+    console.log(`inbound to opus: caller ${callerMatch.correlation.toFixed(4)}, manager ${manager.correlation.toFixed(3)} at lag ${manager.lag}`);
+    expect(manager.correlation).toBeGreaterThanOrEqual(0.8);
+    expect(rms(rec.right)).toBeGreaterThan(100);
+  }, 90_000);
+});
+
+/** The audio sipp's trunk caller plays: the PCMA payloads of its capture, in order, decoded. */
+function callerReference(): Int16Array {
+  const rtp = readPcapUdp('/usr/share/sip-tester/g711a.pcap').map((u) => parseRtpPacket(u.payload)).filter((p) => p.payloadType === 8);
+  rtp.sort((a, b) => a.sequence - b.sequence);
+  const out = new Int16Array(rtp.reduce((n, p) => n + p.payload.length, 0));
+  let at = 0;
+  for (const p of rtp) for (const byte of p.payload) out[at++] = PCMA_TO_LINEAR[byte]!;
+  return out;
+}

@@ -7,16 +7,24 @@
 // Baseline in the same run: ffmpeg encoding a plain stereo 8 kHz WAV of the same length with the
 // same options (pure encode), so the difference is the cost of our decoding.
 // (sox is no baseline here: Debian's sox has no MP3 writer.)
-// Target: >= 200 s of audio per CPU-second. Run: npx tsx bench/recording-conversion.ts [--runs N]
-import { spawnSync } from 'node:child_process';
+// --manager-codec opus|g722: the manager's side re-encoded (ffmpeg) as a phone that kept that codec
+// sends it (Opus on payload type 111, G.722 on 9), so the conversion also runs an ffmpeg decoder.
+// Target: >= 200 s of audio per CPU-second. Run: npx tsx bench/recording-conversion.ts [--runs N] [--manager-codec opus|g722]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertCallRecording, ENCODER_ARGS, type RecordingFormat } from '../src/adapters/recordings/pcap-to-recording.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
-import { syntheticCall, writePcap } from '../tests/helpers/pcap-writer.js';
+import { PCMA_TO_LINEAR } from '../src/core/recordings/g711.js';
+import { opusPacketSamples } from '../src/core/recordings/opus-toc.js';
+import { oggPackets } from '../tests/helpers/ogg-reader.js';
+import { rtpBytes, syntheticCall, writePcap, type PcapDatagram } from '../tests/helpers/pcap-writer.js';
 
+const codecArg = process.argv.indexOf('--manager-codec');
+const MANAGER_CODEC = codecArg > 0 ? process.argv[codecArg + 1] : undefined;
+if (MANAGER_CODEC !== undefined && MANAGER_CODEC !== 'opus' && MANAGER_CODEC !== 'g722') throw new Error('--manager-codec is opus or g722');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const DURATIONS = [60, 300];
@@ -33,6 +41,25 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The call with the manager's PCMA (127.0.0.1:5000) re-encoded in `codec`, 20 ms per packet. */
+function withManagerCodec(call: PcapDatagram[], codec: 'opus' | 'g722'): PcapDatagram[] {
+  const manager = call.filter((d) => d.src === '127.0.0.1:5000');
+  const pcm = Buffer.alloc(manager.length * 320);
+  manager.forEach((d, i) => parseRtpPacket(d.payload).payload.forEach((b, k) => pcm.writeInt16LE(PCMA_TO_LINEAR[b]!, (i * 160 + k) * 2)));
+  const args = codec === 'opus' ? ['-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', '-frame_duration', '20', '-f', 'ogg'] : ['-ar', '16000', '-c:a', 'g722', '-f', 'g722'];
+  const encoded = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', '8000', '-ac', '1', '-i', 'pipe:0', ...args, 'pipe:1'], { input: pcm, maxBuffer: 64 * 1024 * 1024 });
+  const payloads = codec === 'opus' ? oggPackets(encoded).packets.slice(2) : Array.from({ length: Math.floor(encoded.length / 160) }, (_, i) => encoded.subarray(i * 160, i * 160 + 160));
+  const others = call.filter((d) => d.src !== '127.0.0.1:5000');
+  let ts = 900;
+  const recoded = manager.slice(0, payloads.length).map((d, i) => {
+    const payload = payloads[i]!;
+    const packet = { ...d, payload: rtpBytes({ payloadType: codec === 'opus' ? 111 : 9, sequence: 60000 + i, timestamp: ts, ssrc: 0x2222, payload }) };
+    ts += codec === 'opus' ? opusPacketSamples(payload)! : 160;
+    return packet;
+  });
+  return [...others, ...recoded].sort((a, b) => a.at - b.at);
+}
+
 /** ffmpeg's CPU ms for a WAV -> format encode, as -benchmark reports it. */
 function baselineCpuMs(wav: string, format: Exclude<RecordingFormat, 'wav'>, out: string): number {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-y', '-i', wav, ...ENCODER_ARGS[format], out], { encoding: 'utf8' });
@@ -43,12 +70,13 @@ function baselineCpuMs(wav: string, format: Exclude<RecordingFormat, 'wav'>, out
 
 const dir = mkdtempSync(join(tmpdir(), 'leadline-bench-rec-'));
 try {
-  console.log(`input: ${speech ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}`);
+  console.log(`input: ${speech ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}; manager side: ${MANAGER_CODEC ?? 'PCMA'}`);
   console.log(`recording conversion, median of ${RUNS} runs (after 1 warm-up), seconds of audio per CPU-second (target >= ${TARGET})`);
-  console.log('duration  format  ours ms  ffmpeg ms  total ms  audio s/CPU s  | baseline ffmpeg ms  baseline s/CPU s  ours/baseline CPU');
+  console.log('duration  format  ours ms  decode ms  ffmpeg ms  total ms  audio s/CPU s  | baseline ffmpeg ms  baseline s/CPU s  ours/baseline CPU');
   for (const seconds of DURATIONS) {
     const pcapPath = join(dir, `call-${seconds}.pcap`);
-    writePcap(pcapPath, syntheticCall(seconds, undefined, speech));
+    const call = syntheticCall(seconds, undefined, speech);
+    writePcap(pcapPath, MANAGER_CODEC ? withManagerCodec(call, MANAGER_CODEC) : call);
     const plainWav = join(dir, `plain-${seconds}.wav`);
     await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath: plainWav, format: 'wav' });
     for (const format of FORMATS) {
@@ -56,6 +84,7 @@ try {
       await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format }); // warm-up (JIT, page cache)
       const ours: number[] = [];
       const encoder: number[] = [];
+      const decoder: number[] = [];
       let audio = 0;
       for (let i = 0; i < RUNS; i++) {
         const before = process.cpuUsage();
@@ -63,11 +92,13 @@ try {
         const used = process.cpuUsage(before);
         ours.push((used.user + used.system) / 1000);
         encoder.push(r.encoderCpuMs);
+        decoder.push(r.decoderCpuMs);
         audio = r.durationSeconds;
       }
       const oursMs = median(ours);
       const encMs = median(encoder);
-      const total = oursMs + encMs;
+      const decMs = median(decoder);
+      const total = oursMs + encMs + decMs;
       let baseline = '';
       if (format !== 'wav') {
         const base = median(Array.from({ length: RUNS }, () => baselineCpuMs(plainWav, format, join(dir, `base-${seconds}.${format}`))));
@@ -75,7 +106,7 @@ try {
       }
       const rate = audio / (total / 1000);
       console.log(
-        `${String(seconds).padStart(6)} s  ${format.padEnd(6)}  ${oursMs.toFixed(1).padStart(7)}  ${encMs.toFixed(0).padStart(9)}  ${total.toFixed(0).padStart(8)}  ${rate.toFixed(0).padStart(13)}${rate >= TARGET ? ' ok' : ' BELOW'}  ${baseline}`,
+        `${String(seconds).padStart(6)} s  ${format.padEnd(6)}  ${oursMs.toFixed(1).padStart(7)}  ${decMs.toFixed(0).padStart(9)}  ${encMs.toFixed(0).padStart(9)}  ${total.toFixed(0).padStart(8)}  ${rate.toFixed(0).padStart(13)}${rate >= TARGET ? ' ok' : ' BELOW'}  ${baseline}`,
       );
     }
   }

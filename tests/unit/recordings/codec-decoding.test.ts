@@ -7,6 +7,7 @@ import { convertCallRecording } from '../../../src/adapters/recordings/pcap-to-r
 import { oggCrc } from '../../../src/core/recordings/ogg-opus.js';
 import { opusPacketSamples } from '../../../src/core/recordings/opus-toc.js';
 import { bestLag, readStereoWav, rms } from '../../helpers/audio-match.js';
+import { oggPackets } from '../../helpers/ogg-reader.js';
 import { rtpBytes, writePcap, type PcapDatagram } from '../../helpers/pcap-writer.js';
 
 /**
@@ -42,31 +43,6 @@ function ffmpegEncode(pcm: Int16Array, rate: number, args: string[]): Buffer {
     input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
     maxBuffer: 16 * 1024 * 1024,
   });
-}
-
-/** The packets of an Ogg stream (pages' lacing reassembled), with each page's bytes for the CRC check. */
-function oggPackets(ogg: Buffer): { packets: Buffer[]; pages: Buffer[] } {
-  const packets: Buffer[] = [];
-  const pages: Buffer[] = [];
-  let partial: Buffer[] = [];
-  for (let at = 0; at < ogg.length; ) {
-    expect(ogg.toString('ascii', at, at + 4)).toBe('OggS');
-    const segments = ogg[at + 26]!;
-    const lacing = ogg.subarray(at + 27, at + 27 + segments);
-    let body = at + 27 + segments;
-    const start = at;
-    for (const l of lacing) {
-      partial.push(ogg.subarray(body, body + l));
-      body += l;
-      if (l < 255) {
-        packets.push(Buffer.concat(partial));
-        partial = [];
-      }
-    }
-    pages.push(ogg.subarray(start, body));
-    at = body;
-  }
-  return { packets, pages };
 }
 
 /**

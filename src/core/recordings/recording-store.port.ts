@@ -61,6 +61,8 @@ export interface ConvertResult {
   empty?: boolean;
   /** What the stereo audio says of the conversation (conversation-analytics.ts); absent from converters that do not measure it. */
   analytics?: ConversationAnalytics | null;
+  /** The codecs each side sent ("PCMA", "opus", "G722"...); absent from converters that do not tell. */
+  codecs?: Record<'caller' | 'manager', string[]>;
 }
 
 /** The pcap -> stereo recording conversion (src/adapters/recordings/pcap-to-recording.ts has this shape). */

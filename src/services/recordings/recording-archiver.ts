@@ -145,6 +145,9 @@ export class RecordingArchiver {
       try {
         const result = await this.deps.convert({ pcapPath: row.pcapPath, callerAddress: row.callerAddress ?? undefined, outPath: partial, format: row.format });
         if (result.empty) return null;
+        // A phone that kept its own codec (transcoded by rtpengine) is worth a line: it cost a decoder.
+        const other = result.codecs && [...result.codecs.caller, ...result.codecs.manager].filter((c) => c !== 'PCMA' && c !== 'PCMU');
+        if (other && other.length > 0) this.deps.logger.info({ callId: row.callId, codecs: result.codecs }, 'recording decoded a side that was not on G.711');
         durationSeconds = result.durationSeconds;
         analytics = result.analytics ?? null;
         if (result.path !== partial) await rename(result.path, partial);

@@ -42,14 +42,19 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The speech as a WAV at the phone's codec rate (baresip's aufile sends it as it is). */
-function speechAt(rate: number): string {
-  const path = join(dir, `speech-${rate}.wav`);
-  execFileSync('sox', [speech, '-r', String(rate), '-c', '1', '-b', '16', path]);
+/**
+ * The speech as a WAV in the codec's own rate and channels: baresip's aufile refuses a file
+ * that differs ("must have sample-rate ..."): Opus is 48 kHz stereo, G.722 16 kHz mono.
+ */
+function speechAt(rate: number, channels: number): string {
+  const path = join(dir, `speech-${rate}-${channels}.wav`);
+  execFileSync('sox', [speech, '-r', String(rate), '-c', String(channels), '-b', '16', path]);
   return path;
 }
 
-function phoneWith(extension: string, codec: BaresipCodec, rate: number): BaresipPhone {
+const FILE_FORMAT: Record<BaresipCodec, [number, number]> = { opus: [48000, 2], g722: [16000, 1], g711: [8000, 1] };
+
+function phoneWith(extension: string, codec: BaresipCodec): BaresipPhone {
   const i = Number(extension) - 101;
   return startBaresip({
     extension,
@@ -58,7 +63,7 @@ function phoneWith(extension: string, codec: BaresipCodec, rate: number): Baresi
     proxy: `127.0.0.1:${pbx.ports.sip}`,
     domain: pbx.config.sip.domain,
     codec,
-    audioFile: speechAt(rate),
+    audioFile: speechAt(...FILE_FORMAT[codec]),
     ctrlPort: BASE + 950 + i,
     rtpPorts: [BASE + 850 + i * 20, BASE + 869 + i * 20],
   });
@@ -101,14 +106,14 @@ function speechMatch(channel: Int16Array): { lag: number; correlation: number } 
 const seen = new Set<string>();
 
 /** A manager phone on one codec calls out; the trunk echoes; both channels must carry the phone's speech. */
-async function callOut(extension: string, codec: BaresipCodec, rate: number) {
+async function callOut(extension: string, codec: BaresipCodec) {
   const keys = new RedisKeys(pbx.config.redis.keyPrefix);
   const trunk = await phones.trunkAnswers();
-  const phone = phoneWith(extension, codec, rate);
+  const phone = phoneWith(extension, codec);
   let trunkDir: string;
   try {
     await until(`baresip ${extension} is registered`, async () => (await pbx.redis.exists(keys.registration(extension))) === 1);
-    await phone.command('dial', `sip:+79161234567@${pbx.config.sip.domain}`);
+    await phone.command('dial', `sip:+79161234567@127.0.0.1:${pbx.ports.sip}`);
     // The speech lasts about 8 s: 6 s of it is plenty.
     await new Promise((r) => setTimeout(r, 6000));
     await phone.command('hangup');
@@ -128,7 +133,7 @@ async function callOut(extension: string, codec: BaresipCodec, rate: number) {
 
 describe('phones on any common codec', () => {
   it('a phone offering only Opus calls out: the trunk gets G.711, the recording carries its speech on both channels', async () => {
-    const rec = await callOut('101', 'opus', 48000);
+    const rec = await callOut('101', 'opus');
     const record = await pbx.waitForRecord(rec.callId);
     expect(record).toMatchObject({ disposition: 'answered', manager: '101', direction: 'outbound' });
     // Right: the manager's Opus as the phone sent it, decoded. Left: the trunk's echo of it,
@@ -141,7 +146,7 @@ describe('phones on any common codec', () => {
   }, 90_000);
 
   it('a phone offering only G.722 calls out: the trunk gets G.711, the recording carries its speech on both channels', async () => {
-    const rec = await callOut('102', 'g722', 16000);
+    const rec = await callOut('102', 'g722');
     const record = await pbx.waitForRecord(rec.callId);
     expect(record).toMatchObject({ disposition: 'answered', manager: '102', direction: 'outbound' });
     const manager = speechMatch(rec.right);
@@ -153,7 +158,7 @@ describe('phones on any common codec', () => {
 
   it('an Opus-only phone answers a call from the trunk: rtpengine offers it Opus, the recording has the caller and the phone', async () => {
     const keys = new RedisKeys(pbx.config.redis.keyPrefix);
-    const phone = phoneWith('101', 'opus', 48000);
+    const phone = phoneWith('101', 'opus');
     try {
       await until('baresip 101 is registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1);
       const caller = phones.callFromTrunk({ talkMs: 5000 });

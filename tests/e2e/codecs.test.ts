@@ -110,16 +110,16 @@ async function callOut(extension: string, codec: BaresipCodec) {
   const keys = new RedisKeys(pbx.config.redis.keyPrefix);
   const trunk = await phones.trunkAnswers();
   const phone = phoneWith(extension, codec);
-  let trunkDir: string;
+  let trunkDir = '';
   try {
     await until(`baresip ${extension} is registered`, async () => (await pbx.redis.exists(keys.registration(extension))) === 1);
     await phone.command('dial', `sip:+79161234567@127.0.0.1:${pbx.ports.sip}`);
     // The speech lasts about 8 s: 6 s of it is plenty.
     await new Promise((r) => setTimeout(r, 6000));
     await phone.command('hangup');
-    trunkDir = (await trunk.stop()).workDir;
   } finally {
     await phone.stop();
+    trunkDir = (await trunk.stop()).workDir;
   }
   // The trunk was offered G.711 only (and DTMF events): the phone's codec stayed on its side.
   const log = readFileSync(join(trunkDir, 'messages.log'), 'utf8');

@@ -117,6 +117,8 @@ async function callOut(extension: string, codec: BaresipCodec) {
     // The speech lasts about 8 s: 6 s of it is plenty.
     await new Promise((r) => setTimeout(r, 6000));
     await phone.command('hangup');
+    // The BYE crosses Kamailio to the trunk, which then ends its one call.
+    await new Promise((r) => setTimeout(r, 1000));
   } finally {
     await phone.stop();
     trunkDir = (await trunk.stop()).workDir;

@@ -10,7 +10,7 @@ import { mixStereo, SAMPLE_RATE, type RecordingSide, type SidePacket, type Stere
 import { wavHeader } from '../../core/recordings/wav.js';
 import { analyseConversation, type ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { readPcapUdp, type UdpPacket } from '../rtpengine/pcap-reader.js';
-import { decodePackets } from './ffmpeg-decode.js';
+import { decodePackets, type DecodedPackets } from './ffmpeg-decode.js';
 import { RecordingConversionError } from './recording-conversion-error.js';
 
 export { RecordingConversionError };
@@ -95,7 +95,7 @@ async function decodeOtherCodecs(packets: SidePacket[], rtpmapOf: RtpmapLookup, 
   const mixed = plan.direct;
   let decoderCpuMs = 0;
   for (const job of plan.jobs) {
-    let decoded;
+    let decoded: DecodedPackets;
     try {
       decoded = await decodePackets(job.codec, job.packets.map((p) => p.payload), ffmpegPath);
     } catch (err) {

@@ -169,7 +169,8 @@ function toSidePackets(udp: readonly UdpPacket[], isCaller: (p: UdpPacket) => bo
     }
     const side: RecordingSide = isCaller(u) ? 'caller' : 'manager';
     const packet: SidePacket = { side, at: u.at, payloadType: rtp.payloadType, sequence: rtp.sequence, timestamp: rtp.timestamp, ssrc: rtp.ssrc, payload: rtp.payload };
-    dstOf.set(packet, u.dst);
+    // Only the packets whose codec a map may name (the G.711 numbers are static): keeps the G.711 path as it was.
+    if (rtpmapByDst.size > 0 && rtp.payloadType !== 0 && rtp.payloadType !== 8) dstOf.set(packet, u.dst);
     result.push(packet);
   }
   return { packets: result, rtpmapOf: (p) => rtpmapByDst.get(dstOf.get(p) ?? '') };

@@ -90,14 +90,15 @@ describe('recordings of phones on other codecs', () => {
     expect(result.decoderCpuMs).toBeGreaterThan(0);
     const reference = chirp(8000);
     const whole = bestLag(right, reference, -200, 200);
-    // Opus is lossy, and its encoder delay (pre-skip, about 6.5 ms) shows as a small lag.
-    expect(whole.correlation).toBeGreaterThanOrEqual(0.85);
+    // Opus is lossy (0.98 measured here), and its encoder delay (pre-skip, about 6.5 ms) shows as a small lag.
+    expect(whole.correlation).toBeGreaterThanOrEqual(0.9);
     expect(Math.abs(whole.lag)).toBeLessThan(120);
-    const gap = right.subarray(50 * 160 + whole.lag + 40, 55 * 160 + whole.lag - 40);
+    // The gap is in the recording's own time (slots 50-54), whatever the codec's delay.
+    const gap = right.subarray(50 * 160 + 40, 55 * 160 - 40);
     expect(rms(gap)).toBeLessThan(50);
     const after = bestLag(right.subarray(60 * 160), reference.subarray(60 * 160 - whole.lag), -20, 20);
     expect(after.lag).toBe(0);
-    expect(after.correlation).toBeGreaterThanOrEqual(0.85);
+    expect(after.correlation).toBeGreaterThanOrEqual(0.9);
     console.log(`opus: correlation ${whole.correlation.toFixed(3)} at lag ${whole.lag}, after the gap ${after.correlation.toFixed(3)}; ffmpeg decode ${result.decoderCpuMs.toFixed(1)} ms CPU`);
   });
 
@@ -108,7 +109,7 @@ describe('recordings of phones on other codecs', () => {
     const { result, right } = await convert(callPcap('g722', { payloadType: 9, payloads, steps: payloads.map(() => 160) }));
     expect(result.codecs.manager).toEqual(['G722']);
     const match = bestLag(right, chirp(8000), -200, 200);
-    expect(match.correlation).toBeGreaterThanOrEqual(0.95);
+    expect(match.correlation).toBeGreaterThanOrEqual(0.98); // 1.000 measured: ADPCM at 64 kbit/s
     console.log(`g722: correlation ${match.correlation.toFixed(3)} at lag ${match.lag}`);
   });
 
@@ -119,7 +120,7 @@ describe('recordings of phones on other codecs', () => {
     const { result, right } = await convert(callPcap('gsm', { payloadType: 3, payloads, steps: payloads.map(() => 160) }));
     expect(result.codecs.manager).toEqual(['GSM']);
     const match = bestLag(right, chirp(8000), -200, 200);
-    expect(match.correlation).toBeGreaterThanOrEqual(0.5);
+    expect(match.correlation).toBeGreaterThanOrEqual(0.85); // 0.97 measured
     console.log(`gsm: correlation ${match.correlation.toFixed(3)} at lag ${match.lag}`);
   });
 

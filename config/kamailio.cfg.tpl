@@ -30,9 +30,12 @@
 # accepted on its side and rtpengine transcodes (codec-mask). From a trunk to a phone:
 # the trunk's leg keeps only G.711, and Opus and G.722 are offered after it, so a phone
 # that has G.711 answers with it (no transcoding) and one that has only Opus or G.722 can
-# still answer. The recording decodes whatever each side sent (G.711, Opus, G.722, GSM, G.729).
+# still answer. Phone to phone: G.711 is added after the caller's codecs (rtpengine leaves
+# it out when already offered), so an Opus-only phone can reach a G.711-only one.
+# The recording decodes whatever each side sent (G.711, Opus, G.722, GSM, G.729).
 #!trydef CODECS_TO_TRUNK "codec-mask-all codec-except-PCMA codec-except-PCMU codec-except-telephone-event codec-transcode-PCMA codec-transcode-PCMU"
 #!trydef CODECS_FROM_TRUNK "codec-strip-all codec-except-PCMA codec-except-PCMU codec-except-telephone-event codec-transcode-opus codec-transcode-G722"
+#!trydef CODECS_PHONE_TO_PHONE "codec-transcode-PCMA codec-transcode-PCMU"
 
 #!define FLT_TRUNK 1
 #!define FLT_PHONE 2
@@ -814,14 +817,19 @@ route[MEDIA_FLAGS] {
 	if (is_request()) route(MEDIA_CODECS);
 }
 
-# The codec policy of a new call's offer (CODECS_TO_TRUNK, CODECS_FROM_TRUNK): the trunk's
-# leg is G.711. A browser is offered only what its caller offered (it has G.711 anyway).
+# The codec policy of a new call's offer (CODECS_TO_TRUNK, CODECS_FROM_TRUNK,
+# CODECS_PHONE_TO_PHONE): the trunk's leg is G.711. A browser is offered only what its
+# caller offered (it has G.711 anyway).
 route[MEDIA_CODECS] {
 	if (has_totag()) return;
 	if ($du != $null && $(du{uri.param,trunk}) != "") {
 		$var(rtp_flags) = $var(rtp_flags) + " " + CODECS_TO_TRUNK;
-	} else if (isflagset(FLT_TRUNK) && $var(to_ws) == 0) {
+	} else if ($var(to_ws) == 1) {
+		return;
+	} else if (isflagset(FLT_TRUNK)) {
 		$var(rtp_flags) = $var(rtp_flags) + " " + CODECS_FROM_TRUNK;
+	} else {
+		$var(rtp_flags) = $var(rtp_flags) + " " + CODECS_PHONE_TO_PHONE;
 	}
 }
 

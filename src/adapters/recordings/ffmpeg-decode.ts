@@ -46,7 +46,8 @@ export async function decodePackets(codec: AudioCodec, payloads: readonly Uint8A
   const pcm: Int16Array[] = [];
   let at = 0;
   for (const n of counts) {
-    pcm.push(decoded.slice(Math.min(at, decoded.length), Math.min(at + n, decoded.length)));
+    // Views, not copies: one allocation per packet would cost more than the cut itself.
+    pcm.push(decoded.subarray(Math.min(at, decoded.length), Math.min(at + n, decoded.length)));
     at += n;
   }
   return { pcm, cpuMs };

@@ -103,7 +103,11 @@ async function decodeOtherCodecs(packets: SidePacket[], rtpmapOf: RtpmapLookup, 
       throw err;
     }
     decoderCpuMs += decoded.cpuMs;
-    job.packets.forEach((p, i) => mixed.push({ ...p, pcm: decoded.pcm[i]! }));
+    // The plan's packets are its own copies: filled in place rather than copied once more.
+    job.packets.forEach((p, i) => {
+      p.pcm = decoded.pcm[i]!;
+      mixed.push(p);
+    });
   }
   return { mixed, codecs: plan.codecs, decoderCpuMs };
 }

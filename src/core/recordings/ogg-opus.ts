@@ -28,24 +28,39 @@ const HEADER_TYPE_EOS = 0x04;
 /** A page's segment table holds 255 lacing values: a packet up to 255 * 255 - 1 bytes fits one page. */
 const MAX_PACKET_BYTES = 255 * 255 - 1;
 
-function page(packet: Uint8Array, headerType: number, granule: bigint, serial: number, sequence: number): Uint8Array {
+/** Bytes one page takes: 27 header bytes, one lacing value per 255 bytes (+1), the packet. */
+function pageSize(packetLength: number): number {
+  return 27 + Math.floor(packetLength / 255) + 1 + packetLength;
+}
+
+/**
+ * Writes one page holding `packet` at `at` in `out` (whose view is `view`) and returns
+ * where the next begins. Everything is written in place: one buffer for the whole
+ * stream, since a page per 20 ms packet makes allocation the cost.
+ */
+function writePage(out: Uint8Array, view: DataView, at: number, packet: Uint8Array, headerType: number, granule: number, serial: number, sequence: number): number {
   if (packet.length > MAX_PACKET_BYTES) throw new RangeError(`an Ogg packet of ${packet.length} bytes does not fit one page`);
   // Lacing: 255 for each full 255 bytes, then the remainder (0 when the size is a multiple of 255).
   const segments = Math.floor(packet.length / 255) + 1;
-  const out = new Uint8Array(27 + segments + packet.length);
-  const view = new DataView(out.buffer);
-  out.set([0x4f, 0x67, 0x67, 0x53], 0); // "OggS"
-  out[4] = 0; // version
-  out[5] = headerType;
-  view.setBigInt64(6, granule, true);
-  view.setUint32(14, serial, true);
-  view.setUint32(18, sequence, true);
-  out[26] = segments;
-  for (let i = 0; i < segments - 1; i++) out[27 + i] = 255;
-  out[27 + segments - 1] = packet.length % 255;
-  out.set(packet, 27 + segments);
-  view.setUint32(22, oggCrc(out), true);
-  return out;
+  out[at] = 0x4f; // "OggS"
+  out[at + 1] = 0x67;
+  out[at + 2] = 0x67;
+  out[at + 3] = 0x53;
+  out[at + 4] = 0; // version
+  out[at + 5] = headerType;
+  // 64-bit granule position as two 32-bit halves: exact up to 2^53 samples, no BigInt per page.
+  view.setUint32(at + 6, granule % 0x1_0000_0000, true);
+  view.setUint32(at + 10, Math.floor(granule / 0x1_0000_0000), true);
+  view.setUint32(at + 14, serial, true);
+  view.setUint32(at + 18, sequence, true);
+  view.setUint32(at + 22, 0, true);
+  out[at + 26] = segments;
+  for (let i = 0; i < segments - 1; i++) out[at + 27 + i] = 255;
+  out[at + 27 + segments - 1] = packet.length % 255;
+  out.set(packet, at + 27 + segments);
+  const end = at + 27 + segments + packet.length;
+  view.setUint32(at + 22, oggCrc(out.subarray(at, end)), true);
+  return end;
 }
 
 function opusHead(channels: number): Uint8Array {
@@ -77,17 +92,18 @@ function opusTags(): Uint8Array {
  * stereo packet is downmixed by the decoder, and a recording channel is mono anyway.
  */
 export function oggOpusStream(packets: readonly Uint8Array[], samples: readonly number[], serial = 0x4c4c4e31): Uint8Array {
-  const pages: Uint8Array[] = [page(opusHead(1), HEADER_TYPE_BOS, 0n, serial, 0), page(opusTags(), 0, 0n, serial, 1)];
-  let granule = 0n;
+  const head = opusHead(1);
+  const tags = opusTags();
+  let size = pageSize(head.length) + pageSize(tags.length);
+  for (const p of packets) size += pageSize(p.length);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = writePage(out, view, 0, head, HEADER_TYPE_BOS, 0, serial, 0);
+  at = writePage(out, view, at, tags, 0, 0, serial, 1);
+  let granule = 0;
   for (let i = 0; i < packets.length; i++) {
-    granule += BigInt(samples[i]!);
-    pages.push(page(packets[i]!, i === packets.length - 1 ? HEADER_TYPE_EOS : 0, granule, serial, i + 2));
-  }
-  const out = new Uint8Array(pages.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pages) {
-    out.set(p, at);
-    at += p.length;
+    granule += samples[i]!;
+    at = writePage(out, view, at, packets[i]!, i === packets.length - 1 ? HEADER_TYPE_EOS : 0, granule, serial, i + 2);
   }
   return out;
 }

@@ -40,6 +40,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await pbx?.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (expectedCodecs.size > 0) {
+    const decoded = decodedCodecsOf();
+    for (const [callId, codecs] of expectedCodecs) expect(decoded.get(callId), `codecs the worker decoded for ${callId}`).toEqual(codecs);
+  }
 });
 
 /**
@@ -83,12 +87,12 @@ interface RecordingJson {
   manager: string | null;
 }
 
-/** The newest stored recording of a manager other than those already seen, as its WAV channels. */
-async function storedRecordingOf(manager: string, seen: Set<string>): Promise<{ callId: string; left: Int16Array; right: Int16Array }> {
+/** The newest stored recording (of a manager, or any) other than those already seen, as its WAV channels. */
+async function storedRecordingOf(manager: string | null, seen: Set<string>): Promise<{ callId: string; left: Int16Array; right: Int16Array }> {
   let rec: RecordingJson | undefined;
-  await until(`a new recording of ${manager} is stored`, async () => {
+  await until(`a new recording of ${manager ?? 'any manager'} is stored`, async () => {
     const list = (await (await pbx.api('/api/recordings?limit=50')).json()) as { items: RecordingJson[] };
-    rec = list.items.find((r) => r.manager === manager && !seen.has(r.callId) && r.status === 'stored');
+    rec = list.items.find((r) => (manager === null || r.manager === manager) && !seen.has(r.callId) && r.status === 'stored');
     return rec !== undefined;
   }, 30_000);
   seen.add(rec!.callId);
@@ -110,14 +114,19 @@ function speechMatch(channel: Int16Array): { lag: number; correlation: number } 
 
 const seen = new Set<string>();
 
-/** The codecs the recording worker decoded for a call, as it logged them (only calls with a side not on G.711). */
-function decodedCodecs(callId: string): { caller: string[]; manager: string[] } | undefined {
+/**
+ * The codecs each call's recording must have decoded, checked in the worker's log once the
+ * PBX has stopped: a forked worker's lines reach the test's log file only when it exits.
+ */
+const expectedCodecs = new Map<string, { caller: string[]; manager: string[] }>();
+function decodedCodecsOf(): Map<string, unknown> {
+  const found = new Map<string, unknown>();
   for (const line of readFileSync(pbx.logFile, 'utf8').split('\n')) {
     if (!line.includes('not on G.711')) continue;
-    const entry = JSON.parse(line) as { callId?: string; codecs?: { caller: string[]; manager: string[] } };
-    if (entry.callId === callId) return entry.codecs;
+    const entry = JSON.parse(line) as { callId?: string; codecs?: unknown };
+    if (entry.callId) found.set(entry.callId, entry.codecs);
   }
-  return undefined;
+  return found;
 }
 
 /** A manager phone on one codec calls out; the trunk echoes; both channels must carry the phone's speech. */
@@ -153,7 +162,7 @@ describe('phones on any common codec', () => {
     const rec = await callOut('101', 'opus');
     const record = await pbx.waitForRecord(rec.callId);
     expect(record).toMatchObject({ disposition: 'answered', manager: '101', direction: 'outbound' });
-    expect(decodedCodecs(rec.callId)).toEqual({ caller: ['PCMA'], manager: ['opus'] });
+    expectedCodecs.set(rec.callId, { caller: ['PCMA'], manager: ['opus'] });
     // Right: the manager's Opus as the phone sent it, decoded. Left: the trunk's echo of it,
     // which rtpengine transcoded Opus -> PCMA on its way out (two codecs' loss).
     const manager = speechMatch(rec.right);
@@ -168,7 +177,7 @@ describe('phones on any common codec', () => {
     const rec = await callOut('102', 'g722');
     const record = await pbx.waitForRecord(rec.callId);
     expect(record).toMatchObject({ disposition: 'answered', manager: '102', direction: 'outbound' });
-    expect(decodedCodecs(rec.callId)).toEqual({ caller: ['PCMA'], manager: ['G722'] });
+    expectedCodecs.set(rec.callId, { caller: ['PCMA'], manager: ['G722'] });
     const manager = speechMatch(rec.right);
     const client = speechMatch(rec.left);
     console.log(`g722 call: manager channel correlation ${manager.correlation.toFixed(3)} at lag ${manager.lag}; client (echo) ${client.correlation.toFixed(3)} at lag ${client.lag}`);
@@ -190,7 +199,7 @@ describe('phones on any common codec', () => {
     }
     const rec = await storedRecordingOf('101', seen);
     // The phone answered in Opus (rtpengine offered it after G.711), on a dynamic payload type.
-    expect(decodedCodecs(rec.callId)).toEqual({ caller: ['PCMA'], manager: ['opus'] });
+    expectedCodecs.set(rec.callId, { caller: ['PCMA'], manager: ['opus'] });
     // Left: the caller's PCMA (sipp's g711a.pcap), recorded as sent.
     const played = callerReference();
     const callerMatch = bestLag(rec.left, played.subarray(0, Math.min(played.length, rec.left.length - 800)), -800, 800);
@@ -201,6 +210,32 @@ describe('phones on any common codec', () => {
     console.log(`inbound to opus: caller ${callerMatch.correlation.toFixed(4)}, manager ${manager.correlation.toFixed(3)} at lag ${manager.lag}`);
     expect(manager.correlation).toBeGreaterThanOrEqual(0.9);
     expect(rms(rec.right)).toBeGreaterThan(100);
+  }, 90_000);
+});
+
+describe('phone to phone on different codecs', () => {
+  it('an Opus-only phone reaches a G.711-only phone (rtpengine adds G.711 and transcodes); the recording has both', async () => {
+    const keys = new RedisKeys(pbx.config.redis.keyPrefix);
+    const caller = phoneWith('101', 'opus');
+    // The callee plays baresip's 1 kHz tone: its channel must not be mistaken for the speech.
+    const callee = startBaresip({ extension: '102', password: pbx.passwordOf('102'), port: phones.portOf('102'), proxy: `127.0.0.1:${pbx.ports.sip}`, domain: pbx.config.sip.domain, codec: 'g711', rtpPorts: [BASE + 890, BASE + 899] });
+    try {
+      await until('both phones are registered', async () => (await pbx.redis.exists(keys.registration('101'))) === 1 && (await pbx.redis.exists(keys.registration('102'))) === 1);
+      await caller.command('dial', `sip:102@127.0.0.1:${pbx.ports.sip}`);
+      await new Promise((r) => setTimeout(r, 5000));
+      await caller.command('hangup');
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      await caller.stop();
+      await callee.stop();
+    }
+    const rec = await storedRecordingOf(null, seen);
+    expectedCodecs.set(rec.callId, { caller: ['opus'], manager: ['PCMA'] });
+    const speech = speechMatch(rec.left);
+    console.log(`opus -> g711 phone: caller correlation ${speech.correlation.toFixed(3)} at lag ${speech.lag}; callee rms ${rms(rec.right).toFixed(0)}`);
+    expect(speech.correlation).toBeGreaterThanOrEqual(0.9);
+    expect(speechMatch(rec.right).correlation).toBeLessThan(0.5);
+    expect(rms(rec.right)).toBeGreaterThan(1000);
   }, 90_000);
 });
 

@@ -1,5 +1,10 @@
 import { LiveListen } from '../services/live-listen.js';
 import { RtpengineSubscriptions } from '../adapters/rtpengine/rtpengine-subscriptions.js';
+import { LiveCoaching } from '../services/live-coaching.js';
+import { CallerCards } from '../services/caller-cards.js';
+import { BoardCoachedCalls } from '../services/coached-calls.js';
+import { RtpengineCoaching } from '../adapters/rtpengine/rtpengine-coaching.js';
+import { RedisCoachSessions } from '../adapters/redis/redis-coach-sessions.js';
 import { PostgresRecordingIndex } from '../adapters/recordings/postgres-recording-index.js';
 import { DomainEvents } from '../services/domain-events.js';
 import { VoicemailUa } from '../adapters/voicemail/voicemail-ua.js';
@@ -305,6 +310,14 @@ export async function startLeadline(
         media: new RtpengineSubscriptions(config.rtpengine.ngPort),
         // The recording audit log, whether or not recordings are on.
         audit: recordings?.index ?? new PostgresRecordingIndex(db),
+        log: serviceLog,
+      }),
+      callerCards: new CallerCards({ leads: leadStore, defaultRegion: config.phone.defaultRegion, leadUrlTemplate: config.console.leadUrlTemplate ?? null }),
+      liveCoaching: new LiveCoaching({
+        media: new RtpengineCoaching(config.rtpengine.ngPort),
+        sessions: new RedisCoachSessions(redis, new RedisKeys(config.redis.keyPrefix)),
+        audit: recordings?.index ?? new PostgresRecordingIndex(db),
+        calls: new BoardCoachedCalls({ board: services.board, registrations: shared.stores.registrations }),
         log: serviceLog,
       }),
       access,

@@ -35,6 +35,9 @@ import { recordingsRoutes, type RecordingLibrary } from './routes/recordings.js'
 import { trunksRoutes, type TrunksRoutesOptions } from './routes/trunks.js';
 import { phoneRoutes } from './routes/phone.js';
 import { liveListenRoutes } from './routes/live-listen.js';
+import { liveCoachingRoutes } from './routes/live-coaching.js';
+import type { LiveCoaching } from '../../services/live-coaching.js';
+import type { CallerCards } from '../../services/caller-cards.js';
 import type { LiveListen } from '../../services/live-listen.js';
 import { phonePagePlugin } from './plugins/phone-page.js';
 import { webphoneUrl } from '../../config/webphone-origins.js';
@@ -91,6 +94,10 @@ export interface AppDeps {
   webphoneSecret?: string;
   /** Live listening to calls in progress (POST /api/calls/:callId/listen); without it those routes do not exist. */
   liveListen?: LiveListen;
+  /** Whisper and barge (POST /api/calls/:callId/coach, GET /api/phone/coaching); without it those routes do not exist. */
+  liveCoaching?: LiveCoaching;
+  /** The caller's number and lead on the browser phone (GET /api/phone/caller); without it that route does not exist. */
+  callerCards?: CallerCards;
   /** The tokens and console accounts a reload replaces; default: fixed, from config. */
   access?: AccessList;
   /** Reloads the configuration file (POST /api/admin/reload); without it the route does not exist. */
@@ -151,6 +158,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (deps.recordings) app.register(recordingsRoutes, { library: deps.recordings });
   if (deps.trunks) app.register(trunksRoutes, { trunks: deps.trunks });
   if (deps.liveListen) app.register(liveListenRoutes, { listen: deps.liveListen });
+  if (deps.liveCoaching) app.register(liveCoachingRoutes, { coaching: deps.liveCoaching });
   if (deps.webphoneSecret !== undefined && deps.config.webphone.enabled) {
     const { config } = deps;
     app.register(phoneRoutes, {
@@ -159,6 +167,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       wsUrl: webphoneUrl(config),
       domain: config.sip.domain,
       names: new Map(config.managers.map((m) => [m.extension, m.name])),
+      callers: deps.callerCards,
     });
     app.register(phonePagePlugin, { webDir: config.console.webDir, embedOrigins: config.webphone.embedOrigins, connectSrc: connectSources(config) });
   }

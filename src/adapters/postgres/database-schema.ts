@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AttemptResult, Direction, Disposition } from '../../core/calls/call-record.js';
+import type { AuditAction } from '../../core/recordings/recording-store.port.js';
 
 /** pg hands timestamptz back as Date; we may write either a Date or an ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -150,7 +151,7 @@ export interface RecordingsTable {
 /** Who listened to or deleted which recording (migration 0005). */
 export interface RecordingAuditTable {
   id: Generated<string>;
-  action: 'listen' | 'download' | 'delete' | 'live-listen' | 'live-listen-refused';
+  action: AuditAction;
   call_id: string;
   who: string;
   role: string | null;

@@ -10,6 +10,7 @@ import { migration0007KpiDrawdownAlerts } from './migrations/0007-kpi-drawdown-a
 import { migration0008RecordingEmptyStatus } from './migrations/0008-recording-empty-status.js';
 import { migration0012ApproximateCallTimes } from './migrations/0012-approximate-call-times.js';
 import { migration0016LiveListenAudit } from './migrations/0016-live-listen-audit.js';
+import { migration0027CoachingAudit } from './migrations/0027-coaching-audit.js';
 import { migration0017Voicemail } from './migrations/0017-voicemail.js';
 import { migration0021CallbackReassignment } from './migrations/0021-callback-reassignment.js';
 import { migration0022RecordingAnalytics } from './migrations/0022-recording-analytics.js';
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0024-call-trunk': migration0024CallTrunk,
   '0025-menu-choice': migration0025MenuChoice,
   '0026-kamailio-dialogs': migration0026KamailioDialogs,
+  '0027-coaching-audit': migration0027CoachingAudit,
 };
 
 /** Creates the schema if needed and applies every pending migration; returns their names. */

@@ -71,6 +71,16 @@ export class RedisKeys {
     return `${this.prefix}callback-turn:${line}`;
   }
 
+  /** A supervisor's coaching session of a call (JSON CoachSession), expiring by itself if never ended. */
+  coachSession(coachId: string): string {
+    return `${this.prefix}coach:${coachId}`;
+  }
+
+  /** The coaching sessions whose stream goes to one manager's browser phone (a set of coach ids). */
+  coachSessionsOf(extension: string): string {
+    return `${this.prefix}coach-ext:${extension}`;
+  }
+
   /** BullMQ's own prefix: its queues' keys are `<this>:<queue name>:...` (webhook delivery). */
   queuePrefix(): string {
     return `${this.prefix}bull`;

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import type { ListenMedia } from '../../services/live-listen.js';
-import { bdecode, bencode, type Bencoded } from './bencode.js';
+import type { Bencoded } from './bencode.js';
+import { ngCommand } from './ng-command.js';
 
 /**
  * Live listening through rtpengine 10.5's media subscriptions (ng `subscribe request`,
@@ -37,38 +36,10 @@ export class RtpengineSubscriptions implements ListenMedia {
     await this.command({ command: 'unsubscribe', 'call-id': callId, 'to-tag': listenerTag });
   }
 
-  /** One ng command; an rtpengine error ("Unknown call-id") comes back as ListenMediaError. */
   private command(fields: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
-    return new Promise((resolve, reject) => {
-      const cookie = randomBytes(6).toString('hex');
-      const socket = createSocket('udp4');
-      const finish = (fn: () => void) => {
-        clearTimeout(timer);
-        socket.close();
-        fn();
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`rtpengine did not answer "${fields.command}" within ${this.timeoutMs} ms`))), this.timeoutMs);
-      socket.on('message', (msg) => {
-        const text = msg.toString();
-        if (!text.startsWith(`${cookie} `)) return;
-        finish(() => {
-          try {
-            const reply = bdecode(text.slice(cookie.length + 1));
-            if (typeof reply !== 'object' || Array.isArray(reply)) throw new Error('rtpengine answered with something that is not a dictionary');
-            if (reply.result !== 'ok') reject(new ListenMediaError(String(reply['error-reason'] ?? reply.result)));
-            else resolve(reply);
-          } catch (e) {
-            reject(e as Error);
-          }
-        });
-      });
-      socket.on('error', (e) => finish(() => reject(e)));
-      socket.send(`${cookie} ${bencode(fields)}`, this.port, this.host);
-    });
+    return ngCommand(this.port, this.host, this.timeoutMs, fields);
   }
 }
-
-export class ListenMediaError extends Error {}
 
 /**
  * rtpengine 10.5 gives each subscribed party's section the mid of its own call leg, so

@@ -1,3 +1,4 @@
+import type { CoachAuditAction } from '../calls/coaching.js';
 import type { Direction } from '../calls/call-record.js';
 import type { ConversationAnalytics } from './conversation-analytics.js';
 
@@ -117,7 +118,8 @@ export interface NewRecording {
   startedAt: Date;
 }
 
-export type AuditAction = 'listen' | 'download' | 'delete' | 'live-listen' | 'live-listen-refused';
+/** Live listening (0016) and coaching (0027) share the recordings' audit log. */
+export type AuditAction = 'listen' | 'download' | 'delete' | 'live-listen' | 'live-listen-refused' | CoachAuditAction;
 
 export interface AuditEntry {
   id: string;

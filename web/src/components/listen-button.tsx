@@ -13,7 +13,61 @@ export function ListenButton({ callId }: { callId: string }) {
   const [received, setReceived] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
+  const coach = useRef<{ pc: RTCPeerConnection; coachId: string; microphone: MediaStream; timer: ReturnType<typeof setInterval> } | null>(null);
+  const [coachState, setCoachState] = useState<'off' | 'starting' | 'whisper' | 'barge'>('off');
+  const [sent, setSent] = useState(0);
+
+  const stopCoaching = async () => {
+    const c = coach.current;
+    coach.current = null;
+    setCoachState('off');
+    if (!c) return;
+    clearInterval(c.timer);
+    c.pc.close();
+    for (const t of c.microphone.getTracks()) t.stop();
+    await api(`/api/calls/${encodeURIComponent(callId)}/coach/${c.coachId}`, { method: 'DELETE' }).catch(() => {});
+  };
+
+  /**
+   * Whisper (to the manager only) or barge (to both): this browser publishes its
+   * microphone to rtpengine, send-only; the manager's browser phone receives it and, in
+   * barge, mixes it into the call. The service audits it before the manager's phone learns of it.
+   */
+  const startCoaching = async (mode: 'whisper' | 'barge') => {
+    await stopCoaching();
+    setError(null);
+    setCoachState('starting');
+    let microphone: MediaStream | null = null;
+    try {
+      microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      pc.addTransceiver(microphone.getAudioTracks()[0]!, { direction: 'sendonly', streams: [microphone] });
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === 'complete') return resolve();
+        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+        setTimeout(resolve, 2000);
+      });
+      const started = await api<{ coachId: string; sdp: string }>(`/api/calls/${encodeURIComponent(callId)}/coach`, { method: 'POST', body: { mode, sdp: pc.localDescription!.sdp } });
+      await pc.setRemoteDescription({ type: 'answer', sdp: started.sdp });
+      const timer = setInterval(async () => {
+        let n = 0;
+        (await pc.getStats()).forEach((s: { type: string; packetsSent?: number }) => {
+          if (s.type === 'outbound-rtp') n += s.packetsSent ?? 0;
+        });
+        setSent(n);
+      }, 1000);
+      coach.current = { pc, coachId: started.coachId, microphone, timer };
+      setCoachState(mode);
+    } catch (err) {
+      for (const t of microphone?.getTracks() ?? []) t.stop();
+      setCoachState('off');
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
   const stop = async () => {
+    await stopCoaching();
     const s = session.current;
     session.current = null;
     setState('off');
@@ -62,7 +116,7 @@ export function ListenButton({ callId }: { callId: string }) {
   };
 
   return (
-    <span class="listen" data-listen-state={state}>
+    <span class="listen" data-listen-state={state} data-coach-state={coachState}>
       <audio ref={audio} autoplay />
       {state === 'off' ? (
         <button class="small" data-action="listen" onClick={start}>
@@ -76,7 +130,24 @@ export function ListenButton({ callId }: { callId: string }) {
       {state === 'listening' && (
         <span class="quiet">
           {' '}
-          · <span data-testid="listen-rx">{received}</span> packets heard
+          · <span data-testid="listen-rx">{received}</span> packets heard{' '}
+          {coachState === 'off' || coachState === 'starting' ? (
+            <>
+              <button class="small" data-action="whisper" disabled={coachState === 'starting'} onClick={() => startCoaching('whisper')} title="Speak to the manager only">
+                Whisper
+              </button>{' '}
+              <button class="small" data-action="barge" disabled={coachState === 'starting'} onClick={() => startCoaching('barge')} title="Speak to the manager and the client">
+                Barge
+              </button>
+            </>
+          ) : (
+            <>
+              {coachState === 'whisper' ? 'whispering to the manager' : 'in the call'} · <span data-testid="coach-tx">{sent}</span> packets sent{' '}
+              <button class="small" data-action="stop-coaching" onClick={stopCoaching}>
+                Stop talking
+              </button>
+            </>
+          )}
         </span>
       )}
       {error && <span class="error" role="alert"> {error}</span>}

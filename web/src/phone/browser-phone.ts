@@ -1,6 +1,7 @@
 import { UA, WebSocketInterface } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, query } from '../api.js';
+import { CoachReceiver, type CoachView } from './coach-receiver.js';
 
 /**
  * The manager's phone in the browser: JsSIP registered as his extension over Kamailio's
@@ -34,6 +35,14 @@ export interface CallView {
   held: boolean;
   /** Why it ended, when it did. */
   cause?: string;
+  /** The number as people read it and the lead in the CRM (GET /api/phone/caller), once known. */
+  card?: CallerCard;
+}
+
+export interface CallerCard {
+  number: string;
+  e164: string | null;
+  lead: { id: string; url: string | null } | null;
 }
 
 export interface PhoneView {
@@ -43,6 +52,8 @@ export interface PhoneView {
   call: CallView | null;
   /** RTP packets received and sent in the current call (from the peer connection's stats). */
   packets: { received: number; sent: number };
+  /** Supervisors whispering to him or barging into the call now. */
+  coaching: CoachView[];
 }
 
 const MEDIA: MediaStreamConstraints = { audio: true, video: false };
@@ -56,8 +67,9 @@ export class BrowserPhone {
   private clickLeg: RTCSession | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private coach: CoachReceiver | null = null;
   private domain = '';
-  private view: PhoneView = { status: 'off', extension: null, error: null, call: null, packets: { received: 0, sent: 0 } };
+  private view: PhoneView = { status: 'off', extension: null, error: null, call: null, packets: { received: 0, sent: 0 }, coaching: [] };
   private readonly listeners = new Set<(view: PhoneView) => void>();
 
   constructor(
@@ -201,7 +213,14 @@ export class BrowserPhone {
     session.on('confirmed', () => {
       this.patchCall({ state: 'talking' });
       this.startStats(session);
+      this.coach?.stop();
+      this.coach = new CoachReceiver(
+        () => session.connection?.getSenders().find((s) => s.track?.kind === 'audio') ?? null,
+        (coaching) => this.session === session && this.update({ coaching }),
+      );
+      this.coach.start();
     });
+    void this.lookUpCaller(session, remote.uri.user ?? '');
     session.on('muted', () => this.patchCall({ muted: true }));
     session.on('unmuted', () => this.patchCall({ muted: false }));
     session.on('hold', (e: { originator: string }) => e.originator === 'local' && this.patchCall({ held: true }));
@@ -213,10 +232,24 @@ export class BrowserPhone {
       if (this.statsTimer) clearInterval(this.statsTimer);
       this.statsTimer = null;
       this.audio.srcObject = null;
+      this.coach?.stop();
+      this.coach = null;
+      this.update({ coaching: [] });
       this.patchCall({ state: 'ended', cause: e.cause });
     };
     session.on('ended', end);
     session.on('failed', end);
+  }
+
+  /** The other party's number as people read it, and his lead; the call goes on without them if the lookup fails. */
+  private async lookUpCaller(session: RTCSession, number: string): Promise<void> {
+    if (number === '' || !/^[+0-9]/.test(number)) return;
+    try {
+      const card = await api<CallerCard>(`/api/phone/caller${query({ number })}`);
+      if (this.session === session) this.patchCall({ card });
+    } catch {
+      // No leads configured, or the service away: the raw number stays.
+    }
   }
 
   private startStats(session: RTCSession): void {

@@ -43,6 +43,26 @@ export function PhonePanel({ initialNumber = '' }: { initialNumber?: string }) {
           {call.muted ? ' · muted' : ''}
           {call.held ? ' · on hold' : ''}
           {call.state === 'ended' && call.cause ? ` (${call.cause})` : ''}
+          {call.card && (
+            <span class="phone-card" data-testid="phone-card">
+              <br />
+              <span data-testid="phone-number">{call.card.number}</span>
+              {call.card.lead ? (
+                <>
+                  {' · lead '}
+                  {call.card.lead.url ? (
+                    <a href={call.card.lead.url} target="_blank" rel="noopener noreferrer" data-testid="phone-lead">
+                      {call.card.lead.id}
+                    </a>
+                  ) : (
+                    <span data-testid="phone-lead">{call.card.lead.id}</span>
+                  )}
+                </>
+              ) : (
+                ' · no lead'
+              )}
+            </span>
+          )}
           {live && call.state === 'talking' && (
             <span class="phone-packets">
               {' '}
@@ -51,6 +71,12 @@ export function PhonePanel({ initialNumber = '' }: { initialNumber?: string }) {
           )}
         </p>
       )}
+      {live && view!.coaching.map((c) => (
+        <p class="phone-coaching" role="status" data-testid="phone-coaching" data-coach-mode={c.mode}>
+          {c.mode === 'whisper' ? `${c.supervisor} is whispering to you (the client does not hear)` : `${c.supervisor} has joined the call (the client hears too)`} ·{' '}
+          <span data-testid="coach-rx">{c.received}</span> packets
+        </p>
+      ))}
       {!live && (
         <form
           onSubmit={(e) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { derivePhoneCredentials } from '../../../core/auth/phone-credentials.js';
 import { AppError } from '../../../core/errors/app-error.js';
+import type { CallerCards } from '../../../services/caller-cards.js';
 import { clientOf, whoIs } from '../api-client.js';
 import { authErrors, bearerSecurity } from '../schemas/api-route.js';
 import { errorRef } from '../schemas/error-response.js';
@@ -14,6 +15,8 @@ export interface PhoneRoutesOptions {
   domain: string;
   /** Names shown as the caller on colleagues' phones, by extension. */
   names: ReadonlyMap<string, string>;
+  /** The caller's number and lead (GET /api/phone/caller); without it the route does not exist. */
+  callers?: CallerCards;
   now?: () => number;
 }
 
@@ -72,4 +75,38 @@ export const phoneRoutes: FastifyPluginAsync<PhoneRoutesOptions> = async (app, o
       };
     },
   );
+
+  const { callers } = opts;
+  if (callers) {
+    app.get<{ Querystring: { number: string } }>(
+      '/api/phone/caller',
+      {
+        schema: {
+          summary: 'The other party of a call on the browser phone: the number as people read it, and his lead in the CRM',
+          description: "For a manager: the newest lead with this number that is his or nobody's (a colleague's stays hidden, as in /api/leads/:id).",
+          tags: ['phone'],
+          security: bearerSecurity,
+          querystring: { type: 'object', required: ['number'], additionalProperties: false, properties: { number: { type: 'string', minLength: 1, maxLength: 64 } } },
+          response: {
+            200: {
+              type: 'object',
+              required: ['number', 'e164', 'lead'],
+              properties: {
+                number: { type: 'string' },
+                e164: { type: ['string', 'null'] },
+                lead: { type: ['object', 'null'], required: ['id', 'url'], properties: { id: { type: 'string' }, url: { type: ['string', 'null'] } } },
+              },
+            },
+            403: errorRef,
+            ...authErrors,
+          },
+        },
+      },
+      async (request) => {
+        const client = clientOf(request);
+        if (client.role !== 'manager') throw new AppError('PHONE.NO_EXTENSION', `${whoIs(client)} has the role ${client.role} and no browser phone.`, 403);
+        return callers.lookup(request.query.number, client.extension);
+      },
+    );
+  }
 };

@@ -1,0 +1,56 @@
+import type { CoachMedia } from '../../services/live-coaching.js';
+import type { Bencoded } from './bencode.js';
+import { ngCommand } from './ng-command.js';
+import { uniqueMids } from './rtpengine-subscriptions.js';
+
+/** The supervisor's participant in the coaching call. */
+const SUPERVISOR_TAG = 'supervisor';
+
+/** What rtpengine offers a browser: ICE (rtpengine the only candidate), DTLS-SRTP, rtcp-mux, as for a live listen. */
+const TO_BROWSER: Record<string, Bencoded> = {
+  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
+  ICE: 'force',
+  'rtcp-mux': ['offer', 'require'],
+  SDES: ['off'],
+};
+
+/**
+ * The supervisor's voice through rtpengine 10.5's `publish` and `subscribe request`, in a
+ * call of its own (`coach-<id>`): his browser publishes a send-only stream, rtpengine
+ * answers it; the manager's browser subscribes to it. Neither touches the coached call,
+ * its recording or its parties' media. The ng `delete` of the coaching call ends both.
+ */
+export class RtpengineCoaching implements CoachMedia {
+  constructor(private readonly port: number, private readonly host = '127.0.0.1', private readonly timeoutMs = 2000) {}
+
+  async publish(coachId: string, sdp: string): Promise<string> {
+    const reply = await this.command({ command: 'publish', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, sdp, ICE: 'force', 'rtcp-mux': ['accept'], SDES: ['off'] });
+    if (typeof reply.sdp !== 'string') throw new Error('rtpengine answered the publish without an SDP');
+    return reply.sdp;
+  }
+
+  async subscribe(coachId: string): Promise<{ sdp: string; tag: string }> {
+    const reply = await this.command({ command: 'subscribe request', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, flags: ['generate-mid'], ...TO_BROWSER });
+    const { sdp } = reply;
+    const tag = reply['to-tag'];
+    if (typeof sdp !== 'string' || typeof tag !== 'string') throw new Error('rtpengine answered the subscription without an SDP or a to-tag');
+    return { sdp: uniqueMids(sdp), tag };
+  }
+
+  async answer(coachId: string, tag: string, sdp: string): Promise<void> {
+    await this.command({ command: 'subscribe answer', 'call-id': callIdOf(coachId), 'to-tag': tag, sdp, flags: ['allow transcoding'] });
+  }
+
+  async end(coachId: string): Promise<void> {
+    await this.command({ command: 'delete', 'call-id': callIdOf(coachId) });
+  }
+
+  private command(fields: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
+    return ngCommand(this.port, this.host, this.timeoutMs, fields);
+  }
+}
+
+/** The coaching call at rtpengine: its own call-id, a random one no SIP call shares. */
+export function callIdOf(coachId: string): string {
+  return `coach-${coachId}`;
+}

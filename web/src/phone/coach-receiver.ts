@@ -112,8 +112,14 @@ export class CoachReceiver {
     context.createMediaStreamSource(new MediaStream([microphone])).connect(out);
     context.createMediaStreamSource(new MediaStream([supervisor])).connect(out);
     void context.resume();
-    void sender.replaceTrack(out.stream.getAudioTracks()[0]!);
+    const mixed = out.stream.getAudioTracks()[0]!;
+    // JsSIP's mute disables the sender's track: the mix takes over the microphone's mute
+    // state while it is on the call, and gives it back after.
+    mixed.enabled = microphone.enabled;
+    microphone.enabled = true;
+    void sender.replaceTrack(mixed);
     return () => {
+      microphone.enabled = mixed.enabled;
       void sender.replaceTrack(microphone).catch(() => {});
       void context.close();
     };

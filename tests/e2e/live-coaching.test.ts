@@ -103,10 +103,12 @@ async function audit(callId: string) {
 
 describe('whisper and barge', () => {
   it('whisper: the manager hears the supervisor, the client does not; a manager may not whisper, and is audited', async () => {
-    const { caller, callId } = await answeredAndListened(16_000);
+    const { caller, callId } = await answeredAndListened(20_000);
     try {
       await head.click(`[data-call="${callId}"] [data-action=whisper]`);
       await expect.poll(() => head.locator(`[data-call="${callId}"] .listen`).getAttribute('data-coach-state'), { timeout: 10_000 }).toBe('whisper');
+      // The supervisor's browser sends to rtpengine (DTLS-SRTP, the publish).
+      await expect.poll(async () => Number((await head.textContent('[data-testid=coach-tx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(50);
       // The manager's phone picks the session up and receives the supervisor's stream.
       const coaching = anna.locator('[data-testid=phone-coaching]');
       await expect.poll(() => coaching.getAttribute('data-coach-mode', { timeout: 500 }).catch(() => null), { timeout: 10_000 }).toBe('whisper');
@@ -140,7 +142,7 @@ describe('whisper and barge', () => {
   }, 90_000);
 
   it('barge: the supervisor is mixed into the call, so the client hears him as well as the manager', async () => {
-    const { caller, callId } = await answeredAndListened(16_000);
+    const { caller, callId } = await answeredAndListened(20_000);
     try {
       await head.click(`[data-call="${callId}"] [data-action=barge]`);
       await expect.poll(() => head.locator(`[data-call="${callId}"] .listen`).getAttribute('data-coach-state'), { timeout: 10_000 }).toBe('barge');

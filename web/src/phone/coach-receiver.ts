@@ -66,7 +66,11 @@ export class CoachReceiver {
       const { sessions } = await api<{ sessions: CoachOffer[] }>('/api/phone/coaching');
       const listed = new Set(sessions.map((s) => s.coachId));
       for (const id of [...this.held.keys()]) if (!listed.has(id)) this.close(id);
-      for (const offer of sessions) if (!this.held.has(offer.coachId) && this.timer) await this.accept(offer);
+      for (const offer of sessions) {
+        if (this.held.has(offer.coachId) || !this.timer) continue;
+        // A session whose answer failed is dropped here and answered afresh at the next poll.
+        await this.accept(offer).catch(() => this.close(offer.coachId));
+      }
       await this.countPackets();
     } catch {
       // The service away for a moment: the next poll tries again; what plays keeps playing.

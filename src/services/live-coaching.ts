@@ -97,7 +97,7 @@ export class LiveCoaching {
       await media.end(coachId).catch(() => {});
       throw e;
     }
-    this.deps.log.info({ callId, coachId, mode, supervisor: who.name, manager: manager.extension }, `${mode} started`);
+    this.deps.log.info({ callId, coachId, mode, supervisor: who.name, manager: manager.extension, offerSetup: /a=setup:\w+/.exec(offer.sdp)?.[0], answerSetup: /a=setup:\w+/.exec(answer)?.[0] }, `${mode} started`);
     return { coachId, sdp: answer, extension: manager.extension };
   }
 

@@ -112,7 +112,9 @@ describe('whisper and barge', () => {
       // The manager's phone picks the session up and receives the supervisor's stream.
       const coaching = anna.locator('[data-testid=phone-coaching]');
       await expect.poll(() => coaching.getAttribute('data-coach-mode', { timeout: 500 }).catch(() => null), { timeout: 10_000 }).toBe('whisper');
-      await expect.poll(async () => Number((await anna.textContent('[data-testid=coach-rx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect.poll(async () => Number((await anna.textContent('[data-testid=coach-rx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(100).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the stream's link: ${await coaching.getAttribute('data-coach-link')}`);
+      });
       await screenshot(anna, 'live-coaching-whisper-manager');
       await screenshot(head, 'live-coaching-whisper-supervisor');
 
@@ -148,7 +150,9 @@ describe('whisper and barge', () => {
       await expect.poll(() => head.locator(`[data-call="${callId}"] .listen`).getAttribute('data-coach-state'), { timeout: 10_000 }).toBe('barge');
       const coaching = anna.locator('[data-testid=phone-coaching]');
       await expect.poll(() => coaching.getAttribute('data-coach-mode', { timeout: 500 }).catch(() => null), { timeout: 10_000 }).toBe('barge');
-      await expect.poll(async () => Number((await anna.textContent('[data-testid=coach-rx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect.poll(async () => Number((await anna.textContent('[data-testid=coach-rx]', { timeout: 500 }).catch(() => '0')) ?? 0), { timeout: 10_000 }).toBeGreaterThan(100).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the stream's link: ${await coaching.getAttribute('data-coach-link')}`);
+      });
       await screenshot(anna, 'live-coaching-barge-manager');
     } finally {
       expect((await caller.done).exitCode).toBe(0);

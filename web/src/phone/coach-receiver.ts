@@ -14,6 +14,8 @@ export interface CoachView {
   supervisor: string;
   /** RTP packets of the supervisor's stream received so far. */
   received: number;
+  /** The stream's transport: ICE and DTLS states, for a look when it stays silent. */
+  link: string;
 }
 
 const POLL_MS = 1500;
@@ -23,6 +25,7 @@ interface Held {
   pc: RTCPeerConnection;
   audio: HTMLAudioElement;
   received: number;
+  link: string;
   /** Barge only: puts the call's own microphone track back. */
   unmix: (() => void) | null;
 }
@@ -86,7 +89,7 @@ export class CoachReceiver {
     const pc = new RTCPeerConnection({ iceServers: [] });
     const audio = new Audio();
     audio.autoplay = true;
-    const held: Held = { offer, pc, audio, received: 0, unmix: null };
+    const held: Held = { offer, pc, audio, received: 0, link: 'new', unmix: null };
     this.held.set(offer.coachId, held);
     pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);
@@ -96,7 +99,12 @@ export class CoachReceiver {
       if (offer.mode === 'barge') held.unmix = this.mix(e.track);
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-    await pc.setLocalDescription(await pc.createAnswer());
+    const answer = await pc.createAnswer();
+    // DTLS server here, so rtpengine starts the handshake once it has our answer. As the
+    // client (Chromium's default) this browser's ClientHello could reach rtpengine before
+    // the service passed the answer on, and the stream then stayed silent ("SRTP output
+    // wanted, but no crypto suite was negotiated"): seen in 2 of 3 runs of the e2e test.
+    await pc.setLocalDescription({ type: 'answer', sdp: answer.sdp!.replace(/^a=setup:active\r?$/gm, 'a=setup:passive') });
     // No trickle ICE toward rtpengine: the answer goes once its candidates are in (at most 2 s).
     await new Promise<void>((resolve) => {
       if (pc.iceGatheringState === 'complete') return resolve();
@@ -132,10 +140,13 @@ export class CoachReceiver {
   private async countPackets(): Promise<void> {
     for (const held of this.held.values()) {
       let n = 0;
-      (await held.pc.getStats()).forEach((s: { type: string; packetsReceived?: number }) => {
+      let link = `${held.pc.iceConnectionState}/${held.pc.connectionState}`;
+      (await held.pc.getStats()).forEach((s: { type: string; packetsReceived?: number; dtlsState?: string; dtlsRole?: string }) => {
         if (s.type === 'inbound-rtp') n += s.packetsReceived ?? 0;
+        if (s.type === 'transport') link += ` dtls ${s.dtlsState ?? '?'} ${s.dtlsRole ?? ''}`;
       });
       held.received = n;
+      held.link = link;
     }
   }
 
@@ -149,6 +160,6 @@ export class CoachReceiver {
   }
 
   private emit(): void {
-    this.onChange([...this.held.values()].map((h) => ({ mode: h.offer.mode, supervisor: h.offer.supervisor, received: h.received })));
+    this.onChange([...this.held.values()].map((h) => ({ mode: h.offer.mode, supervisor: h.offer.supervisor, received: h.received, link: h.link })));
   }
 }

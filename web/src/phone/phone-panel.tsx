@@ -72,7 +72,7 @@ export function PhonePanel({ initialNumber = '' }: { initialNumber?: string }) {
         </p>
       )}
       {live && view!.coaching.map((c) => (
-        <p class="phone-coaching" role="status" data-testid="phone-coaching" data-coach-mode={c.mode}>
+        <p class="phone-coaching" role="status" data-testid="phone-coaching" data-coach-mode={c.mode} data-coach-link={c.link}>
           {c.mode === 'whisper' ? `${c.supervisor} is whispering to you (the client does not hear)` : `${c.supervisor} has joined the call (the client hears too)`} ·{' '}
           <span data-testid="coach-rx">{c.received}</span> packets
         </p>

@@ -41,6 +41,10 @@ export class RtpengineCoaching implements CoachMedia {
     await this.command({ command: 'subscribe answer', 'call-id': callIdOf(coachId), 'to-tag': tag, sdp, flags: ['allow transcoding'] });
   }
 
+  async unsubscribe(coachId: string, tag: string): Promise<void> {
+    await this.command({ command: 'unsubscribe', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, 'to-tag': tag });
+  }
+
   async end(coachId: string): Promise<void> {
     await this.command({ command: 'delete', 'call-id': callIdOf(coachId) });
   }

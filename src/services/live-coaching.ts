@@ -153,6 +153,7 @@ export class LiveCoaching {
     const session = await this.deps.sessions.get(coachId);
     // Another manager's session reads as unknown: a Call-ID is not his to probe.
     if (session === null || session.extension !== extension) throw new AppError('COACH.NOT_FOUND', `No coaching ${coachId} for extension ${extension}.`, 404);
+    this.deps.log.debug({ coachId, offer: session.offerSdp, answer: sdp }, "coaching: the manager's answer");
     try {
       await this.deps.media.answer(coachId, session.managerTag, sdp);
     } catch (e) {

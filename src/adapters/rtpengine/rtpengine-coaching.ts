@@ -30,7 +30,7 @@ export class RtpengineCoaching implements CoachMedia {
   }
 
   async subscribe(coachId: string): Promise<{ sdp: string; tag: string }> {
-    const reply = await this.command({ command: 'subscribe request', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, flags: ['generate-mid'], ...TO_BROWSER });
+    const reply = await this.command({ command: 'subscribe request', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, flags: ['generate-mid'], ...TO_BROWSER, 'ICE-lite': 'forward' });
     const { sdp } = reply;
     const tag = reply['to-tag'];
     if (typeof sdp !== 'string' || typeof tag !== 'string') throw new Error('rtpengine answered the subscription without an SDP or a to-tag');

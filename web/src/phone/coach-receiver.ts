@@ -109,12 +109,7 @@ export class CoachReceiver {
       if (offer.mode === 'barge') held.unmix = this.mix(e.track);
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-    const answer = await pc.createAnswer();
-    // DTLS server here, so rtpengine starts the handshake once it has our answer. As the
-    // client (Chromium's default) this browser's ClientHello could reach rtpengine before
-    // the service passed the answer on, and the stream then stayed silent ("SRTP output
-    // wanted, but no crypto suite was negotiated"): seen in 2 of 3 runs of the e2e test.
-    await pc.setLocalDescription({ type: 'answer', sdp: answer.sdp!.replace(/^a=setup:active\r?$/gm, 'a=setup:passive') });
+    await pc.setLocalDescription(await pc.createAnswer());
     // No trickle ICE toward rtpengine: the answer goes once its candidates are in (at most 2 s).
     await new Promise<void>((resolve) => {
       if (pc.iceGatheringState === 'complete') return resolve();

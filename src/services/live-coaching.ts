@@ -15,8 +15,6 @@ export interface CoachMedia {
   /** A send-only offer of the supervisor's stream for the manager's browser, and its tag. */
   subscribe(coachId: string): Promise<{ sdp: string; tag: string }>;
   answer(coachId: string, tag: string, sdp: string): Promise<void>;
-  /** Drops one subscription (the manager's phone asked for a fresh one). */
-  unsubscribe(coachId: string, tag: string): Promise<void>;
   end(coachId: string): Promise<void>;
 }
 
@@ -126,26 +124,6 @@ export class LiveCoaching {
       out.push({ coachId: s.coachId, callId: s.callId, mode: s.mode, supervisor: s.supervisor, sdp: s.offerSdp });
     }
     return out;
-  }
-
-  /**
-   * A fresh subscription for the manager's phone, whose link to rtpengine stayed in ICE
-   * "checking" (seen now and then in the e2e test, with no error on either side): the
-   * old one is dropped, the new offer replaces it.
-   */
-  async renewOffer(extension: string, coachId: string): Promise<CoachOffer> {
-    const session = await this.deps.sessions.get(coachId);
-    if (session === null || session.extension !== extension) throw new AppError('COACH.NOT_FOUND', `No coaching ${coachId} for extension ${extension}.`, 404);
-    await this.deps.media.unsubscribe(coachId, session.managerTag).catch((e: Error) => this.deps.log.info({ coachId, err: e.message }, 'old coaching subscription already gone'));
-    let offer: { sdp: string; tag: string };
-    try {
-      offer = await this.deps.media.subscribe(coachId);
-    } catch (e) {
-      throw new AppError('COACH.MEDIA', `rtpengine refused a fresh subscription: ${(e as Error).message}`, 400, { cause: e });
-    }
-    await this.deps.sessions.put({ ...session, offerSdp: offer.sdp, managerTag: offer.tag }, this.deps.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-    this.deps.log.info({ callId: session.callId, coachId, manager: extension }, 'coaching subscription renewed');
-    return { coachId, callId: session.callId, mode: session.mode, supervisor: session.supervisor, sdp: offer.sdp };
   }
 
   /** The manager's browser answers the subscription: from then on it receives the supervisor. */

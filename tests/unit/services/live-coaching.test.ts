@@ -31,9 +31,6 @@ function fakes(opts: { auditFails?: boolean; publishFails?: boolean; desk?: bool
     async answer(id, tag, sdp) {
       media.push(`answer ${tag} ${sdp}`);
     },
-    async unsubscribe(id, tag) {
-      media.push(`unsubscribe ${tag}`);
-    },
     async end() {
       media.push('end');
     },
@@ -121,17 +118,6 @@ describe('whisper and barge', () => {
     expect(await f.sessions.get(coachId)).toBeNull();
     // The supervisor's stop afterwards is harmless.
     await f.coaching.stop('c1', coachId, head);
-  });
-
-  it("gives the manager's phone a fresh subscription in place of one that never connected, and no one else", async () => {
-    const f = fakes();
-    const { coachId } = await f.coaching.start('c1', 'whisper', 'v=0', head);
-    f.media.length = 0;
-    await expect(f.coaching.renewOffer('102', coachId)).rejects.toMatchObject({ code: 'COACH.NOT_FOUND', status: 404 });
-    expect(await f.coaching.renewOffer('101', coachId)).toEqual({ coachId, callId: 'c1', mode: 'whisper', supervisor: 'head', sdp: 'v=0 offer for the manager' });
-    expect(f.media).toEqual(['unsubscribe mgr-tag', 'subscribe']);
-    // The audit holds the whisper once: a renewal is the same session.
-    expect(f.audits.map((a) => a.action)).toEqual(['whisper']);
   });
 
   it("refuses to stop a session through another call's path", async () => {

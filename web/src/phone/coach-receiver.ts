@@ -19,7 +19,6 @@ export interface CoachView {
 }
 
 const POLL_MS = 1500;
-const STALL_MS = 4000;
 
 interface Held {
   offer: CoachOffer;
@@ -27,8 +26,6 @@ interface Held {
   audio: HTMLAudioElement;
   received: number;
   link: string;
-  /** When the answer went to the service (ms), to find a link that never connects. */
-  answeredAt: number;
   /** Barge only: puts the call's own microphone track back. */
   unmix: (() => void) | null;
 }
@@ -72,13 +69,6 @@ export class CoachReceiver {
       const { sessions } = await api<{ sessions: CoachOffer[] }>('/api/phone/coaching');
       const listed = new Set(sessions.map((s) => s.coachId));
       for (const id of [...this.held.keys()]) if (!listed.has(id)) this.close(id);
-      // A link still not connected this long after the answer asks for a fresh subscription.
-      for (const held of [...this.held.values()]) {
-        if (!this.timer || Date.now() - held.answeredAt < STALL_MS || ['connected', 'completed'].includes(held.pc.iceConnectionState)) continue;
-        this.close(held.offer.coachId);
-        const fresh = await api<CoachOffer>(`/api/phone/coaching/${held.offer.coachId}/offer`, { method: 'POST' });
-        await this.accept(fresh).catch(() => this.close(fresh.coachId));
-      }
       for (const offer of sessions) {
         if (this.held.has(offer.coachId) || !this.timer) continue;
         // A session whose answer failed is dropped here and answered afresh at the next poll.
@@ -99,7 +89,7 @@ export class CoachReceiver {
     const pc = new RTCPeerConnection({ iceServers: [] });
     const audio = new Audio();
     audio.autoplay = true;
-    const held: Held = { offer, pc, audio, received: 0, link: 'new', answeredAt: Number.POSITIVE_INFINITY, unmix: null };
+    const held: Held = { offer, pc, audio, received: 0, link: 'new', unmix: null };
     this.held.set(offer.coachId, held);
     pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);
@@ -117,7 +107,6 @@ export class CoachReceiver {
       setTimeout(resolve, 2000);
     });
     await api(`/api/phone/coaching/${offer.coachId}/answer`, { method: 'POST', body: { sdp: pc.localDescription!.sdp } });
-    held.answeredAt = Date.now();
   }
 
   /** Barge: the call sends microphone + supervisor; returns how to undo it. */

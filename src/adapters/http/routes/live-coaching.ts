@@ -103,30 +103,6 @@ export const liveCoachingRoutes: FastifyPluginAsync<{ coaching: LiveCoaching }> 
     },
   );
 
-  app.post<{ Params: { coachId: string } }>(
-    '/api/phone/coaching/:coachId/offer',
-    {
-      schema: {
-        summary: "A fresh offer of a coaching session for the manager's browser phone, whose first one did not connect",
-        tags: ['phone'],
-        security: bearerSecurity,
-        params: { type: 'object', required: ['coachId'], properties: { coachId: { type: 'string', pattern: COACH_ID } } },
-        response: {
-          200: {
-            type: 'object',
-            required: ['coachId', 'callId', 'mode', 'supervisor', 'sdp'],
-            properties: { coachId: { type: 'string' }, callId: { type: 'string' }, mode: { type: 'string', enum: [...COACH_MODES] }, supervisor: { type: 'string' }, sdp: { type: 'string' } },
-          },
-          400: errorRef,
-          403: errorRef,
-          404: errorRef,
-          ...authErrors,
-        },
-      },
-    },
-    async (request) => coaching.renewOffer(extensionOf(request), request.params.coachId),
-  );
-
   app.post<{ Params: { coachId: string }; Body: { sdp: string } }>(
     '/api/phone/coaching/:coachId/answer',
     {

@@ -23,7 +23,8 @@ import { waitFor } from '../helpers/webhook-receiver.js';
  * whispers or barges. The manager's browser counts the supervisor's RTP; what the client
  * hears is what rtpengine recorded from the manager's side toward the trunk: during a
  * whisper it carries the manager's 440 Hz and never the supervisor's 1000 Hz, during a
- * barge it carries both. A manager's whisper attempt is refused and audited.
+ * barge it carries both. A manager's whisper attempt is refused and audited. While the
+ * call rings, the manager's phone shows the caller's number and his lead.
  */
 const BASE = 48000;
 const CLIENT = '79161234567';
@@ -47,6 +48,8 @@ beforeAll(async () => {
   const options = { name: 'live-coaching', basePort: BASE, managers: 2, console: consoleSection(), webphone: { enabled: true, credentialTtlSeconds: 300 } };
   pbx = await startTestPbx(options);
   phones = new Phones(pbx);
+  const lead = await pbx.api('/api/leads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'L-16', phone: `+${CLIENT}`, ownerManager: '101' }) });
+  expect(lead.status).toBe(201);
   // One fake microphone per Chromium process: two processes, two tones.
   managerBrowser = await launchChromium(fakeMicrophoneArgs(tone(MANAGER_HZ)));
   supervisorBrowser = await launchChromium(fakeMicrophoneArgs(tone(SUPERVISOR_HZ)));
@@ -68,6 +71,9 @@ async function answeredAndListened(talkMs: number): Promise<{ caller: SippRun; c
   await expect.poll(() => phone.getAttribute('data-phone-status'), { timeout: 15_000 }).toBe('registered');
   const caller = phones.callFromTrunk({ talkMs, caller: CLIENT });
   await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 15_000 }).toBe('ringing');
+  // While it rings: the caller's number as people read it, and his lead from the leads store.
+  await expect.poll(() => anna.textContent('[data-testid=phone-number]', { timeout: 500 }).catch(() => null), { timeout: 5000 }).toBe('+7 916 123 45 67');
+  expect(await anna.textContent('[data-testid=phone-lead]')).toBe('L-16');
   await anna.click('[data-action=answer]');
   await expect.poll(() => phone.getAttribute('data-call-state'), { timeout: 10_000 }).toBe('talking');
   const callId = callIdOf(caller, TRUNK_IP);

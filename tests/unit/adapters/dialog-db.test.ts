@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { renderKamailioConfig } from '../../../src/adapters/kamailio/render-config.js';
 import { kamailioDaemon } from '../../../src/adapters/kamailio/kamailio-daemon.js';
+import { CONFIG_HEAD } from '../../helpers/config-head.js';
 
-const config = (postgres: string) => `api:
-  tokens:
-    - { name: crm, token: 9fK2mQ7xLp4vRt8sWz1bNc6yHd3gJe5a }
-managers:
-  - { extension: "101", name: Anna, password: Zq8rT2mX5vLp }
-trunks:
-  - { name: t, address: 203.0.113.10, callerId: "+74950000000" }
-postgres:
+const config = (postgres: string) => `${CONFIG_HEAD}postgres:
 ${postgres}`;
 
 describe("Kamailio's dialog table in the service's database", () => {

@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { renderKamailioConfig } from '../../../src/adapters/kamailio/render-config.js';
 import { rtpengineDaemon } from '../../../src/adapters/rtpengine/rtpengine-daemon.js';
+import { CONFIG_HEAD } from '../../helpers/config-head.js';
 
-const config = (sip: string) => `api:
-  tokens:
-    - { name: crm, token: 9fK2mQ7xLp4vRt8sWz1bNc6yHd3gJe5a }
-managers:
-  - { extension: "101", name: Anna, password: Zq8rT2mX5vLp }
-trunks:
-  - { name: t, address: 203.0.113.10, callerId: "+74950000000" }
-sip:
+const config = (sip: string) => `${CONFIG_HEAD}sip:
   listen: 10.0.0.5
 ${sip}`;
 

@@ -6,16 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { renderKamailioConfig } from '../../../src/adapters/kamailio/render-config.js';
 import { sipTlsFiles } from '../../../src/adapters/kamailio/sip-tls-files.js';
+import { CONFIG_HEAD } from '../../helpers/config-head.js';
 
 /** Lines 1-9 are the head; the sip section's own lines start at 10. */
-const config = (sip: string, more = '') => `api:
-  tokens:
-    - { name: crm, token: 9fK2mQ7xLp4vRt8sWz1bNc6yHd3gJe5a }
-managers:
-  - { extension: "101", name: Anna, password: Zq8rT2mX5vLp }
-trunks:
-  - { name: t, address: 203.0.113.10, callerId: "+74950000000" }
-sip:
+const config = (sip: string, more = '') => `${CONFIG_HEAD}sip:
   listen: 10.0.0.5
 ${sip}${more}`;
 

@@ -8,19 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { sipTlsFiles } from '../../../src/adapters/kamailio/sip-tls-files.js';
 import { prepareSipTls } from '../../../src/launcher/sip-tls-certificate.js';
+import { CONFIG_HEAD } from '../../helpers/config-head.js';
 
 const log = pino({ level: 'silent' });
 const DAY_MS = 86_400_000;
 
 function configIn(dir: string, tls: string) {
-  return parseConfig(`api:
-  tokens:
-    - { name: crm, token: 9fK2mQ7xLp4vRt8sWz1bNc6yHd3gJe5a }
-managers:
-  - { extension: "101", name: Anna, password: Zq8rT2mX5vLp }
-trunks:
-  - { name: t, address: 203.0.113.10, callerId: "+74950000000" }
-sip:
+  return parseConfig(`${CONFIG_HEAD}sip:
   listen: 10.0.0.5
   advertise: 203.0.113.5
   domain: pbx.example.com

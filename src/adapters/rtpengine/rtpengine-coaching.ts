@@ -1,18 +1,10 @@
 import type { CoachMedia } from '../../services/live-coaching.js';
 import type { Bencoded } from './bencode.js';
-import { ngCommand } from './ng-command.js';
-import { uniqueMids } from './rtpengine-subscriptions.js';
+import { NgClient } from './ng-client.js';
+import { TO_BROWSER, uniqueMids } from './rtpengine-subscriptions.js';
 
 /** The supervisor's participant in the coaching call. */
 const SUPERVISOR_TAG = 'supervisor';
-
-/** What rtpengine offers a browser: ICE (rtpengine the only candidate), DTLS-SRTP, rtcp-mux, as for a live listen. */
-const TO_BROWSER: Record<string, Bencoded> = {
-  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
-  ICE: 'force',
-  'rtcp-mux': ['offer', 'require'],
-  SDES: ['off'],
-};
 
 /**
  * The supervisor's voice through rtpengine 10.5's `publish` and `subscribe request`, in a
@@ -21,7 +13,11 @@ const TO_BROWSER: Record<string, Bencoded> = {
  * its recording or its parties' media. The ng `delete` of the coaching call ends both.
  */
 export class RtpengineCoaching implements CoachMedia {
-  constructor(private readonly port: number, private readonly host = '127.0.0.1', private readonly timeoutMs = 2000) {}
+  private readonly ng: NgClient;
+
+  constructor(port: number, host = '127.0.0.1', timeoutMs = 2000) {
+    this.ng = new NgClient(port, host, timeoutMs);
+  }
 
   async publish(coachId: string, sdp: string): Promise<string> {
     const reply = await this.command({ command: 'publish', 'call-id': callIdOf(coachId), 'from-tag': SUPERVISOR_TAG, sdp, ICE: 'force', 'rtcp-mux': ['accept'], SDES: ['off'] });
@@ -50,8 +46,8 @@ export class RtpengineCoaching implements CoachMedia {
     await this.command({ command: 'delete', 'call-id': callIdOf(coachId) });
   }
 
-  private command(fields: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
-    return ngCommand(this.port, this.host, this.timeoutMs, fields);
+  private command({ command, ...fields }: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
+    return this.ng.request(String(command), fields);
   }
 }
 

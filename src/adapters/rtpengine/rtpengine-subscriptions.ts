@@ -1,6 +1,14 @@
 import type { ListenMedia } from '../../services/live-listen.js';
 import type { Bencoded } from './bencode.js';
-import { ngCommand } from './ng-command.js';
+import { NgClient } from './ng-client.js';
+
+/** What rtpengine offers a browser: ICE (rtpengine the only candidate), DTLS-SRTP, rtcp-mux. */
+export const TO_BROWSER: Record<string, Bencoded> = {
+  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
+  ICE: 'force',
+  'rtcp-mux': ['offer', 'require'],
+  SDES: ['off'],
+};
 
 /**
  * Live listening through rtpengine 10.5's media subscriptions (ng `subscribe request`,
@@ -10,17 +18,18 @@ import { ngCommand } from './ng-command.js';
  * itself is not touched: the parties see no re-INVITE and the recording is unchanged.
  */
 export class RtpengineSubscriptions implements ListenMedia {
-  constructor(private readonly port: number, private readonly host = '127.0.0.1', private readonly timeoutMs = 2000) {}
+  private readonly ng: NgClient;
+
+  constructor(port: number, host = '127.0.0.1', timeoutMs = 2000) {
+    this.ng = new NgClient(port, host, timeoutMs);
+  }
 
   async subscribe(callId: string): Promise<{ sdp: string; listenerTag: string }> {
     const reply = await this.command({
       command: 'subscribe request',
       'call-id': callId,
       flags: ['all', 'generate-mid'],
-      'transport-protocol': 'UDP/TLS/RTP/SAVPF',
-      ICE: 'force',
-      'rtcp-mux': ['offer', 'require'],
-      SDES: ['off'],
+      ...TO_BROWSER,
     });
     const sdp = reply.sdp;
     const tag = reply['to-tag'];
@@ -36,8 +45,8 @@ export class RtpengineSubscriptions implements ListenMedia {
     await this.command({ command: 'unsubscribe', 'call-id': callId, 'to-tag': listenerTag });
   }
 
-  private command(fields: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
-    return ngCommand(this.port, this.host, this.timeoutMs, fields);
+  private command({ command, ...fields }: Record<string, Bencoded>): Promise<Record<string, Bencoded>> {
+    return this.ng.request(String(command), fields);
   }
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
+import { iceGathered, rtpPackets } from '../phone/peer-connection.js';
 
 /**
  * Live listening for a supervisor: rtpengine offers a receive-only copy of the call's
@@ -43,20 +44,10 @@ export function ListenButton({ callId }: { callId: string }) {
       const pc = new RTCPeerConnection({ iceServers: [] });
       pc.addTransceiver(microphone.getAudioTracks()[0]!, { direction: 'sendonly', streams: [microphone] });
       await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-        setTimeout(resolve, 2000);
-      });
+      await iceGathered(pc);
       const started = await api<{ coachId: string; sdp: string }>(`/api/calls/${encodeURIComponent(callId)}/coach`, { method: 'POST', body: { mode, sdp: pc.localDescription!.sdp } });
       await pc.setRemoteDescription({ type: 'answer', sdp: started.sdp });
-      const timer = setInterval(async () => {
-        let n = 0;
-        (await pc.getStats()).forEach((s: { type: string; packetsSent?: number }) => {
-          if (s.type === 'outbound-rtp') n += s.packetsSent ?? 0;
-        });
-        setSent(n);
-      }, 1000);
+      const timer = setInterval(async () => setSent(await rtpPackets(pc, 'outbound')), 1000);
       coach.current = { pc, coachId: started.coachId, microphone, timer };
       setCoachState(mode);
     } catch (err) {
@@ -92,21 +83,9 @@ export function ListenButton({ callId }: { callId: string }) {
       };
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
       await pc.setLocalDescription(await pc.createAnswer());
-      // No trickle ICE toward rtpengine: the answer goes once its candidates are in (at most 2 s).
-      await new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') return resolve();
-        const done = () => pc.iceGatheringState === 'complete' && resolve();
-        pc.addEventListener('icegatheringstatechange', done);
-        setTimeout(resolve, 2000);
-      });
+      await iceGathered(pc);
       await api(`/api/calls/${encodeURIComponent(callId)}/listen/${offer.listenId}/answer`, { method: 'POST', body: { sdp: pc.localDescription!.sdp } });
-      const timer = setInterval(async () => {
-        let n = 0;
-        (await pc.getStats()).forEach((s: { type: string; packetsReceived?: number }) => {
-          if (s.type === 'inbound-rtp') n += s.packetsReceived ?? 0;
-        });
-        setReceived(n);
-      }, 1000);
+      const timer = setInterval(async () => setReceived(await rtpPackets(pc, 'inbound')), 1000);
       session.current = { pc, listenId: offer.listenId, timer };
       setState('listening');
     } catch (err) {

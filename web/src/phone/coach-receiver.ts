@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import { iceGathered } from './peer-connection.js';
 
 /** A supervisor coaching this manager's call, as GET /api/phone/coaching gives it. */
 export interface CoachOffer {
@@ -100,12 +101,7 @@ export class CoachReceiver {
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     await pc.setLocalDescription(await pc.createAnswer());
-    // No trickle ICE toward rtpengine: the answer goes once its candidates are in (at most 2 s).
-    await new Promise<void>((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      setTimeout(resolve, 2000);
-    });
+    await iceGathered(pc);
     await api(`/api/phone/coaching/${offer.coachId}/answer`, { method: 'POST', body: { sdp: pc.localDescription!.sdp } });
   }
 

@@ -1,20 +1,23 @@
 // Recording conversion benchmark: seconds of call audio turned into a file per CPU-second,
 // counting our work (pcap read, RTP parse, G.711 decode, stereo mix: this process's
-// process.cpuUsage()) plus ffmpeg's encode (its own getrusage, printed by -benchmark).
+// process.cpuUsage()) plus every program it ran (the encoder, ffmpeg decoders): their whole
+// CPU, start-up included, from this process's cutime+cstime in /proc/self/stat once they
+// have exited (clock ticks: 10 ms each, hence medians).
 // Input: synthetic rtpengine pcaps (tests/helpers/pcap-writer.ts), both sides 20 ms PCMA packets
 // carrying speech: sipp's /usr/share/sip-tester/g711a.pcap looped (--noise: a formula, which
 // encoders find harder than speech; the default falls back to it when the file is missing).
-// Baseline in the same run: ffmpeg encoding a plain stereo 8 kHz WAV of the same length with the
-// same options (pure encode), so the difference is the cost of our decoding.
+// Baseline in the same run: the same encoder program with the same options encoding the plain
+// stereo 8 kHz PCM of the same call (pure encode), so the difference is the cost of our decoding.
 // (sox is no baseline here: Debian's sox has no MP3 writer.)
 // --manager-codec opus|g722: the manager's side re-encoded (ffmpeg) as a phone that kept that codec
 // sends it (Opus on payload type 111, G.722 on 9), so the conversion also runs an ffmpeg decoder.
 // Target: >= 200 s of audio per CPU-second. Run: npx tsx bench/recording-conversion.ts [--runs N] [--manager-codec opus|g722]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertCallRecording, ENCODER_ARGS, type RecordingFormat } from '../src/adapters/recordings/pcap-to-recording.js';
+import { encodeFile, type EncodedFormat } from '../src/adapters/recordings/audio-encoders.js';
+import { convertCallRecording, type RecordingFormat } from '../src/adapters/recordings/pcap-to-recording.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
 import { PCMA_TO_LINEAR } from '../src/core/recordings/g711.js';
@@ -60,53 +63,67 @@ function withManagerCodec(call: PcapDatagram[], codec: 'opus' | 'g722'): PcapDat
   return [...others, ...recoded].sort((a, b) => a.at - b.at);
 }
 
-/** ffmpeg's CPU ms for a WAV -> format encode, as -benchmark reports it. */
-function baselineCpuMs(wav: string, format: Exclude<RecordingFormat, 'wav'>, out: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-y', '-i', wav, ...ENCODER_ARGS[format], out], { encoding: 'utf8' });
-  const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`ffmpeg baseline failed: ${r.stderr}`);
-  return (Number(m[1]) + Number(m[2])) * 1000;
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU ms of this process's exited (waited-for) children so far: cutime + cstime. */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+}
+
+/** The encoder's CPU ms for the plain PCM of the call -> format (the pipeline's own encoder and options). */
+async function baselineCpuMs(pcm: Buffer, format: EncodedFormat, out: string): Promise<number> {
+  const before = childrenCpuMs();
+  await encodeFile(format, pcm, out);
+  return childrenCpuMs() - before;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'leadline-bench-rec-'));
 try {
   console.log(`input: ${speech ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}; manager side: ${MANAGER_CODEC ?? 'PCMA'}`);
   console.log(`recording conversion, median of ${RUNS} runs (after 1 warm-up), seconds of audio per CPU-second (target >= ${TARGET})`);
-  console.log('duration  format  ours ms  decode ms  ffmpeg ms  total ms  audio s/CPU s  | baseline ffmpeg ms  baseline s/CPU s  ours/baseline CPU');
+  // "programs": the encoder and any ffmpeg decoder, start-up included; "of it decoding": ffmpeg's own count for its decoding (start-up excluded).
+  console.log('duration  format  ours ms  programs ms  of it decoding  total ms  audio s/CPU s  | baseline encoder ms  baseline s/CPU s  ours/baseline CPU');
   for (const seconds of DURATIONS) {
     const pcapPath = join(dir, `call-${seconds}.pcap`);
     const call = syntheticCall(seconds, undefined, speech);
     writePcap(pcapPath, MANAGER_CODEC ? withManagerCodec(call, MANAGER_CODEC) : call);
     const plainWav = join(dir, `plain-${seconds}.wav`);
     await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath: plainWav, format: 'wav' });
+    const plainPcm = readFileSync(plainWav).subarray(44);
     for (const format of FORMATS) {
       const outPath = join(dir, `out-${seconds}.${format}`);
       await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format }); // warm-up (JIT, page cache)
       const ours: number[] = [];
-      const encoder: number[] = [];
+      const programs: number[] = [];
       const decoder: number[] = [];
       let audio = 0;
       for (let i = 0; i < RUNS; i++) {
         const before = process.cpuUsage();
+        const childrenBefore = childrenCpuMs();
         const r = await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath, format });
         const used = process.cpuUsage(before);
         ours.push((used.user + used.system) / 1000);
-        encoder.push(r.encoderCpuMs);
+        programs.push(childrenCpuMs() - childrenBefore);
         decoder.push(r.decoderCpuMs);
         audio = r.durationSeconds;
       }
       const oursMs = median(ours);
-      const encMs = median(encoder);
+      const programsMs = median(programs);
       const decMs = median(decoder);
-      const total = oursMs + encMs + decMs;
+      const total = oursMs + programsMs;
       let baseline = '';
       if (format !== 'wav') {
-        const base = median(Array.from({ length: RUNS }, () => baselineCpuMs(plainWav, format, join(dir, `base-${seconds}.${format}`))));
-        baseline = `| ${base.toFixed(0).padStart(18)}  ${(audio / (base / 1000)).toFixed(0).padStart(16)}  ${(total / base).toFixed(2).padStart(17)}x`;
+        const bases: number[] = [];
+        for (let i = 0; i < RUNS; i++) bases.push(await baselineCpuMs(plainPcm, format, join(dir, `base-${seconds}.${format}`)));
+        const base = median(bases);
+        baseline = `| ${base.toFixed(0).padStart(19)}  ${(audio / (base / 1000)).toFixed(0).padStart(16)}  ${(total / base).toFixed(2).padStart(17)}x`;
       }
       const rate = audio / (total / 1000);
       console.log(
-        `${String(seconds).padStart(6)} s  ${format.padEnd(6)}  ${oursMs.toFixed(1).padStart(7)}  ${decMs.toFixed(0).padStart(9)}  ${encMs.toFixed(0).padStart(9)}  ${total.toFixed(0).padStart(8)}  ${rate.toFixed(0).padStart(13)}${rate >= TARGET ? ' ok' : ' BELOW'}  ${baseline}`,
+        `${String(seconds).padStart(6)} s  ${format.padEnd(6)}  ${oursMs.toFixed(1).padStart(7)}  ${programsMs.toFixed(0).padStart(11)}  ${decMs.toFixed(0).padStart(14)}  ${total.toFixed(0).padStart(8)}  ${rate.toFixed(0).padStart(13)}${rate >= TARGET ? ' ok' : ' BELOW'}  ${baseline}`,
       );
     }
   }

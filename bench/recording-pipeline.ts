@@ -12,9 +12,9 @@
 //    sizes one 100 ms poll apart, production default).
 // 2. Conversion speed: seconds of audio per CPU-second for mp3. A batch of conversions runs in
 //    a child Node process, which reads its own /proc/self/stat before and after the batch:
-//    utime+stime (pcap read, RTP parse, G.711 decode, mix) + cutime+cstime (the ffmpeg
+//    utime+stime (pcap read, RTP parse, G.711 decode, mix) + cutime+cstime (the encoder
 //    children, all waited for by then). Baseline, measured the same way in the same run:
-//    ffmpeg encoding a plain stereo 8 kHz WAV of the same length with the same mp3 options.
+//    the same encoder (lame, the same options) encoding the plain stereo 8 kHz PCM of the same length.
 //
 // Targets: p95 <= 2 s; >= 200 s of audio per CPU-second.
 // Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--no-s3]
@@ -25,7 +25,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { convertCallRecording, ENCODER_ARGS } from '../src/adapters/recordings/pcap-to-recording.js';
+import { encodeFile } from '../src/adapters/recordings/audio-encoders.js';
+import { convertCallRecording } from '../src/adapters/recordings/pcap-to-recording.js';
 import { createRecordingArchive } from '../src/launcher/recording-archive.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
@@ -48,8 +49,6 @@ const CALLS = numberArg('--calls', 20);
 const SECONDS = numberArg('--seconds', 60);
 const BATCH = numberArg('--batch', 10);
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-// The baseline encodes with the pipeline's own MP3 settings, so only our decoding differs.
-const MP3 = ENCODER_ARGS.mp3;
 const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
@@ -79,8 +78,7 @@ if (process.argv[2] === '--child-convert' || process.argv[2] === '--child-baseli
       const r = await convertCallRecording({ pcapPath: input, outPath: out, format: 'mp3' });
       audio += r.durationSeconds;
     } else {
-      const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-loglevel', 'error', '-y', '-i', input, ...MP3, out]);
-      if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
+      await encodeFile('mp3', readFileSync(input).subarray(44), out);
       audio += SECONDS;
     }
   }

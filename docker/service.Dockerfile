@@ -1,5 +1,5 @@
 # Leadline service: the TypeScript compiled to JavaScript, production dependencies only,
-# run by Node 20 as the unprivileged user leadline (uid 10001). ffmpeg compresses recordings.
+# run by Node 20 as the unprivileged user leadline (uid 10001). lame and ffmpeg compress recordings.
 #
 # Node 20 is not in Debian 12 (its nodejs is 18): the build stage takes Debian's npm and
 # fetches the official Node binary as the npm package node-linux-<arch> (same build as
@@ -39,7 +39,7 @@ RUN npx tsc -p tsconfig.build.json \
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg sox espeak-ng ca-certificates openssl \
+ && apt-get install -y --no-install-recommends ffmpeg lame sox espeak-ng ca-certificates openssl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 leadline \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin leadline \

@@ -14,10 +14,11 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 
 # Debian packages: the SIP and media daemons, the phones and trunk used by the tests, the stores;
 # sox, ffmpeg and espeak-ng make and convert the announcements (docs/announcements.md);
+# lame encodes MP3 recordings, ffmpeg Opus ones (src/adapters/recordings/audio-encoders.ts);
 # kamailio-tls-modules and openssl: phones over TLS and their self-signed certificate (sip.tls).
 packages=(kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules
           kamailio-websocket-modules kamailio-autheph-modules kamailio-postgres-modules kamailio-tls-modules
-          openssl rtpengine-daemon sip-tester baresip sox ffmpeg espeak-ng redis-server postgresql postgresql-client)
+          openssl rtpengine-daemon sip-tester baresip sox ffmpeg lame espeak-ng redis-server postgresql postgresql-client)
 # --for-tests: also the browser the console's tests drive (playwright-core runs Debian's
 # Chromium), a font so its screenshots show text, and sipvicious (the SIP scanner and
 # password guesser the attack tests run).

@@ -3,7 +3,9 @@ import type { Config } from '../config/config-schema.js';
 import { PostgresCallStore } from '../adapters/postgres/call-store.js';
 import type { Database } from '../adapters/postgres/database.js';
 import { createRecordingArchive, type RecordingArchive } from './recording-archive.js';
+import { ENCODERS } from '../adapters/recordings/audio-encoders.js';
 import { convertCallRecording } from '../adapters/recordings/pcap-to-recording.js';
+import { requireBinary } from './preflight.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhook-delivery.js';
 import { DomainEvents } from '../services/domain-events.js';
 import { RecordingPipeline } from '../services/recordings/recording-pipeline.js';
@@ -49,6 +51,9 @@ export async function startWebhooks(o: { config: Config; db: Database; events: D
 export async function startRecordings(o: { config: Config; db: Database; events: DomainEvents; log: Logger; runWorker: boolean; routesCalls: boolean; cleanup: Cleanup }): Promise<RecordingArchive | null> {
   const { config } = o;
   if (!config.recordings.enabled) return null;
+  // A missing encoder would fail every job, one by one: refuse to start instead, naming the package.
+  const { format } = config.recordings;
+  if (o.runWorker && format !== 'wav') requireBinary(ENCODERS[format].binary, ENCODERS[format].debianPackage);
   const publicBaseUrl = config.recordings.publicBaseUrl ?? `http://${config.http.host}:${config.http.port}`;
   const calls = new PostgresCallStore(o.db);
   const archive = createRecordingArchive({

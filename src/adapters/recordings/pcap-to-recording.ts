@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import { mixStereo, SAMPLE_RATE, type RecordingSide, type SidePacket, type Stere
 import { wavHeader } from '../../core/recordings/wav.js';
 import { analyseConversation, type ConversationAnalytics } from '../../core/recordings/conversation-analytics.js';
 import { readPcapUdp, type UdpPacket } from '../rtpengine/pcap-reader.js';
+import { ENCODERS, encodeFile } from './audio-encoders.js';
 import { decodePackets, type DecodedPackets } from './ffmpeg-decode.js';
 import { RecordingConversionError } from './recording-conversion-error.js';
 
@@ -28,8 +28,10 @@ export interface ConvertCallRecordingInput {
   metadataPath?: string;
   outPath: string;
   format: RecordingFormat;
-  /** Default "ffmpeg" on PATH. */
+  /** The decoder of codecs other than G.711; default "ffmpeg" on PATH. */
   ffmpegPath?: string;
+  /** The format's encoder program (audio-encoders.ts); default its name on PATH. */
+  encoderPath?: string;
   /** Extra payload types to leave out (see StereoMixOptions). */
   skipPayloadTypes?: Iterable<number>;
 }
@@ -45,8 +47,6 @@ export interface ConvertedRecording {
   callerRule: CallerRule;
   /** Epoch ms of the recording's first sample; null for a call with no audio. */
   startedAt: number | null;
-  /** CPU ms ffmpeg spent (user + system), as it reports with -benchmark; 0 for WAV. */
-  encoderCpuMs: number;
   /** Less audio than MIN_AUDIO_SECONDS: no file was written and no encoder started. */
   empty: boolean;
   /** Talk, silence and interruptions from the decoded channels; null for an empty recording. */
@@ -76,12 +76,12 @@ export async function convertCallRecording(input: ConvertCallRecordingInput): Pr
   const mix = mixStereo(mixed, { skipPayloadTypes: input.skipPayloadTypes });
   const common = { format: input.format, path: input.outPath, callerRule: rule, startedAt: mix.startedAt, codecs, decoderCpuMs };
   if (mix.durationSeconds < MIN_AUDIO_SECONDS) {
-    return { ...common, durationSeconds: mix.durationSeconds, bytes: 0, encoderCpuMs: 0, empty: true, analytics: null };
+    return { ...common, durationSeconds: mix.durationSeconds, bytes: 0, empty: true, analytics: null };
   }
   // Measured on the decoded PCM before encoding: the lossy file would blur quiet stretches.
   const analytics = analyseConversation(mix.samples);
-  const encoded = await encodeStereo(mix, input);
-  return { ...common, durationSeconds: mix.durationSeconds, bytes: encoded.bytes, encoderCpuMs: encoded.cpuMs, empty: false, analytics };
+  const bytes = await encodeStereo(mix, input);
+  return { ...common, durationSeconds: mix.durationSeconds, bytes, empty: false, analytics };
 }
 
 /**
@@ -180,55 +180,13 @@ function toSidePackets(udp: readonly UdpPacket[], isCaller: (p: UdpPacket) => bo
   return { packets: result, rtpmapOf: (p) => rtpmapByDst.get(dstOf.get(p) ?? '') };
 }
 
-/** ffmpeg output options per format; the input is always raw s16le stereo 8 kHz. */
-export const ENCODER_ARGS: Record<Exclude<RecordingFormat, 'wav'>, readonly string[]> = {
-  // Two unrelated voices: independent channels (no joint stereo), 32 kbit/s each. LAME's
-  // quality 7 encodes 8 kHz speech about 1.4x faster than its default 3 with no audible
-  // loss at this rate: 20 calls ending together must be stored within 2 s on 2 cores.
-  mp3: ['-c:a', 'libmp3lame', '-b:a', '64k', '-joint_stereo', '0', '-compression_level', '7', '-f', 'mp3'],
-  // SILK (voip) suits narrowband speech, but at the default complexity 10 it costs
-  // ~12 ms CPU per second of stereo audio, 3x the 200 s/CPU-s budget; complexity 1
-  // takes a third of that (bench/recording-conversion.ts).
-  opus: ['-c:a', 'libopus', '-b:a', '24k', '-application', 'voip', '-compression_level', '1', '-f', 'opus'],
-};
-
-async function encodeStereo(mix: StereoMix, input: ConvertCallRecordingInput): Promise<{ bytes: number; cpuMs: number }> {
+async function encodeStereo(mix: StereoMix, input: ConvertCallRecordingInput): Promise<number> {
   const pcm = Buffer.from(mix.samples.buffer, mix.samples.byteOffset, mix.samples.byteLength);
   if (input.format === 'wav') {
     await writeFile(input.outPath, [wavHeader(pcm.length, SAMPLE_RATE, 2), pcm]);
-    return { bytes: 44 + pcm.length, cpuMs: 0 };
+    return 44 + pcm.length;
   }
-  const args = ENCODER_ARGS[input.format];
-  if (!args) throw new RecordingConversionError('FORMAT_UNSUPPORTED', `unknown recording format ${String(input.format)}`);
-  const cpuMs = await runFfmpeg(input.ffmpegPath ?? 'ffmpeg', ['-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '2', '-i', 'pipe:0', ...args, input.outPath], pcm);
-  return { bytes: statSync(input.outPath).size, cpuMs };
-}
-
-/** Runs ffmpeg (no shell) with `stdin` piped in; resolves with the CPU ms it reports (-benchmark prints at log level info). */
-function runFfmpeg(binary: string, args: string[], stdin: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-y', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'ENOENT'
-          ? new RecordingConversionError('FFMPEG_MISSING', `ffmpeg not found (${binary}); install it (Debian: apt-get install ffmpeg) to encode MP3/Opus recordings, or ask for WAV`, { cause: err })
-          : new RecordingConversionError('FFMPEG_FAILED', `cannot start ${binary}: ${err.message}`, { cause: err }),
-      );
-    });
-    // ffmpeg failing early closes its stdin: the EPIPE is reported by the exit code instead.
-    child.stdin.on('error', () => {});
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new RecordingConversionError('FFMPEG_FAILED', `ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-        return;
-      }
-      const bench = /utime=([\d.]+)s stime=([\d.]+)s/.exec(stderr);
-      resolve(bench ? (Number(bench[1]) + Number(bench[2])) * 1000 : 0);
-    });
-    child.stdin.end(stdin);
-  });
+  if (!Object.hasOwn(ENCODERS, input.format)) throw new RecordingConversionError('FORMAT_UNSUPPORTED', `unknown recording format ${String(input.format)}`);
+  await encodeFile(input.format, pcm, input.outPath, input.encoderPath);
+  return statSync(input.outPath).size;
 }

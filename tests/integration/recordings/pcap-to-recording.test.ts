@@ -44,6 +44,20 @@ function decodedDuration(path: string): number {
   return pcm.length / 4 / 8000;
 }
 
+/** Pearson correlation over the shorter of the two (both start at the call's first sample). */
+function correlation(a: Int16Array, b: Int16Array): number {
+  const n = Math.min(a.length, b.length);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
 describe('convertCallRecording', () => {
   it('writes a stereo WAV: caller left, manager right, every sample where it belongs', async () => {
     const outPath = join(dir, 'out.wav');
@@ -74,7 +88,7 @@ describe('convertCallRecording', () => {
     expect(readWav(outPath).left[5]).toBe(PCMA_TO_LINEAR[5]);
   });
 
-  it.each(['mp3', 'opus'] as const)('encodes %s with ffmpeg to the same length', async (format) => {
+  it.each(['mp3', 'opus'] as const)('encodes %s with its encoder (lame, ffmpeg) to the same length', async (format) => {
     const outPath = join(dir, `out.${format}`);
     const result = await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1:4000', outPath, format });
     expect(result.bytes).toBeGreaterThan(1000);
@@ -82,7 +96,25 @@ describe('convertCallRecording', () => {
     // ffprobe's container duration of an MP3 counts whole 576-sample frames, encoder delay and padding included (+0.18 s here)
     expect(Math.abs(probeDuration(outPath) - SECONDS)).toBeLessThan(format === 'mp3' ? 0.25 : 0.1);
     const stream = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=channels,codec_name', '-of', 'csv=p=0', outPath], { encoding: 'utf8' }).trim();
-    expect(stream).toBe(format === 'mp3' ? 'mp3,2' : 'opus,2');
+    // lame's header adds a side-data section (an empty last field): the codec and channels are the first two
+    expect(stream.split(',').slice(0, 2).join(',')).toBe(format === 'mp3' ? 'mp3,2' : 'opus,2');
+  });
+
+  it('keeps each voice on its own channel through the MP3 encoder', async () => {
+    const wavPath = join(dir, 'channels.wav');
+    const mp3Path = join(dir, 'channels.mp3');
+    await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath: wavPath, format: 'wav' });
+    await convertCallRecording({ pcapPath, callerAddress: '10.0.0.1', outPath: mp3Path, format: 'mp3' });
+    const wav = readWav(wavPath);
+    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', mp3Path, '-f', 's16le', '-ac', '2', '-ar', '8000', '-'], { maxBuffer: 1 << 28 });
+    const decoded = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+    const channel = (c: number) => Int16Array.from({ length: decoded.length / 2 }, (_, i) => decoded[i * 2 + c]!);
+    const [left, right] = [channel(0), channel(1)];
+    // A lossy 32 kbit/s channel keeps the waveform, not every sample: its own voice correlates, the other does not.
+    console.log(`mp3 channels: left~caller ${correlation(left, wav.left).toFixed(3)}, right~manager ${correlation(right, wav.right).toFixed(3)}, left~manager ${correlation(left, wav.right).toFixed(3)}`);
+    expect(correlation(left, wav.left)).toBeGreaterThan(0.9);
+    expect(correlation(right, wav.right)).toBeGreaterThan(0.9);
+    expect(Math.abs(correlation(left, wav.right))).toBeLessThan(0.5);
   });
 
   it('measures the conversation of two known talk spans (client 0-3 s, manager 2-7 s) to 100 ms, from the pcap', async () => {
@@ -99,10 +131,21 @@ describe('convertCallRecording', () => {
     expect(Math.abs(a.silenceShare * 9 - 2)).toBeLessThanOrEqual(0.1);
   });
 
-  it('says clearly when ffmpeg is missing', async () => {
-    await expect(convertCallRecording({ pcapPath, outPath: join(dir, 'x.mp3'), format: 'mp3', ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toMatchObject({
-      code: 'RECORDING.FFMPEG_MISSING',
-      message: expect.stringMatching(/ffmpeg not found/),
+  it.each([
+    ['mp3', /lame not found .*apt-get install lame/],
+    ['opus', /ffmpeg not found .*apt-get install ffmpeg/],
+  ] as const)('says clearly when the %s encoder is missing', async (format, message) => {
+    await expect(convertCallRecording({ pcapPath, outPath: join(dir, `x.${format}`), format, encoderPath: '/nonexistent/encoder' })).rejects.toMatchObject({
+      code: 'RECORDING.ENCODER_MISSING',
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('reports an encoder that fails with its own words', async () => {
+    // `false` starts, reads nothing and exits 1: the EPIPE on its stdin must not hide the exit code.
+    await expect(convertCallRecording({ pcapPath, outPath: join(dir, 'x.mp3'), format: 'mp3', encoderPath: 'false' })).rejects.toMatchObject({
+      code: 'RECORDING.ENCODER_FAILED',
+      message: expect.stringMatching(/lame exited with 1/),
     });
   });
 

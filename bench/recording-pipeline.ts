@@ -17,7 +17,7 @@
 //    the same encoder (lame, the same options) encoding the plain stereo 8 kHz PCM of the same length.
 //
 // Targets: p95 <= 2 s; >= 200 s of audio per CPU-second.
-// Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--no-s3]
+// Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--concurrency N] [--no-s3]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,8 @@ const ROUNDS = numberArg('--rounds', 5);
 const CALLS = numberArg('--calls', 20);
 const SECONDS = numberArg('--seconds', 60);
 const BATCH = numberArg('--batch', 10);
+// Recordings converted at once; 0 = the configuration's default (auto).
+const CONCURRENCY = numberArg('--concurrency', 0);
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -127,7 +129,7 @@ async function latency(label: string, storage: ObjectStorage, pcap: Buffer): Pro
   const spoolDir = mkdtempSync(join(tmpdir(), 'bench-spool-'));
   mkdirSync(join(spoolDir, 'pcaps'), { recursive: true });
   const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
-  const recordings = recordingsSchema.parse({ format: 'mp3' });
+  const recordings = recordingsSchema.parse({ format: 'mp3', ...(CONCURRENCY > 0 ? { concurrency: CONCURRENCY } : {}) });
   const logger = pino({ level: 'warn' });
   const events = new DomainEvents();
   const archive = createRecordingArchive({
@@ -193,7 +195,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-recpipe-'));
 try {
   const voice = speech();
   const pcap = pcapBytes(syntheticCall(SECONDS, Date.now() - SECONDS * 1000, voice));
-  console.log(`host: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), node ${process.version}; input: ${SECONDS} s calls, ${voice ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}, pcap ${(pcap.length / 1e6).toFixed(2)} MB; worker concurrency ${recordingsSchema.parse({}).concurrency} (default)`);
+  console.log(`host: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), node ${process.version}; input: ${SECONDS} s calls, ${voice ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}, pcap ${(pcap.length / 1e6).toFixed(2)} MB; worker concurrency ${CONCURRENCY > 0 ? CONCURRENCY : `${recordingsSchema.parse({}).concurrency} (default)`}`);
 
   console.log('\n# hang-up (call.ended) -> recording.ready (row stored), mp3');
   await latency('local', new LocalFolderStorage(join(dir, 'store')), pcap);

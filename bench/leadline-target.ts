@@ -16,6 +16,7 @@ import { createDatabase } from '../src/adapters/postgres/database.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
 import type { RunningTarget, Target } from './call-path.js';
+import { BENCH_CRM_WEBHOOK, benchCrmReceived, startBenchCrm, stopBenchCrm } from './lib/bench-crm.js';
 
 // Enough that a free manager always exists at the rates measured (each call holds one until its BYE is processed).
 const MANAGERS = 150;
@@ -73,11 +74,6 @@ export function leadline(
   };
 }
 
-/**
- * The service's configuration for a bench run: every port fixed in the 25000-27999
- * range, a schema and key prefix of its own, `managers` bench managers, and the
- * caller as the trunk. `kamailio` and `extra` override what a bench needs otherwise.
- */
 /** The managers' phones: one sipp answering every call at UAS (echoing RTP when asked), ready when this returns. */
 export async function startBenchUas(o: { rtpEcho: boolean; timeoutMs: number; label: string }): Promise<SippRun> {
   await waitForPortFree(UAS.port, UAS.ip);
@@ -95,6 +91,12 @@ export async function startBenchUas(o: { rtpEcho: boolean; timeoutMs: number; la
   return uas;
 }
 
+/**
+ * The service's configuration for a bench run: every port fixed in the 25000-27999
+ * range, a schema and key prefix of its own, `managers` bench managers, the caller as
+ * the trunk, and webhooks to the bench CRM. `kamailio` and `extra` override what a
+ * bench needs otherwise.
+ */
 export function benchConfig(o: {
   caller: { localIp: string; localPort: number };
   work: string;
@@ -119,6 +121,8 @@ export function benchConfig(o: {
     // bench measures what the machine carries, so only kamailio.maxCallsPerSecond (the rated
     // rate) limits it, as before.
     trunks: [{ name: 'bench-caller', address: o.caller.localIp, port: o.caller.localPort, callerId: '+74951234567', maxCallsPerSecond: 10_000, maxConcurrentCalls: 100_000 }],
+    // Webhooks on, as a sales team runs it: every event to a local CRM (lib/bench-crm.ts, started with the service).
+    crm: { webhooks: [BENCH_CRM_WEBHOOK] },
     ...o.extra,
   });
 }
@@ -173,6 +177,7 @@ export async function startService(config: Config, work: string, logFile = 'benc
   mkdirSync('bench/results', { recursive: true });
   console.log(`  [leadline] service log: ${logFile}`);
   const out = openSync(logFile, 'w');
+  if (config.crm.webhooks.some((w) => w.url === BENCH_CRM_WEBHOOK.url)) await startBenchCrm();
   const profile = process.env.LEADLINE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];
   const child = spawn('node', [...profile, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, LEADLINE_CONFIG: file }, stdio: ['ignore', out, out] });
   // Generous: on a shared machine under load, compiling and starting takes far longer than idle.
@@ -200,7 +205,8 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
   await exited;
   const db = createDatabase(config.postgres);
   const rows = await sql<{ n: string }>`select count(*) as n from calls`.execute(db).catch(() => ({ rows: [{ n: '?' }] }));
-  console.log(`  [leadline] call records written: ${rows.rows[0]?.n}`);
+  console.log(`  [leadline] call records written: ${rows.rows[0]?.n}; webhooks the CRM received: ${benchCrmReceived()}`);
+  await stopBenchCrm();
   // CPU is what a loaded machine does not distort: the routing process's own, per call (its forked workers not included).
   const calls = Number(rows.rows[0]?.n);
   if (cpuSeconds !== null && calls > 0) console.log(`  [leadline] routing process CPU: ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / calls).toFixed(3)} ms per call`);

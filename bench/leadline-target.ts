@@ -121,8 +121,9 @@ export function benchConfig(o: {
     // bench measures what the machine carries, so only kamailio.maxCallsPerSecond (the rated
     // rate) limits it, as before.
     trunks: [{ name: 'bench-caller', address: o.caller.localIp, port: o.caller.localPort, callerId: '+74951234567', maxCallsPerSecond: 10_000, maxConcurrentCalls: 100_000 }],
-    // Webhooks on, as a sales team runs it: every event to a local CRM (lib/bench-crm.ts, started with the service).
-    crm: { webhooks: [BENCH_CRM_WEBHOOK] },
+    // Webhooks on, as a sales team runs it: every event to a local CRM (lib/bench-crm.ts, started with the
+    // service). LEADLINE_BENCH_WEBHOOKS=off leaves them out, to measure what they cost.
+    ...(process.env.LEADLINE_BENCH_WEBHOOKS === 'off' ? {} : { crm: { webhooks: [BENCH_CRM_WEBHOOK] } }),
     ...o.extra,
   });
 }

@@ -11,6 +11,7 @@ import {
 import type { Database } from './database.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { fromRows, toAttemptRows, toCallRow } from './call-record-rows.js';
+import { runPrepared } from './prepared-statements.js';
 
 /**
  * Rows per INSERT statement. PostgreSQL allows 65,535 bind parameters per statement;
@@ -74,7 +75,7 @@ export class PostgresCallStore implements CallStore {
    * by the query builder per call. The Call-ID goes as a bound parameter, never into the text.
    */
   async hasCall(callId: string): Promise<boolean> {
-    return (await this.db.executeQuery(CompiledQuery.raw(HAS_CALL_SQL, [callId]))).rows.length > 0;
+    return (await runPrepared(this.db, 'has-call', CompiledQuery.raw(HAS_CALL_SQL, [callId]))).rows.length > 0;
   }
 
   /** Attempts of several calls in one query, grouped by call and in ring order. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config-schema.js';
 import { ConfigError } from '../../core/errors/app-error.js';
 import type { DatabaseSchema } from './database-schema.js';
+import { PreparingClient } from './prepared-statements.js';
 
 export type Database = Kysely<DatabaseSchema>;
 export type PostgresConfig = Config['postgres'];
@@ -28,6 +29,7 @@ export function createDatabase(config: PostgresConfig, options: DatabaseOptions 
     throw new ConfigError(`postgres.schema "${config.schema}" is not a plain lower-case identifier.`);
   }
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: config.url,
     options: `-c search_path=${config.schema}`,
     max: options.maxConnections ?? 10,

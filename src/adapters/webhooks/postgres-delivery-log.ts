@@ -3,6 +3,7 @@ import type { DeliveryQuery, DeliveryStatus, DeliveryView } from '../../core/web
 import type { WebhookEnvelope } from '../../core/webhooks/webhook-event.js';
 import type { DeliveryToSend, EndpointState, InsertedDelivery, Line, LineHead, NewDelivery, Settlement } from '../../services/webhooks/delivery-log.port.js';
 import type { Database } from '../postgres/database.js';
+import { runPrepared } from '../postgres/prepared-statements.js';
 
 /**
  * The delivery log in PostgreSQL (migration 0003). Rows are written before they are
@@ -19,7 +20,7 @@ export class PostgresDeliveryLog {
    */
   async insertMany(rows: readonly NewDelivery[]): Promise<InsertedDelivery[]> {
     if (rows.length === 0) return [];
-    const { rows: inserted } = await sql<InsertedDelivery>`
+    const { rows: inserted } = await runPrepared(this.db, 'delivery-insert', sql<InsertedDelivery>`
       insert into webhook_deliveries (id, endpoint, event, call_id, payload)
       select id, endpoint, event, call_id, payload::json
       from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.endpoint)}::text[], ${rows.map((r) => r.event)}::text[],
@@ -30,7 +31,7 @@ export class PostgresDeliveryLog {
         select 1 from webhook_deliveries p
         where p.call_id = webhook_deliveries.call_id and p.endpoint = webhook_deliveries.endpoint
           and p.status = 'pending' and p.seq < webhook_deliveries.seq
-      ) as blocked`.execute(this.db);
+      ) as blocked`.compile(this.db));
     const byId = new Map(inserted.map((r) => [r.id, r]));
     return rows.map((r) => byId.get(r.id)!);
   }
@@ -44,14 +45,14 @@ export class PostgresDeliveryLog {
   async headsOf(lines: readonly Line[]): Promise<(string | null)[]> {
     if (lines.length === 0) return [];
     // One index probe per line (lateral), whatever PostgreSQL believes the number of pending rows to be.
-    const { rows } = await sql<{ id: string; endpoint: string; call_id: string }>`
+    const { rows } = await runPrepared(this.db, 'delivery-heads', sql<{ id: string; endpoint: string; call_id: string }>`
       select h.id, l.endpoint, l.call_id
       from unnest(${lines.map((l) => l.endpoint)}::text[], ${lines.map((l) => l.callId)}::text[]) as l(endpoint, call_id)
       cross join lateral (
         select d.id from webhook_deliveries d
         where d.call_id = l.call_id and d.endpoint = l.endpoint and d.status = 'pending'
         order by d.seq limit 1
-      ) h`.execute(this.db);
+      ) h`.compile(this.db));
     const heads = new Map(rows.map((r) => [lineKey(r.endpoint, r.call_id), r.id]));
     return lines.map((l) => heads.get(lineKey(l.endpoint, l.callId)) ?? null);
   }
@@ -73,7 +74,7 @@ export class PostgresDeliveryLog {
   async loadMany(ids: readonly string[]): Promise<(DeliveryToSend | null)[]> {
     if (ids.length === 0) return [];
     // By primary key, one probe per id (lateral): never a scan, whatever the table's statistics say.
-    const { rows } = await sql<{
+    const { rows } = await runPrepared(this.db, 'delivery-load', sql<{
       id: string; endpoint: string; call_id: string | null; status: DeliveryStatus; payload: unknown;
       disabled_at: Date | null; reason: string | null; crm_call_id: string | null;
     }>`
@@ -81,7 +82,7 @@ export class PostgresDeliveryLog {
       from unnest(${[...ids]}::text[]) as k(id)
       cross join lateral (select * from webhook_deliveries x where x.id = k.id limit 1) d
       left join webhook_endpoint_state s on s.endpoint = d.endpoint
-      left join webhook_crm_calls c on c.endpoint = d.endpoint and c.call_id = d.call_id`.execute(this.db);
+      left join webhook_crm_calls c on c.endpoint = d.endpoint and c.call_id = d.call_id`.compile(this.db));
     const byId = new Map(
       rows.map((row): [string, DeliveryToSend] => [row.id, {
         id: row.id,
@@ -103,7 +104,7 @@ export class PostgresDeliveryLog {
    */
   async settleMany(settlements: readonly Settlement[]): Promise<void[]> {
     if (settlements.length === 0) return [];
-    await sql`
+    await runPrepared(this.db, 'delivery-settle', sql`
       update webhook_deliveries d set
         status = u.status,
         attempts = d.attempts + case when u.attempted then 1 else 0 end,
@@ -115,7 +116,7 @@ export class PostgresDeliveryLog {
                   ${settlements.map((s) => s.attempted)}::boolean[], ${settlements.map((s) => s.statusCode)}::int[],
                   ${settlements.map((s) => s.error)}::text[], ${settlements.map((s) => s.nextAttemptAt)}::timestamptz[])
              as u(id, status, attempted, code, error, next_at)
-      where d.id = u.id and d.status = 'pending'`.execute(this.db);
+      where d.id = u.id and d.status = 'pending'`.compile(this.db));
     return settlements.map(() => undefined);
   }
 

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENCODERS } from '../../src/adapters/recordings/audio-encoders.js';
 import { CrmStandIn } from '../helpers/crm-stand-in.js';
 import { pcapBytes, syntheticCall } from '../helpers/pcap-writer.js';
 import { Phones, callIdOf } from '../helpers/phones.js';
@@ -14,8 +15,9 @@ import { waitFor } from '../helpers/webhook-receiver.js';
  * priority; a worker killed with SIGKILL in the middle of a conversion loses nothing, and a
  * pcap the service never saw end becomes a recording all the same.
  *
- * An `ffmpeg` first on PATH stands in front of the real one: it notes its pid and parent,
- * and waits while the hold file exists, so the test can kill the worker mid-conversion.
+ * The MP3 encoder (`lame`, audio-encoders.ts) has a stand-in first on PATH, in front of the
+ * real one: it notes its pid and parent, and waits while the hold file exists, so the test
+ * can kill the worker mid-conversion.
  */
 const work = mkdtempSync(join(tmpdir(), 'worker-processes-'));
 const hold = join(work, 'hold');
@@ -28,12 +30,14 @@ const crm = new CrmStandIn(['recording.ready']);
 
 beforeAll(async () => {
   mkdirSync(bin);
-  const realFfmpeg = spawnSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).stdout.trim();
+  const encoder = ENCODERS.mp3.binary;
+  const realEncoder = spawnSync('sh', ['-c', `command -v ${encoder}`], { encoding: 'utf8' }).stdout.trim();
+  expect(realEncoder).not.toBe('');
   writeFileSync(
-    join(bin, 'ffmpeg'),
-    `#!/bin/sh\necho "$$ $PPID" >> ${started}\nwhile [ -e ${hold} ]; do sleep 0.05; done\nexec ${realFfmpeg} "$@"\n`,
+    join(bin, encoder),
+    `#!/bin/sh\necho "$$ $PPID" >> ${started}\nwhile [ -e ${hold} ]; do sleep 0.05; done\nexec ${realEncoder} "$@"\n`,
   );
-  chmodSync(join(bin, 'ffmpeg'), 0o755);
+  chmodSync(join(bin, encoder), 0o755);
   // Read by the workers the launcher forks (they inherit this environment).
   process.env.PATH = `${bin}:${savedPath}`;
   await crm.start();
@@ -120,7 +124,7 @@ describe('worker processes', () => {
     // The router (this process runs it) keeps the normal policy: the worker's was changed for it alone.
     expect(schedulingPolicy(process.pid)).toContain('SCHED_OTHER');
 
-    // The router converts its prompts with ffmpeg at start: only the runs from here on count.
+    // Only the runs from here on count (nothing before this call encodes an MP3, but be sure).
     rmSync(started, { force: true });
     writeFileSync(hold, '');
     const callId = await answeredCall(2000);

@@ -5,7 +5,7 @@ export type PriorityResult = 'idle' | 'nice-19' | 'unchanged';
 
 /**
  * Puts a process, every thread it has, and (by inheritance) every thread and child it
- * starts later (ffmpeg) at the lowest CPU priority: SCHED_IDLE runs only when nothing
+ * starts later (lame, ffmpeg) at the lowest CPU priority: SCHED_IDLE runs only when nothing
  * else wants the core, so conversions can never take time from routing. Where the
  * scheduler refuses it, nice 19 is the next best thing.
  */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,12 @@ async function registrationOf(extension: string): Promise<{ contact: string; sou
 }
 
 /** The transport profiles rtpengine holds for a call's legs (its ng "query"). */
+/** rtpengine records from the answer on: the call's pcap in the spool says it was answered. */
+function recordingStarted(callId: string): boolean {
+  const dir = join(pbx.spoolDir, 'pcaps');
+  return existsSync(dir) && readdirSync(dir).some((f) => decodeURIComponent(f).startsWith(callId));
+}
+
 async function mediaProtocols(callId: string): Promise<string[]> {
   const answer = await ngRequest(pbx.ports.ng, '127.0.0.1', { command: 'query', 'call-id': callId }, 1000);
   if ('error' in answer) return [];
@@ -212,6 +218,9 @@ describe('a phone on TCP', () => {
       expect(reg.source).toMatch(/;transport=tcp$/);
       await phone.command('dial', `sip:${CLIENT}@${pbx.config.sip.domain}`);
       callId = (await until('manager 102 talks to the client', async () => (await managerCallIds('102'))[0] ?? null, 15_000, pbx.logFile))!;
+      // 'on-call' comes with the dial; the talk starts at the trunk's answer, which is when
+      // rtpengine opens the call's pcap (a loaded machine may take seconds to get there).
+      await until('the trunk answers (the recording starts)', async () => (recordingStarted(callId) ? true : null), 15_000, pbx.logFile);
       // Both legs plain RTP: nothing to bridge.
       expect(new Set(await mediaProtocols(callId))).toEqual(new Set(['RTP/AVP']));
       await new Promise((r) => setTimeout(r, 2000));

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate, startKamailio } from './lib/kamailio.js';
 import { numberArg } from './lib/args.js';
+import { processCpu, type ProcessCpu } from './lib/proc-stat.js';
 import { median } from './lib/sipp-load.js';
 import { runSipp } from '../tests/helpers/sipp.js';
 
@@ -25,24 +26,21 @@ type Variant = keyof typeof VARIANTS;
 const calls = numberArg('--calls', 3000);
 const rate = numberArg('--rate', 300);
 const runs = numberArg('--runs', 3);
-const TICK_US = 1_000_000 / 100; // USER_HZ
 
 /** utime + stime, in microseconds, of every process in the process group `pgid`. */
 function groupCpuUs(pgid: number): number {
-  let ticks = 0;
+  let seconds = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
+    let cpu: ProcessCpu;
     try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      cpu = processCpu(Number(entry));
     } catch {
       continue; // gone meanwhile
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) !== pgid) continue; // field 5: pgrp
-    ticks += Number(fields[11]) + Number(fields[12]); // fields 14, 15: utime, stime
+    if (cpu.pgrp === pgid) seconds += cpu.user + cpu.system;
   }
-  return ticks * TICK_US;
+  return seconds * 1_000_000;
 }
 
 async function cpuPerCall(variant: Variant): Promise<number> {

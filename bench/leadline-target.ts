@@ -5,17 +5,18 @@
 // one dial plan written to the run's work dir (routing.dialplansDir): every bench
 // manager in one group, round-robin, no wrap-up, always open.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { configSchema, type Config } from '../src/config/config-schema.js';
 import { createDatabase } from '../src/adapters/postgres/database.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
 import type { RunningTarget, Target } from './call-path.js';
+import { processCpu } from './lib/proc-stat.js';
 import { BENCH_CRM_WEBHOOK, benchCrmReceived, startBenchCrm, stopBenchCrm } from './lib/bench-crm.js';
 
 // Enough that a free manager always exists at the rates measured (each call holds one until its BYE is processed).
@@ -224,10 +225,8 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
 function processCpuSeconds(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
+    const cpu = processCpu(pid);
+    return cpu.user + cpu.system;
   } catch {
     return null;
   }

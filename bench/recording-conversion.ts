@@ -12,7 +12,7 @@
 // --manager-codec opus|g722: the manager's side re-encoded (ffmpeg) as a phone that kept that codec
 // sends it (Opus on payload type 111, G.722 on 9), so the conversion also runs an ffmpeg decoder.
 // Target: >= 200 s of audio per CPU-second. Run: npx tsx bench/recording-conversion.ts [--runs N] [--manager-codec opus|g722]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { convertCallRecording, type RecordingFormat } from '../src/adapters/reco
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { parseRtpPacket } from '../src/core/recordings/rtp-packet.js';
 import { PCMA_TO_LINEAR } from '../src/core/recordings/g711.js';
+import { processCpu } from './lib/proc-stat.js';
 import { opusPacketSamples } from '../src/core/recordings/opus-toc.js';
 import { oggPackets } from '../tests/helpers/ogg-reader.js';
 import { rtpBytes, syntheticCall, writePcap, type PcapDatagram } from '../tests/helpers/pcap-writer.js';
@@ -63,14 +64,10 @@ function withManagerCodec(call: PcapDatagram[], codec: 'opus' | 'g722'): PcapDat
   return [...others, ...recoded].sort((a, b) => a.at - b.at);
 }
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 /** CPU ms of this process's exited (waited-for) children so far: cutime + cstime. */
 function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+  const cpu = processCpu('self');
+  return (cpu.childrenUser + cpu.childrenSystem) * 1000;
 }
 
 /** The encoder's CPU ms for the plain PCM of the call -> format (the pipeline's own encoder and options). */

@@ -18,7 +18,7 @@
 //
 // Targets: p95 <= 2 s; >= 200 s of audio per CPU-second.
 // Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--concurrency N] [--no-s3]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -43,6 +43,7 @@ import { createTestSchema } from '../tests/helpers/postgres-schema.js';
 import { pcapBytes, syntheticCall } from '../tests/helpers/pcap-writer.js';
 import { TestS3 } from '../tests/helpers/test-s3.js';
 import { numberArg } from './lib/args.js';
+import { processCpu } from './lib/proc-stat.js';
 
 const ROUNDS = numberArg('--rounds', 5);
 const CALLS = numberArg('--calls', 20);
@@ -52,7 +53,6 @@ const BATCH = numberArg('--batch', 10);
 const CONCURRENCY = numberArg('--concurrency', 0);
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function speech(): Uint8Array | undefined {
   if (!existsSync(SPEECH_PCAP)) return undefined;
@@ -61,10 +61,8 @@ function speech(): Uint8Array | undefined {
 
 /** utime+stime+cutime+cstime of this process, seconds (cutime/cstime: children waited for). */
 function selfCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) ": state is fields[0]; utime is stat field 14, i.e. fields[11].
-  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLK_TCK;
+  const cpu = processCpu('self');
+  return cpu.user + cpu.system + cpu.childrenUser + cpu.childrenSystem;
 }
 
 // ---------- child modes: one batch, prints {cpu, audio} ----------

@@ -71,6 +71,11 @@ async function convert(pcapPath: string) {
   return { result, left, right };
 }
 
+/** A raw bitstream cut into RTP payloads of `size` bytes (a trailing partial frame dropped). */
+function frames(raw: Uint8Array, size: number): Uint8Array[] {
+  return Array.from({ length: Math.floor(raw.length / size) }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+}
+
 describe('recordings of phones on other codecs', () => {
   it('decodes Opus on a dynamic payload type with no SDP, each packet at its own time', async () => {
     const ogg = ffmpegEncode(chirp(48_000), 48_000, ['-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', '-frame_duration', '20', '-f', 'ogg']);
@@ -104,8 +109,7 @@ describe('recordings of phones on other codecs', () => {
 
   it('decodes G.722 (static payload type 9, 16 kHz audio on an 8 kHz RTP clock)', async () => {
     const raw = ffmpegEncode(chirp(16_000), 16_000, ['-c:a', 'g722', '-f', 'g722']);
-    const payloads: Uint8Array[] = [];
-    for (let at = 0; at + 160 <= raw.length; at += 160) payloads.push(raw.subarray(at, at + 160));
+    const payloads = frames(raw, 160);
     const { result, right } = await convert(callPcap('g722', { payloadType: 9, payloads, steps: payloads.map(() => 160) }));
     expect(result.codecs.manager).toEqual(['G722']);
     const match = bestLag(right, chirp(8000), -200, 200);
@@ -115,8 +119,7 @@ describe('recordings of phones on other codecs', () => {
 
   it('decodes GSM (static payload type 3, 33-byte frames)', async () => {
     const raw = ffmpegEncode(chirp(8000), 8000, ['-c:a', 'libgsm', '-f', 'gsm']);
-    const payloads: Uint8Array[] = [];
-    for (let at = 0; at + 33 <= raw.length; at += 33) payloads.push(raw.subarray(at, at + 33));
+    const payloads = frames(raw, 33);
     const { result, right } = await convert(callPcap('gsm', { payloadType: 3, payloads, steps: payloads.map(() => 160) }));
     expect(result.codecs.manager).toEqual(['GSM']);
     const match = bestLag(right, chirp(8000), -200, 200);

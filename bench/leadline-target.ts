@@ -201,7 +201,7 @@ export async function startService(config: Config, work: string, logFile = 'benc
 }
 
 export async function cleanUp(service: ChildProcess, config: Config, work: string): Promise<void> {
-  const cpuSeconds = processCpuSeconds(service.pid);
+  const cpu = serviceCpu(service.pid);
   const exited = new Promise((r) => service.once('exit', r));
   service.kill('SIGTERM');
   await exited;
@@ -211,7 +211,10 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
   await stopBenchCrm();
   // CPU is what a loaded machine does not distort: the routing process's own, per call (its forked workers not included).
   const calls = Number(rows.rows[0]?.n);
-  if (cpuSeconds !== null && calls > 0) console.log(`  [leadline] routing process CPU: ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / calls).toFixed(3)} ms per call`);
+  if (cpu !== null && calls > 0) {
+    const perCall = (seconds: number) => ((seconds * 1000) / calls).toFixed(3);
+    console.log(`  [leadline] routing process CPU: ${(cpu.user + cpu.system).toFixed(1)} s, ${perCall(cpu.user + cpu.system)} ms per call (user ${perCall(cpu.user)}, system ${perCall(cpu.system)})`);
+  }
   await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
   await db.destroy();
   const redis = await createRedis(config.redis.url);
@@ -221,12 +224,12 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
   rmSync(work, { recursive: true, force: true });
 }
 
-/** utime + stime of a process so far, seconds (null when it is gone). */
-function processCpuSeconds(pid: number | undefined): number | null {
+/** utime and stime of a process so far, seconds (null when it is gone): system time is mostly its socket writes. */
+function serviceCpu(pid: number | undefined): { user: number; system: number } | null {
   if (pid === undefined) return null;
   try {
-    const cpu = processCpu(pid);
-    return cpu.user + cpu.system;
+    const { user, system } = processCpu(pid);
+    return { user, system };
   } catch {
     return null;
   }

@@ -36,9 +36,14 @@ export class WebhookOutbox implements WebhookAdmin {
     const heads = await Promise.all(
       inserted.map(async (r): Promise<LineHead | null> => {
         if (!r.blocked || r.callId === null) return { id: r.id, endpoint: r.endpoint };
-        // Behind a pending delivery when written; read the line again now that this write is visible.
+        // Behind a pending delivery when written. Read the line again now that this write is
+        // visible: if the one ahead has settled since, its advance may have looked before this
+        // row was there, so this row is queued here. If one ahead is still pending, it is
+        // queued already (by its writer or by the advance before it) and queues this row when
+        // it settles: adding it again would only cost Redis a script. A job Redis lost is the
+        // reconciler's, as everywhere else.
         const head = await this.log.head(r.endpoint, r.callId);
-        return head === null ? null : { id: head, endpoint: r.endpoint };
+        return head === r.id ? { id: r.id, endpoint: r.endpoint } : null;
       }),
     );
     await this.queue.add(heads.filter((h): h is LineHead => h !== null));

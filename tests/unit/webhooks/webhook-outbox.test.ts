@@ -57,6 +57,36 @@ describe('webhook outbox and delivery attempts (in-memory log)', () => {
     expect(queue.ids).toEqual([started, ended]);
   });
 
+  it('an event behind a pending one queues nothing; the one ahead is not queued twice', async () => {
+    const { queue, outbox, deps } = setUp(() => ({ status: 200, retryAfter: null, body: '' }));
+    const [started] = await outbox.record(envelope('call.started', 'c1'), ['crm']);
+    const [answered] = await outbox.record(envelope('call.answered', 'c1'), ['crm']);
+    const [ended] = await outbox.record(envelope('call.ended', 'c1'), ['crm']);
+    expect(queue.added.map((h) => h.id)).toEqual([started]);
+    expect(await attemptDelivery(deps, started!, 0)).toEqual({ kind: 'delivered' });
+    expect(await attemptDelivery(deps, answered!, 0)).toEqual({ kind: 'delivered' });
+    expect(queue.added.map((h) => h.id)).toEqual([started, answered, ended]);
+  });
+
+  it('an event written while the one ahead settles is queued by its writer when the advance came too early to see it', async () => {
+    const { log, queue, outbox, deps } = setUp(() => ({ status: 200, retryAfter: null, body: '' }));
+    const [started] = await outbox.record(envelope('call.started', 'c1'), ['crm']);
+    // The worker settles call.started between the insert of call.ended (blocked behind it)
+    // and its writer's second look at the line; its advance ran before and found nothing.
+    const head = log.head.bind(log);
+    let settledInBetween = false;
+    log.head = async (endpoint, callId) => {
+      if (!settledInBetween) {
+        settledInBetween = true;
+        expect(await attemptDelivery({ ...deps, advance: async () => undefined }, started!, 0)).toEqual({ kind: 'delivered' });
+      }
+      return head(endpoint, callId);
+    };
+    const [ended] = await outbox.record(envelope('call.ended', 'c1'), ['crm']);
+    expect(settledInBetween).toBe(true);
+    expect(queue.added.map((h) => h.id)).toEqual([started, ended]);
+  });
+
   it('a network error is retried on the endpoint\'s schedule and keeps the line waiting; out of attempts it is dead and can be replayed', async () => {
     const { log, queue, outbox, deps } = setUp(() => new Error('socket hang up'));
     const [id] = await outbox.record(envelope('call.started', 'c2'), ['crm']);

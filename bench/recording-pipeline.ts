@@ -6,7 +6,7 @@
 //    call.ended is raised for all of them on a DomainEvents bus watched by the real
 //    RecordingPipeline, wired as the launcher wires it: createRecordingArchive (PostgreSQL
 //    index in a throwaway schema, BullMQ on Redis, the configured worker concurrency), the
-//    real converter (convertCallRecording, mp3), the local folder driver and s3rver.
+//    real converter (convertCallRecording, mp3, in ConversionThreads as the launcher runs it), the local folder driver and s3rver.
 //    Measured per call: emit(call.ended) -> recording.ready (raised after the row is 'stored'
 //    and the spool files are gone). Includes the pipeline's pcap settle check (two equal
 //    sizes one 100 ms poll apart, production default).
@@ -17,7 +17,8 @@
 //    the same encoder (lame, the same options) encoding the plain stereo 8 kHz PCM of the same length.
 //
 // Targets: p95 <= 2 s; >= 200 s of audio per CPU-second.
-// Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--concurrency N] [--no-s3]
+// Run: npx tsx bench/recording-pipeline.ts [--rounds 5] [--calls 20] [--seconds 60] [--concurrency N] [--no-s3] [--in-process]
+// (--in-process: conversions on the worker's event loop, as before the conversion threads)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { encodeFile } from '../src/adapters/recordings/audio-encoders.js';
 import { convertCallRecording } from '../src/adapters/recordings/pcap-to-recording.js';
-import { createRecordingArchive } from '../src/launcher/recording-archive.js';
+import { createRecordingArchive, recordingConcurrency } from '../src/launcher/recording-archive.js';
+import { ConversionThreads } from '../src/adapters/recordings/conversion-threads.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { readPcapUdp } from '../src/adapters/rtpengine/pcap-reader.js';
 import { LocalFolderStorage } from '../src/adapters/storage/local-folder-storage.js';
@@ -51,6 +53,7 @@ const SECONDS = numberArg('--seconds', 60);
 const BATCH = numberArg('--batch', 10);
 // Recordings converted at once; 0 = the configuration's default (auto).
 const CONCURRENCY = numberArg('--concurrency', 0);
+const IN_PROCESS = process.argv.includes('--in-process');
 const REDIS_URL = process.env.LEADLINE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const SPEECH_PCAP = '/usr/share/sip-tester/g711a.pcap';
 
@@ -130,11 +133,13 @@ async function latency(label: string, storage: ObjectStorage, pcap: Buffer): Pro
   const recordings = recordingsSchema.parse({ format: 'mp3', ...(CONCURRENCY > 0 ? { concurrency: CONCURRENCY } : {}) });
   const logger = pino({ level: 'warn' });
   const events = new DomainEvents();
+  // As the launcher wires it (compose-roles.ts): a conversion thread per slot; --in-process for the old event-loop conversions.
+  const threads = IN_PROCESS ? null : new ConversionThreads(recordingConcurrency(recordings.concurrency));
   const archive = createRecordingArchive({
     config: { recordings, redis: { url: REDIS_URL, keyPrefix }, paths: { runDir: 'var/run', spoolDir, soundsDir: 'sounds' } },
     db: pg.db,
     logger,
-    convert: convertCallRecording,
+    convert: threads?.convert ?? convertCallRecording,
     storage,
     onStored: (r) => events.emit('recording.ready', recordingReady(r, 'http://127.0.0.1:8080', Date.now())),
     runRetention: false,
@@ -175,6 +180,7 @@ async function latency(label: string, storage: ObjectStorage, pcap: Buffer): Pro
   } finally {
     await pipeline.stop();
     await archive.stop();
+    await threads?.close();
     await pg.drop();
     rmSync(spoolDir, { recursive: true, force: true });
     const redis = await createRedis(REDIS_URL);
@@ -193,7 +199,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-recpipe-'));
 try {
   const voice = speech();
   const pcap = pcapBytes(syntheticCall(SECONDS, Date.now() - SECONDS * 1000, voice));
-  console.log(`host: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), node ${process.version}; input: ${SECONDS} s calls, ${voice ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}, pcap ${(pcap.length / 1e6).toFixed(2)} MB; worker concurrency ${CONCURRENCY > 0 ? CONCURRENCY : `${recordingsSchema.parse({}).concurrency} (default)`}`);
+  console.log(`host: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), node ${process.version}; input: ${SECONDS} s calls, ${voice ? `speech (${SPEECH_PCAP} looped)` : 'noise-like formula'}, pcap ${(pcap.length / 1e6).toFixed(2)} MB; worker concurrency ${CONCURRENCY > 0 ? CONCURRENCY : `${recordingsSchema.parse({}).concurrency} (default)`}, conversions ${IN_PROCESS ? 'on the event loop (--in-process)' : 'in threads'}`);
 
   console.log('\n# hang-up (call.ended) -> recording.ready (row stored), mp3');
   await latency('local', new LocalFolderStorage(join(dir, 'store')), pcap);

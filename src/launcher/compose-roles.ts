@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
+import type { RecordingConverter } from '../core/recordings/recording-store.port.js';
 import { PostgresCallStore } from '../adapters/postgres/call-store.js';
 import type { Database } from '../adapters/postgres/database.js';
-import { createRecordingArchive, type RecordingArchive } from './recording-archive.js';
+import { createRecordingArchive, recordingConcurrency, type RecordingArchive } from './recording-archive.js';
 import { ENCODERS } from '../adapters/recordings/audio-encoders.js';
-import { convertCallRecording } from '../adapters/recordings/pcap-to-recording.js';
+import { ConversionThreads } from '../adapters/recordings/conversion-threads.js';
 import { requireBinary } from './preflight.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhook-delivery.js';
 import { DomainEvents } from '../services/domain-events.js';
@@ -14,6 +15,11 @@ import { WebhookDispatcher } from '../services/webhook-dispatcher.js';
 import type { WorkerRole } from './process-roles.js';
 
 type Cleanup = (() => Promise<void>)[];
+
+/** The archive of a process that runs no recording worker never converts; should it ever, it says where conversions belong. */
+const refuseConversion: RecordingConverter = async () => {
+  throw new Error('this process runs no recording worker: conversions belong to the recording workers');
+};
 
 /** Where the background work of this process runs: here (`all`, a worker role) or in other processes. */
 export interface WorkPlacement {
@@ -56,11 +62,14 @@ export async function startRecordings(o: { config: Config; db: Database; events:
   if (o.runWorker && format !== 'wav') requireBinary(ENCODERS[format].binary, ENCODERS[format].debianPackage);
   const publicBaseUrl = config.recordings.publicBaseUrl ?? `http://${config.http.host}:${config.http.port}`;
   const calls = new PostgresCallStore(o.db);
+  // Only a process that converts starts threads; the archive never calls convert elsewhere.
+  const threads = o.runWorker ? new ConversionThreads(recordingConcurrency(config.recordings.concurrency)) : null;
+  if (threads) o.cleanup.push(() => threads.close());
   const archive = createRecordingArchive({
     config,
     db: o.db,
     logger: o.log,
-    convert: convertCallRecording,
+    convert: threads?.convert ?? refuseConversion,
     runWorker: o.runWorker,
     callRecord: (callId) => calls.getCall(callId),
     onStored: (r) => o.events.emit('recording.ready', recordingReady(r, publicBaseUrl, Date.now())),

@@ -121,6 +121,9 @@ describe('worker processes', () => {
     expect(worker).toBeDefined();
     expect(worker).not.toBe(process.pid);
     expect(schedulingPolicy(worker!)).toContain('SCHED_IDLE');
+    // Every thread of it too, its conversion threads (started after the policy was set) included.
+    const policies = readdirSync(`/proc/${worker}/task`).map((tid) => schedulingPolicy(Number(tid)));
+    expect(policies.filter((p) => p !== '' && !p.includes('SCHED_IDLE'))).toEqual([]);
     // The router (this process runs it) keeps the normal policy: the worker's was changed for it alone.
     expect(schedulingPolicy(process.pid)).toContain('SCHED_OTHER');
 

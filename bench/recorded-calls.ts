@@ -30,6 +30,7 @@ import { createDatabase } from '../src/adapters/postgres/database.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { runSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js';
 import { BENCH_NUMBER, SIP, benchConfig, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
+import { stopBenchCrm } from './lib/bench-crm.js';
 import { numberArg } from './lib/args.js';
 
 const CALLS = numberArg('--calls', 300);
@@ -210,6 +211,8 @@ async function main(): Promise<void> {
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
     redis.disconnect();
+    // startService started the bench CRM: left listening, it kept this process from exiting.
+    await stopBenchCrm();
     rmSync(work, { recursive: true, force: true });
     console.log(`  cleaned up (schema ${config.postgres.schema}, Redis ${config.redis.keyPrefix}*, ${work})`);
   }

@@ -136,6 +136,9 @@ describe('worker processes', () => {
     // The encoder is the worker's child (not the router's) and inherited its idle priority.
     expect(held!.parent).toBe(worker);
     expect(schedulingPolicy(held!.pid)).toContain('SCHED_IDLE');
+    // Started from a conversion thread, it has that thread's nice 19 too (field 19 of its stat).
+    const stat = readFileSync(`/proc/${held!.pid}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(19);
 
     process.kill(worker!, 'SIGKILL');
     process.kill(held!.pid, 'SIGKILL');

@@ -8,8 +8,13 @@ import type { RecordingConverter } from '../../core/recordings/recording-store.p
  * the pcap read, the mix, the analysis and the encoder's spawn (which blocks its caller
  * until the child has exec'd: 5 ms on an idle VM, about 20 on busy cores) of every slot
  * took turns on one core, while the other slots' encoders waited for them; in threads
- * they run side by side. Threads inherit the process's CPU priority (SCHED_IDLE).
+ * they run side by side. In a forked worker the threads inherit its SCHED_IDLE; each also
+ * lowers itself to nice 19 (a per-thread value on Linux, passed on to the encoders it
+ * starts), so conversions yield to routing even in a process that routes calls too.
  */
+/** nice's lowest priority; a thread already there stays there (the increment is capped). */
+const LOWEST_NICE = 19;
+
 export class ConversionThreads {
   private readonly pool: Piscina;
 
@@ -21,6 +26,7 @@ export class ConversionThreads {
       maxThreads: threads,
       // One conversion per thread at a time: a second would only wait behind the first.
       concurrentTasksPerWorker: 1,
+      niceIncrement: LOWEST_NICE,
       // tsx compiles the TypeScript entry in the threads as it does in the process.
       execArgv: entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
     });

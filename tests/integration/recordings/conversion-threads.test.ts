@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -69,6 +69,16 @@ describe('conversion threads', () => {
     const inThread = await loopUtilisationDuring(convertLong(threads.convert, 'long-b.wav'));
     expect(inProcess).toBeGreaterThan(0.5);
     expect(inThread).toBeLessThan(0.25);
+  });
+
+  it('run at the lowest priority (nice 19), the rest of the process at its own', async () => {
+    // Field 19 of /proc/<tid>/stat is the thread's nice value (per thread on Linux).
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threadNices = () => readdirSync('/proc/self/task').map((tid) => niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    await threads.convert({ pcapPath: shortPcap, outPath: join(dir, 'nice.wav'), format: 'wav' });
+    expect(threadNices().filter((n) => n === 19)).toHaveLength(2);
+    // The rest of the process (its event loop included) keeps its priority.
+    expect(niceOf(readFileSync('/proc/self/stat', 'utf8'))).toBe(0);
   });
 
   it('let the conversions in flight finish when closed', async () => {

@@ -18,6 +18,7 @@ import { runSipp, startSipp, waitForPortFree, type SippRun } from '../tests/help
 import type { RunningTarget, Target } from './call-path.js';
 import { processCpu } from './lib/proc-stat.js';
 import { BENCH_CRM_WEBHOOK, benchCrmReceived, startBenchCrm, stopBenchCrm } from './lib/bench-crm.js';
+import { dropSchema } from '../src/adapters/postgres/migrate.js';
 
 // Enough that a free manager always exists at the rates measured (each call holds one until its BYE is processed).
 const MANAGERS = 150;
@@ -215,7 +216,7 @@ export async function cleanUp(service: ChildProcess, config: Config, work: strin
     const perCall = (seconds: number) => ((seconds * 1000) / calls).toFixed(3);
     console.log(`  [leadline] routing process CPU: ${(cpu.user + cpu.system).toFixed(1)} s, ${perCall(cpu.user + cpu.system)} ms per call (user ${perCall(cpu.user)}, system ${perCall(cpu.system)})`);
   }
-  await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+  await dropSchema(db, config.postgres.schema);
   await db.destroy();
   const redis = await createRedis(config.redis.url);
   const keys = await redis.keys(`${config.redis.keyPrefix}*`);

@@ -32,6 +32,7 @@ import { runSipp, waitForPortFree, type SippRun } from '../tests/helpers/sipp.js
 import { BENCH_NUMBER, SIP, benchConfig, registerManagers, startBenchUas, startService, writeDialplan } from './leadline-target.js';
 import { stopBenchCrm } from './lib/bench-crm.js';
 import { numberArg } from './lib/args.js';
+import { dropSchema } from '../src/adapters/postgres/migrate.js';
 
 const CALLS = numberArg('--calls', 300);
 const RATE = numberArg('--rate', 30);
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
       if (service.exitCode === null) service.kill('SIGKILL');
     }
-    await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db).catch((e) => console.error(`drop schema: ${String(e)}`));
+    await dropSchema(db, config.postgres.schema).catch((e) => console.error(`drop schema: ${String(e)}`));
     await db.destroy();
     let cursor = '0';
     do {

@@ -8,12 +8,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import pino from 'pino';
 import { kamailioDaemon } from '../src/adapters/kamailio/kamailio-daemon.js';
 import { renderKamailioConfig } from '../src/adapters/kamailio/render-config.js';
 import { createDatabase } from '../src/adapters/postgres/database.js';
-import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
+import { migrateToLatest, dropSchema } from '../src/adapters/postgres/migrate.js';
 import { rtpengineDaemon } from '../src/adapters/rtpengine/rtpengine-daemon.js';
 import type { Config } from '../src/config/config-schema.js';
 import { digestHa1 } from '../src/core/agents/digest-ha1.js';
@@ -86,7 +85,7 @@ export function staticDecision(caller: { localIp: string; localPort: number }, o
         await phone?.stop();
         await kamailio.stop();
         await rtpengine.stop();
-        await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+        await dropSchema(db, config.postgres.schema);
         await db.destroy();
         rmSync(work, { recursive: true, force: true });
       };

@@ -26,10 +26,9 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
-import { sql } from 'kysely';
 import { createDatabase, type Database } from '../src/adapters/postgres/database.js';
 import { ensureDatabase } from '../src/adapters/postgres/ensure-database.js';
-import { migrateToLatest } from '../src/adapters/postgres/migrate.js';
+import { migrateToLatest, dropSchema } from '../src/adapters/postgres/migrate.js';
 import { createRedis } from '../src/adapters/redis/create-redis.js';
 import { createWebhookDelivery } from '../src/launcher/webhook-delivery.js';
 import { crmSchema } from '../src/config/crm-config-schema.js';
@@ -275,7 +274,7 @@ async function main(): Promise<void> {
     console.log(`target hangup -> delivered p95 <= 250 ms: ${p95 <= 250 ? 'met' : 'NOT met'} (${p95.toFixed(1)} ms)`);
   } finally {
     await receiver.stop();
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+    await dropSchema(db, schema);
     await db.destroy();
     const redis = await createRedis(REDIS_URL);
     const keys = await redis.keys(`${keyPrefix}*`);

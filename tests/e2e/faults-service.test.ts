@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/adapters/postgres/database.js';
 import { createRedis, type LeadlineRedis } from '../../src/adapters/redis/create-redis.js';
@@ -11,6 +10,7 @@ import { startServiceChild, type ServiceChild } from '../helpers/service-child.j
 import type { SippRun } from '../helpers/sipp.js';
 import { until } from '../helpers/until.js';
 import { COMPANY_NUMBER, portPlan, testConfig, writeDialplans, type TestPbx } from '../helpers/test-pbx.js';
+import { dropSchema } from '../../src/adapters/postgres/migrate.js';
 
 /**
  * The service is killed (SIGKILL) in the middle of a burst: phones talking, callers
@@ -52,7 +52,7 @@ afterAll(async () => {
   const keys = await redis.keys(`${config.redis.keyPrefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
-  await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+  await dropSchema(db, config.postgres.schema);
   await db.destroy();
   rmSync(workDir, { recursive: true, force: true });
 }, 60_000);

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/adapters/postgres/database.js';
 import { createRedis, type LeadlineRedis } from '../../src/adapters/redis/create-redis.js';
@@ -13,6 +12,7 @@ import { startServiceChild, type ServiceChild } from '../helpers/service-child.j
 import type { SippRun } from '../helpers/sipp.js';
 import { until } from '../helpers/until.js';
 import { COMPANY_NUMBER, portPlan, testConfig, writeDialplans, type TestPbx } from '../helpers/test-pbx.js';
+import { dropSchema } from '../../src/adapters/postgres/migrate.js';
 
 /**
  * Two service instances on one Kamailio: A started it (embedded daemons), B connects to
@@ -91,7 +91,7 @@ afterAll(async () => {
   const keys = await redis.keys(`${configA.redis.keyPrefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
-  await sql`drop schema if exists ${sql.id(configA.postgres.schema)} cascade`.execute(db);
+  await dropSchema(db, configA.postgres.schema);
   await db.destroy();
   rmSync(workDir, { recursive: true, force: true });
 }, 240_000);

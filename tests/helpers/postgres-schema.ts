@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { createDatabase, type Database } from '../../src/adapters/postgres/database.js';
 import { ensureDatabase } from '../../src/adapters/postgres/ensure-database.js';
-import { migrateToLatest } from '../../src/adapters/postgres/migrate.js';
+import { migrateToLatest, dropSchema } from '../../src/adapters/postgres/migrate.js';
 
 export const TEST_POSTGRES_URL = process.env.LEADLINE_TEST_POSTGRES_URL ?? 'postgres://leadline:leadline@127.0.0.1:5432/leadline';
 
@@ -27,7 +26,7 @@ export async function createTestSchema(): Promise<TestSchema> {
     schema,
     async drop() {
       try {
-        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+        await dropSchema(db, schema);
       } finally {
         await db.destroy();
       }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { sql } from 'kysely';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
@@ -10,6 +9,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { CallRecord } from '../../src/core/calls/call-record.js';
 import { startLeadline, type RunningLeadline } from '../../src/launcher/start-leadline.js';
 import { TEST_POSTGRES_URL } from './postgres-schema.js';
+import { dropSchema } from '../../src/adapters/postgres/migrate.js';
 
 export const TRUNK_IP = '127.0.0.2';
 export const COMPANY_NUMBER = '+74951234567';
@@ -231,7 +231,7 @@ export async function startTestPbx(opts: TestPbxOptions): Promise<TestPbx> {
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
       const db = createDatabase(config.postgres);
-      await sql`drop schema if exists ${sql.id(config.postgres.schema)} cascade`.execute(db);
+      await dropSchema(db, config.postgres.schema);
       await db.destroy();
       rmSync(workDir, { recursive: true, force: true });
     },

@@ -44,21 +44,46 @@ export const migrations: Record<string, Migration> = {
   '0027-coaching-audit': migration0027CoachingAudit,
 };
 
+/**
+ * One advisory lock for every schema change in the database. kysely's migrator looks for its
+ * tables by reading the catalog of every schema (has_schema_privilege on each): a schema
+ * dropped by someone else during that read fails the migration with "schema ... does not
+ * exist". Several instances or test schemas share a database, so migrations and schema
+ * drops take turns.
+ */
+export const SCHEMA_CHANGE_LOCK = 0x4c4c5343;
+
 /** Creates the schema if needed and applies every pending migration; returns their names. */
 export async function migrateToLatest(db: Kysely<any>, schema: string): Promise<string[]> {
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    // Keep kysely's bookkeeping tables beside ours, so dropping a test schema drops them too.
-    migrationTableSchema: schema,
+  // Session-level, and the migration runs on that same connection: it needs no second one from the pool.
+  return db.connection().execute(async (locked) => {
+    await sql`select pg_advisory_lock(${SCHEMA_CHANGE_LOCK})`.execute(locked);
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(locked);
+      const migrator = new Migrator({
+        db: locked,
+        provider: { getMigrations: async () => migrations },
+        // Keep kysely's bookkeeping tables beside ours, so dropping a test schema drops them too.
+        migrationTableSchema: schema,
+      });
+      const { error, results = [] } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new AppError('POSTGRES.MIGRATION_FAILED', `Migration ${failed} failed: ${describe(error)}`, 500, { cause: error });
+      }
+      return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`select pg_advisory_unlock(${SCHEMA_CHANGE_LOCK})`.execute(locked);
+    }
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AppError('POSTGRES.MIGRATION_FAILED', `Migration ${failed} failed: ${describe(error)}`, 500, { cause: error });
-  }
-  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Drops a schema with everything in it (tests, benches), in turn with migrations elsewhere in the database. */
+export async function dropSchema(db: Kysely<any>, schema: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${SCHEMA_CHANGE_LOCK})`.execute(tx);
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(tx);
+  });
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RecordingConverter } from '../../core/recordings/recording-store.port.js';
 
+/** nice's lowest priority; a thread already there stays there (the increment is capped). */
+const LOWEST_NICE = 19;
+
 /**
  * Conversions in worker threads, one per conversion slot. On the worker's own event loop
  * the pcap read, the mix, the analysis and the encoder's spawn (which blocks its caller
@@ -12,16 +15,15 @@ import type { RecordingConverter } from '../../core/recordings/recording-store.p
  * lowers itself to nice 19 (a per-thread value on Linux, passed on to the encoders it
  * starts), so conversions yield to routing even in a process that routes calls too.
  */
-/** nice's lowest priority; a thread already there stays there (the increment is capped). */
-const LOWEST_NICE = 19;
-
 export class ConversionThreads {
   private readonly pool: Piscina;
 
   constructor(threads: number) {
-    const entry = new URL(`./conversion-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+    // The converter's own module, .ts under tsx and .js when compiled; each thread calls its convertCallRecording.
+    const entry = new URL(`./pcap-to-recording${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
     this.pool = new Piscina({
       filename: entry.href,
+      name: 'convertCallRecording',
       minThreads: threads,
       maxThreads: threads,
       // One conversion per thread at a time: a second would only wait behind the first.
